@@ -1,0 +1,3 @@
+//! Offline analysis of LuaJIT and skein trace logs (jit.dump, jit.v).
+
+pub mod cli;

@@ -1,0 +1,1 @@
+//! Lexer and parser emitting LuaJIT 2.1 bytecode.

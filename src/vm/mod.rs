@@ -1,0 +1,1 @@
+//! The virtual machine: values, heap and garbage collector, interpreter, coroutines.

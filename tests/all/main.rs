@@ -1,0 +1,3 @@
+//! skein's integration tests: one binary, one module per topic.
+
+mod bytecode;
