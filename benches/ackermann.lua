@@ -2,10 +2,12 @@
 --
 -- Exercises: deep non-tail recursion, tail calls (the two `return ack(...)`
 -- forms), nested calls as arguments, and the call-depth limits of the stack.
--- ack(3, k) recurses about 2^(k+3) frames deep, so k stays at or below 8.
+-- ack(3, k) recurses about 2^(k+3) frames deep, so k stays at or below 7
+-- (about a thousand frames).
 --
--- Usage: ackermann.lua [rounds]   (default 3)
--- Each round sums ack(3, k) for k = 1..8 and ack(2, k) for k = 1..200.
+-- Usage: ackermann.lua [rounds]   (default 12)
+-- Quick: 1   (the size `run.sh --quick` uses)
+-- Each round sums ack(3, k) for k = 1..7 and ack(2, k) for k = 1..200.
 -- Output: one line with the total.
 
 local function ack(m, n)
@@ -18,10 +20,10 @@ local function ack(m, n)
   end
 end
 
-local rounds = tonumber(arg and arg[1]) or 3
+local rounds = tonumber(arg and arg[1]) or 12
 local total = 0
 for round = 1, rounds do
-  for k = 1, 8 do
+  for k = 1, 7 do
     total = total + ack(3, k)
   end
   for k = 1, 200 do

@@ -7,6 +7,7 @@
 -- Exercises: table constructors, the garbage collector, and recursion.
 --
 -- Usage: binary_trees.lua [max_depth]   (default 14)
+-- Quick: 8   (the size `run.sh --quick` uses)
 -- Output: the node counts, one line per phase.
 
 local MIN_DEPTH = 4

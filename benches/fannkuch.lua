@@ -9,6 +9,7 @@
 -- data-dependent exits, and nested loops with early return.
 --
 -- Usage: fannkuch.lua [n]   (default 9)
+-- Quick: 7   (the size `run.sh --quick` uses)
 -- Output: checksum and maximum flips.
 
 local function fannkuch(n)

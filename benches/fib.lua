@@ -4,6 +4,7 @@
 -- through an upvalue, comparisons and small-integer arithmetic.
 --
 -- Usage: fib.lua [n]   (default 35)
+-- Quick: 20   (the size `run.sh --quick` uses)
 -- Output: one line, "fib(n) = value".
 
 local function fib(n)

@@ -8,6 +8,7 @@
 -- arithmetic including % and ^, and the narrowing a JIT can do on them.
 --
 -- Usage: loops.lua [n]   (default 600000)
+-- Quick: 20000   (the size `run.sh --quick` uses)
 -- Output: one line per loop kind and a final checksum.
 
 local floor, abs, sqrt, sin, cos, max, min =

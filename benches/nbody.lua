@@ -6,6 +6,7 @@
 -- and math.sqrt.
 --
 -- Usage: nbody.lua [steps]   (default 200000)
+-- Quick: 1000   (the size `run.sh --quick` uses)
 -- Output: the total energy before and after, to nine decimals.
 
 local sqrt = math.sqrt

@@ -7,6 +7,7 @@
 -- stride), boolean values, and nested numeric loops with a variable step.
 --
 -- Usage: nsieve.lua [n]   (default 7)
+-- Quick: 3   (the size `run.sh --quick` uses)
 -- Output: one line per size with the number of primes.
 
 local function nsieve(m)

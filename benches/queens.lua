@@ -7,6 +7,7 @@
 -- keys, and upvalue access from a nested recursive function.
 --
 -- Usage: queens.lua [n]   (default 11)
+-- Quick: 7   (the size `run.sh --quick` uses)
 -- Output: the number of solutions and the first one.
 
 local function solve(n)

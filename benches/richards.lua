@@ -10,6 +10,7 @@
 -- call sites, and field reads and writes on small records.
 --
 -- Usage: richards.lua [iterations]   (default 20)
+-- Quick: 1   (the size `run.sh --quick` uses)
 -- Output: the queue and hold counts of the last run and the iteration count.
 
 local floor = math.floor

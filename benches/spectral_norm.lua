@@ -6,6 +6,7 @@
 -- and calls to a small function (A) from the innermost loop.
 --
 -- Usage: spectral_norm.lua [n]   (default 500)
+-- Quick: 50   (the size `run.sh --quick` uses)
 -- Output: the norm to nine decimals.
 
 local function A(i, j)

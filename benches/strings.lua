@@ -10,6 +10,7 @@
 -- the garbage collector's handling of many short-lived strings.
 --
 -- Usage: strings.lua [rounds]   (default 150)
+-- Quick: 3   (the size `run.sh --quick` uses)
 -- Output: total bytes processed, distinct words, and the checksum.
 
 local byte, char, sub, rep, format, len =

@@ -8,6 +8,7 @@
 -- and generic `for` iteration.
 --
 -- Usage: tables.lua [rounds]   (default 40)
+-- Quick: 2   (the size `run.sh --quick` uses)
 -- Output: the checksum of all results.
 
 local insert, remove, sort, concat = table.insert, table.remove, table.sort, table.concat
