@@ -5,7 +5,7 @@
 -- ack(3, k) recurses about 2^(k+3) frames deep, so k stays at or below 7
 -- (about a thousand frames).
 --
--- Usage: ackermann.lua [rounds]   (default 12)
+-- Usage: ackermann.lua [rounds]   (default 6)
 -- Quick: 1   (the size `run.sh --quick` uses)
 -- Each round sums ack(3, k) for k = 1..7 and ack(2, k) for k = 1..200.
 -- Output: one line with the total.
@@ -20,7 +20,7 @@ local function ack(m, n)
   end
 end
 
-local rounds = tonumber(arg and arg[1]) or 12
+local rounds = tonumber(arg and arg[1]) or 6
 local total = 0
 for round = 1, rounds do
   for k = 1, 7 do

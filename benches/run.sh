@@ -41,6 +41,8 @@ usage: benches/run.sh [options] [bench[:arg] ...]
   --no-mem        do not measure peak memory
   --timeout S     seconds before a single run is killed (default 600)
   --tsv FILE      also write raw results (bench, runtime, median s, median KB, status)
+  --report FILE   print the tables from a --tsv file instead of running (repeatable;
+                  for the same bench and runtime, rows from later files win)
   -h, --help      this text
 
   Environment: SKEIN=path overrides the skein binary.
@@ -61,6 +63,7 @@ build=0
 mem=1
 timeout_s=600
 tsv=""
+report_files=()
 benches=()
 
 while (($#)); do
@@ -75,6 +78,7 @@ while (($#)); do
     --no-mem) mem=0; shift ;;
     --timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
     --tsv) tsv=${2:?--tsv needs a file}; shift 2 ;;
+    --report) report_files+=("${2:?--report needs a file}"); shift 2 ;;
     -h | --help) usage; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     *) benches+=("$1"); shift ;;
@@ -90,6 +94,101 @@ if ! [[ $reps =~ ^[1-9][0-9]*$ ]]; then
 fi
 
 note() { echo "note: $*" >&2; }
+
+# --- reporting ----------------------------------------------------------------
+
+report() { # $1 = column: 3 for time, 4 for memory; $2 = unit; $3 = 1 to print ratios
+  awk -F'\t' -v col="$1" -v unit="$2" -v ratios="$3" -v subject="$subject" \
+      -v names="${runtime_names[*]}" -v joff="$skein_joff" '
+    BEGIN { nrt = split(names, rt, " ") }
+    {
+      if (!($1 in seen)) { seen[$1] = 1; order[++nb] = $1 }
+      val[$1, $2] = $col
+      st[$1, $2] = $5
+    }
+    function cell(b, r,   v) {
+      v = val[b, r]
+      if (st[b, r] == "FAIL") return "FAIL"
+      if (v == "-" || v == "") return "-"
+      v = (unit == "s") ? sprintf("%.3f", v) : sprintf("%.1f", v / 1024)
+      if (st[b, r] == "MISMATCH") v = v "!"
+      return v
+    }
+    function ok(b, r) { return st[b, r] == "ok" && val[b, r] != "-" && val[b, r] > 0 }
+    END {
+      # ratio columns: subject/other for every other runtime, plus skein-joff/luajit-joff
+      nc = 0
+      for (i = 1; i <= nrt; i++) if (rt[i] != subject && !(rt[i] == "skein-joff" && subject == "skein")) {
+        nc++; num[nc] = subject; den[nc] = rt[i]
+      }
+      if (joff) for (i = 1; i <= nrt; i++) if (rt[i] == "luajit-joff") { nc++; num[nc] = "skein-joff"; den[nc] = "luajit-joff" }
+      if (!ratios) nc = 0
+      head = sprintf("%-22s", "benchmark")
+      for (i = 1; i <= nrt; i++) head = head sprintf(" %12s", rt[i])
+      for (c = 1; c <= nc; c++) {
+        w[c] = length(num[c] "/" den[c]); if (w[c] < 8) w[c] = 8
+        head = head sprintf(" %*s", w[c], num[c] "/" den[c])
+      }
+      print head
+      line = head; gsub(/./, "-", line); print line
+      for (k = 1; k <= nb; k++) {
+        b = order[k]
+        row = sprintf("%-22s", b)
+        for (i = 1; i <= nrt; i++) row = row sprintf(" %12s", cell(b, rt[i]))
+        for (c = 1; c <= nc; c++) {
+          if (ok(b, num[c]) && ok(b, den[c])) {
+            x = val[b, num[c]] / val[b, den[c]]
+            row = row sprintf(" %*.2f", w[c], x)
+            logsum[c] += log(x); cnt[c]++
+          } else row = row sprintf(" %*s", w[c], "-")
+        }
+        print row
+      }
+      if (nc) {
+        print line
+        row = sprintf("%-22s", "geometric mean")
+        for (i = 1; i <= nrt; i++) row = row sprintf(" %12s", "")
+        for (c = 1; c <= nc; c++)
+          row = row (cnt[c] ? sprintf(" %*.2f", w[c], exp(logsum[c] / cnt[c])) : sprintf(" %*s", w[c], "-"))
+        print row
+        partial = 0
+        for (c = 1; c <= nc; c++) if (cnt[c] < nb) partial = 1
+        if (partial) {
+          row = sprintf("%-22s", "  (benchmarks counted)")
+          for (i = 1; i <= nrt; i++) row = row sprintf(" %12s", "")
+          for (c = 1; c <= nc; c++) row = row sprintf(" %*s", w[c], (cnt[c] + 0) "/" nb)
+          print row
+        }
+      }
+    }' "${results[@]}"
+}
+
+# Prints the time table (with ratios) and, when measured, the memory table.
+# $1 = how the medians were taken, e.g. "of 3 run(s) ".
+print_report() {
+  echo
+  echo "median wall time (s) ${1}; ratios below 1 mean ${subject} is faster"
+  report 3 s 1
+  if ((have_time)); then
+    echo
+    echo "median peak memory (MB, max RSS)"
+    report 4 KB 0
+  fi
+}
+
+# --report: print the tables from earlier --tsv files (later rows win), no runs.
+if ((${#report_files[@]})); then
+  results=("${report_files[@]}")
+  mapfile -t runtime_names < <(awk -F'\t' '!seen[$2]++ { print $2 }' "${results[@]}")
+  subject=${runtime_names[0]}
+  for rt in "${runtime_names[@]}"; do
+    [[ $rt == skein ]] && subject=skein
+    [[ $rt == skein-joff ]] && skein_joff=1
+  done
+  have_time=$(awk -F'\t' '$4 != "-" { found = 1 } END { print found + 0 }' "${results[@]}")
+  print_report "(from ${results[*]})"
+  exit 0
+fi
 
 # --- benchmarks ---------------------------------------------------------------
 
@@ -175,8 +274,8 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-results=$work/results.tsv # bench runtime median_s median_kb status
-: >"$results"
+results=("$work/results.tsv") # rows: bench runtime median_s median_kb status
+: >"${results[0]}"
 
 now() { if [[ -n ${EPOCHREALTIME:-} ]]; then echo "$EPOCHREALTIME"; else date +%s.%N; fi; }
 
@@ -262,7 +361,7 @@ for entry in "${bench_list[@]}"; do
     fi
     [[ ${st[$rt]} == FAIL ]] && failures=$((failures + 1))
     [[ ${st[$rt]} == MISMATCH ]] && mismatches=$((mismatches + 1))
-    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$rt" "${med_t[$rt]}" "${med_m[$rt]}" "${st[$rt]}" >>"$results"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$rt" "${med_t[$rt]}" "${med_m[$rt]}" "${st[$rt]}" >>"${results[0]}"
     printf '  %-22s %-12s %8s s  %s\n' "$label" "$rt" "${med_t[$rt]}" "${st[$rt]}" >&2
   done
   if [[ -n $reference_rt ]]; then
@@ -271,87 +370,13 @@ for entry in "${bench_list[@]}"; do
   unset st med_t med_m
 done
 
-[[ -n $tsv ]] && cp "$results" "$tsv"
+[[ -n $tsv ]] && cp "${results[0]}" "$tsv"
 
 # --- report -------------------------------------------------------------------
 
 subject=${runtime_names[0]}
 ((skein_ok)) || note "ratios are ${subject}/other because skein was skipped"
-
-report() { # $1 = column: 3 for time, 4 for memory; $2 = unit; $3 = 1 to print ratios
-  awk -F'\t' -v col="$1" -v unit="$2" -v ratios="$3" -v subject="$subject" \
-      -v names="${runtime_names[*]}" -v joff="$skein_joff" '
-    BEGIN { nrt = split(names, rt, " ") }
-    {
-      if (!($1 in seen)) { seen[$1] = 1; order[++nb] = $1 }
-      val[$1, $2] = $col
-      st[$1, $2] = $5
-    }
-    function cell(b, r,   v) {
-      v = val[b, r]
-      if (st[b, r] == "FAIL") return "FAIL"
-      if (v == "-" || v == "") return "-"
-      v = (unit == "s") ? sprintf("%.3f", v) : sprintf("%.1f", v / 1024)
-      if (st[b, r] == "MISMATCH") v = v "!"
-      return v
-    }
-    function ok(b, r) { return st[b, r] == "ok" && val[b, r] != "-" && val[b, r] > 0 }
-    END {
-      # ratio columns: subject/other for every other runtime, plus skein-joff/luajit-joff
-      nc = 0
-      for (i = 1; i <= nrt; i++) if (rt[i] != subject && !(rt[i] == "skein-joff" && subject == "skein")) {
-        nc++; num[nc] = subject; den[nc] = rt[i]
-      }
-      if (joff) for (i = 1; i <= nrt; i++) if (rt[i] == "luajit-joff") { nc++; num[nc] = "skein-joff"; den[nc] = "luajit-joff" }
-      if (!ratios) nc = 0
-      head = sprintf("%-22s", "benchmark")
-      for (i = 1; i <= nrt; i++) head = head sprintf(" %12s", rt[i])
-      for (c = 1; c <= nc; c++) {
-        w[c] = length(num[c] "/" den[c]); if (w[c] < 8) w[c] = 8
-        head = head sprintf(" %*s", w[c], num[c] "/" den[c])
-      }
-      print head
-      line = head; gsub(/./, "-", line); print line
-      for (k = 1; k <= nb; k++) {
-        b = order[k]
-        row = sprintf("%-22s", b)
-        for (i = 1; i <= nrt; i++) row = row sprintf(" %12s", cell(b, rt[i]))
-        for (c = 1; c <= nc; c++) {
-          if (ok(b, num[c]) && ok(b, den[c])) {
-            x = val[b, num[c]] / val[b, den[c]]
-            row = row sprintf(" %*.2f", w[c], x)
-            logsum[c] += log(x); cnt[c]++
-          } else row = row sprintf(" %*s", w[c], "-")
-        }
-        print row
-      }
-      if (nc) {
-        print line
-        row = sprintf("%-22s", "geometric mean")
-        for (i = 1; i <= nrt; i++) row = row sprintf(" %12s", "")
-        for (c = 1; c <= nc; c++)
-          row = row (cnt[c] ? sprintf(" %*.2f", w[c], exp(logsum[c] / cnt[c])) : sprintf(" %*s", w[c], "-"))
-        print row
-        partial = 0
-        for (c = 1; c <= nc; c++) if (cnt[c] < nb) partial = 1
-        if (partial) {
-          row = sprintf("%-22s", "  (benchmarks counted)")
-          for (i = 1; i <= nrt; i++) row = row sprintf(" %12s", "")
-          for (c = 1; c <= nc; c++) row = row sprintf(" %*s", w[c], (cnt[c] + 0) "/" nb)
-          print row
-        }
-      }
-    }' "$results"
-}
-
-echo
-echo "median wall time (s) of $reps run(s); ratios below 1 mean ${subject} is faster"
-report 3 s 1
-if ((have_time)); then
-  echo
-  echo "median peak memory (MB, max RSS)"
-  report 4 KB 0
-fi
+print_report "of $reps run(s) "
 
 if ((failures || mismatches)); then
   echo
