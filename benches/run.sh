@@ -164,7 +164,7 @@ report() { # $1 = column: 3 for time, 4 for memory; $2 = unit; $3 = 1 to print r
 }
 
 # Prints the time table (with ratios) and, when measured, the memory table.
-# $1 = how the medians were taken, e.g. "of 3 run(s) ".
+# $1 = how the medians were taken, e.g. "of 3 run(s)".
 print_report() {
   echo
   echo "median wall time (s) ${1}; ratios below 1 mean ${subject} is faster"
@@ -376,7 +376,7 @@ done
 
 subject=${runtime_names[0]}
 ((skein_ok)) || note "ratios are ${subject}/other because skein was skipped"
-print_report "of $reps run(s) "
+print_report "of $reps run(s)"
 
 if ((failures || mismatches)); then
   echo
