@@ -130,9 +130,17 @@ pub fn run(args: &[String]) -> i32 {
             }
         }
         for f in &t.files {
-            let shown = t.problems.iter().filter(|p| t.files[p.file.index()].path == f.path).count() as u64;
+            let shown = t
+                .problems
+                .iter()
+                .filter(|p| t.files[p.file.index()].path == f.path)
+                .count() as u64;
             if f.problems > shown {
-                eprintln!("{}: {} more problem(s) not shown", f.path.display(), f.problems - shown);
+                eprintln!(
+                    "{}: {} more problem(s) not shown",
+                    f.path.display(),
+                    f.problems - shown
+                );
             }
         }
     }
@@ -155,7 +163,11 @@ pub fn run(args: &[String]) -> i32 {
         report::text(t, &stats, args.top)
     };
     let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+    if stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
         // A closed pipe (`| head`) is not an analysis failure.
     }
     if report.skipped_anything() {

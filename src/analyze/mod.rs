@@ -46,8 +46,8 @@ pub mod tables;
 
 pub use stats::{Filter, Stats, TreeStat};
 pub use tables::{
-    AbortId, AbortRow, BlacklistKind, BlacklistRow, ExitId, ExitRow, FileId, FileRow,
-    LogFormat, Problem, SideEdge, SnapshotRow, StrId, Tables, TraceId, TraceKind, TraceRow,
+    AbortId, AbortRow, BlacklistKind, BlacklistRow, ExitId, ExitRow, FileId, FileRow, LogFormat,
+    Problem, SideEdge, SnapshotRow, StrId, Tables, TraceId, TraceKind, TraceRow,
 };
 
 use std::io::Read;

@@ -84,6 +84,7 @@ pub struct ChunkParser {
     exit_index: HashMap<(TraceId, u32), ExitId>,
     open: Option<OpenTrace>,
     after_exit: Option<ExitId>,
+    registers_seen: bool,
     scratch: Vec<u8>,
 }
 
@@ -158,8 +159,9 @@ impl ChunkParser {
         }
         if line[0] == b' ' {
             if let Some(e) = self.after_exit {
-                // A register dump line of an `X` exit.
-                if line.len() > 17 && line[1] != b' ' {
+                // The register dump of an `X` exit: count the exit once, on its first line.
+                if !self.registers_seen {
+                    self.registers_seen = true;
                     self.out.tables.exits[e.index()].with_registers += 1;
                 }
                 return;
@@ -225,7 +227,10 @@ impl ChunkParser {
         }
         let (num, tail) = split_word(text);
         let Some(number) = parse_u32(num) else {
-            self.problem(format!("expected a trace number after `---- TRACE`, found `{}`", short(text)));
+            self.problem(format!(
+                "expected a trace number after `---- TRACE`, found `{}`",
+                short(text)
+            ));
             return;
         };
         let (what, args) = split_word(tail);
@@ -262,6 +267,7 @@ impl ChunkParser {
                         let id = self.exit(trace, exit);
                         self.out.tables.exits[id.index()].taken += 1;
                         self.after_exit = Some(id);
+                        self.registers_seen = false;
                     }
                     None => self.problem(format!(
                         "expected an exit number in `---- TRACE {number} exit`, found `{}`",
@@ -321,7 +327,9 @@ impl ChunkParser {
     fn start_dump(&mut self, number: u32, args: &str) {
         let (parent, parent_exit, stitch, loc) = self.parse_origin(args);
         if loc.is_empty() {
-            self.problem(format!("expected a start location in `---- TRACE {number} start`"));
+            self.problem(format!(
+                "expected a start location in `---- TRACE {number} start`"
+            ));
         }
         let start = self.out.tables.strings.intern(loc);
         self.open = Some(OpenTrace {
@@ -340,11 +348,28 @@ impl ChunkParser {
     }
 
     /// Pushes a completed trace row and makes it live.
-    fn push_trace(&mut self, open: OpenTrace, link: LinkType, link_to: Option<u32>, stitch_at: Option<StrId>) {
+    fn push_trace(
+        &mut self,
+        open: OpenTrace,
+        link: LinkType,
+        link_to: Option<u32>,
+        stitch_at: Option<StrId>,
+    ) {
+        // Resolve the target first: it may push a placeholder row.
+        let other = match link_to {
+            Some(n) if n != open.number => Some(self.resolve(n)),
+            _ => None,
+        };
         let id = TraceId::from_index(self.out.tables.traces.len());
         let link_to = match (link, link_to) {
-            (_, Some(n)) if n != open.number => Some(self.resolve(n)),
-            (LinkType::Loop | LinkType::TailRecursion | LinkType::UpRecursion | LinkType::DownRecursion, _)
+            (_, Some(_)) if other.is_some() => other,
+            (
+                LinkType::Loop
+                | LinkType::TailRecursion
+                | LinkType::UpRecursion
+                | LinkType::DownRecursion,
+                _,
+            )
             | (_, Some(_)) => Some(id),
             _ => None,
         };
@@ -393,10 +418,15 @@ impl ChunkParser {
     }
 
     fn stop_dump(&mut self, number: u32, args: &str) {
-        let Some(open) = self.take_open(number, "stop") else { return };
+        let Some(open) = self.take_open(number, "stop") else {
+            return;
+        };
         // ` -> ltype` | ` -> N` | ` -> N ltype`
         let Some(link) = args.trim().strip_prefix("->") else {
-            self.problem(format!("expected `-> LINK` after `---- TRACE {number} stop`, found `{}`", short(args)));
+            self.problem(format!(
+                "expected `-> LINK` after `---- TRACE {number} stop`, found `{}`",
+                short(args)
+            ));
             return;
         };
         let (a, b) = split_word(link.trim());
@@ -406,7 +436,10 @@ impl ChunkParser {
             (None, _) => (LinkType::from_name(a).unwrap_or(LinkType::None), None),
         };
         if link == LinkType::None && !a.starts_with("none") {
-            self.problem(format!("unknown link type in `---- TRACE {number} stop -> {}`", short(args.trim())));
+            self.problem(format!(
+                "unknown link type in `---- TRACE {number} stop -> {}`",
+                short(args.trim())
+            ));
         }
         self.push_trace(open, link, to, None);
     }
@@ -422,7 +455,11 @@ impl ChunkParser {
     ) {
         let at = self.out.tables.strings.intern(at);
         let (reason, arg, message) = match TraceError::parse(msg) {
-            Some((e, arg)) => (Some(e), arg.map(|a| self.out.tables.strings.intern(a)), None),
+            Some((e, arg)) => (
+                Some(e),
+                arg.map(|a| self.out.tables.strings.intern(a)),
+                None,
+            ),
             None => (None, None, Some(self.out.tables.strings.intern(msg))),
         };
         self.out.tables.aborts.push(AbortRow {
@@ -442,7 +479,9 @@ impl ChunkParser {
 
     fn abort_dump(&mut self, number: u32, args: &str) {
         let Some((at, msg)) = args.split_once(" -- ") else {
-            self.problem(format!("expected `LOCATION -- MESSAGE` after `---- TRACE {number} abort`"));
+            self.problem(format!(
+                "expected `LOCATION -- MESSAGE` after `---- TRACE {number} abort`"
+            ));
             self.take_open(number, "abort");
             return;
         };
@@ -456,7 +495,10 @@ impl ChunkParser {
     fn v_event(&mut self, rest: &[u8]) {
         let text = String::from_utf8_lossy(rest);
         let Some(body) = text.trim_end().strip_suffix(']') else {
-            self.problem(format!("expected `]` at the end of a `[TRACE` line, found `{}`", short(&text)));
+            self.problem(format!(
+                "expected `]` at the end of a `[TRACE` line, found `{}`",
+                short(&text)
+            ));
             return;
         };
         let body = body.trim_start();
@@ -464,7 +506,10 @@ impl ChunkParser {
         if num == "---" {
             let (parent, parent_exit, _, rest) = self.parse_origin(tail);
             let Some((start, msg)) = rest.split_once(" -- ") else {
-                self.problem(format!("expected `START -- MESSAGE` in an abort line, found `{}`", short(rest)));
+                self.problem(format!(
+                    "expected `START -- MESSAGE` in an abort line, found `{}`",
+                    short(rest)
+                ));
                 return;
             };
             let (msg, at) = match msg.rfind(" at ") {
@@ -581,7 +626,9 @@ fn count_body_line(open: &mut OpenTrace, line: &[u8]) {
 
 /// Entries between `[` and `]` of a snapshot line.
 fn count_slots(line: &[u8]) -> u32 {
-    let Some(open) = line.iter().position(|&b| b == b'[') else { return 0 };
+    let Some(open) = line.iter().position(|&b| b == b'[') else {
+        return 0;
+    };
     let inner = &line[open + 1..];
     let inner = match inner.iter().rposition(|&b| b == b']') {
         Some(close) => &inner[..close],
@@ -594,7 +641,10 @@ fn count_slots(line: &[u8]) -> u32 {
 }
 
 fn leading_number(s: &[u8]) -> Option<u32> {
-    let end = s.iter().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+    let end = s
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(s.len());
     std::str::from_utf8(&s[..end]).ok().and_then(parse_u32)
 }
 

@@ -79,13 +79,21 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
         );
     };
     if !s.hottest_exits.is_empty() {
-        let _ = writeln!(o, "\nhottest exits:\n  {:<28} {:>5} {:>10} {:>5}  start", "trace", "exit", "taken", "sides");
+        let _ = writeln!(
+            o,
+            "\nhottest exits:\n  {:<28} {:>5} {:>10} {:>5}  start",
+            "trace", "exit", "taken", "sides"
+        );
         for &id in s.hottest_exits.iter().take(top) {
             exit_row(&mut o, id);
         }
     }
     if !s.exits_without_side_trace.is_empty() {
-        let _ = writeln!(o, "\ntaken exits without a side trace:\n  {:<28} {:>5} {:>10} {:>5}  start", "trace", "exit", "taken", "sides");
+        let _ = writeln!(
+            o,
+            "\ntaken exits without a side trace:\n  {:<28} {:>5} {:>10} {:>5}  start",
+            "trace", "exit", "taken", "sides"
+        );
         for &id in s.exits_without_side_trace.iter().take(top) {
             exit_row(&mut o, id);
         }
@@ -93,7 +101,11 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
     if !s.exits_per_trace.is_empty() {
         let _ = writeln!(o, "\nexits per trace:");
         for (id, n) in s.exits_per_trace.iter().take(top) {
-            let exits = t.exits.iter().filter(|e| e.trace == *id && e.taken > 0).count();
+            let exits = t
+                .exits
+                .iter()
+                .filter(|e| e.trace == *id && e.taken > 0)
+                .count();
             let _ = writeln!(
                 o,
                 "  {:<28} {:>10} taken at {exits} exit(s)  {}",
@@ -131,9 +143,17 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
     };
     group(&mut o, "aborts by reason", s.aborts_by_reason.clone());
     group(&mut o, "aborts by start location", strs(&s.aborts_by_start));
-    group(&mut o, "aborts by abort location", strs(&s.aborts_by_location));
+    group(
+        &mut o,
+        "aborts by abort location",
+        strs(&s.aborts_by_location),
+    );
     group(&mut o, "NYI bytecodes", s.nyi_bytecodes.clone());
-    group(&mut o, "traces by start location", strs(&s.traces_by_location));
+    group(
+        &mut o,
+        "traces by start location",
+        strs(&s.traces_by_location),
+    );
     if !s.blacklist.is_empty() {
         let _ = writeln!(o, "\nblacklisted:");
         for &i in s.blacklist.iter().take(top) {
@@ -156,7 +176,11 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
     if s.files > 1 {
         let _ = writeln!(o, "\nfiles:");
         for f in t.files.iter() {
-            let traces = t.traces.iter().filter(|x| t.files[x.file.index()].path == f.path && x.kind != TraceKind::Unknown).count();
+            let traces = t
+                .traces
+                .iter()
+                .filter(|x| t.files[x.file.index()].path == f.path && x.kind != TraceKind::Unknown)
+                .count();
             let _ = writeln!(
                 o,
                 "  {:<40} {:>6} {:>8} lines {:>5} traces {:>3} flushes {:>3} problems",
@@ -239,7 +263,10 @@ fn abort_json(t: &Tables, a: &AbortRow) -> Value {
 /// table row.
 pub fn json(t: &Tables, s: &Stats, top: usize, full: bool) -> Value {
     let pairs = |v: &[(String, usize)]| -> Vec<Value> {
-        v.iter().take(top).map(|(k, n)| json!({"key": k, "count": n})).collect()
+        v.iter()
+            .take(top)
+            .map(|(k, n)| json!({"key": k, "count": n}))
+            .collect()
     };
     let spairs = |v: &[(StrId, usize)]| -> Vec<Value> {
         v.iter()
@@ -297,7 +324,14 @@ pub fn json(t: &Tables, s: &Stats, top: usize, full: bool) -> Value {
 
 /// The tables `--csv` can print.
 pub const CSV_TABLES: &[&str] = &[
-    "traces", "exits", "edges", "aborts", "blacklist", "snapshots", "files", "reasons",
+    "traces",
+    "exits",
+    "edges",
+    "aborts",
+    "blacklist",
+    "snapshots",
+    "files",
+    "reasons",
 ];
 
 fn csv_field(s: &str) -> String {
@@ -379,14 +413,19 @@ pub fn csv(t: &Tables, s: &Stats, table: &str, filter: &super::Filter) -> Option
                     file_name(t, c.file),
                     c.epoch.to_string(),
                     t.trace(e.parent).number.to_string(),
-                    e.exit.map(|x| x.to_string()).unwrap_or_else(|| "stitch".into()),
+                    e.exit
+                        .map(|x| x.to_string())
+                        .unwrap_or_else(|| "stitch".into()),
                     c.number.to_string(),
                     opt(e.exit_id.map(|x| t.exits[x.index()].taken)),
                 ]);
             }
         }
         "aborts" => {
-            row(&["file,epoch,number,parent,parent_exit,start,at,reason,message,nyi_bytecode,line".into()]);
+            row(&[
+                "file,epoch,number,parent,parent_exit,start,at,reason,message,nyi_bytecode,line"
+                    .into(),
+            ]);
             for a in t.aborts.iter() {
                 if !filter.abort_ok(t, a) {
                     continue;
@@ -477,7 +516,9 @@ fn dot_escape(s: &str) -> String {
 /// the exit and its taken count, dashed edges for links to other traces, and red notes for
 /// hot exits that never got a side trace.
 pub fn dot(t: &Tables, s: &Stats, filter: &super::Filter, top: usize) -> String {
-    let mut o = String::from("digraph traces {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+    let mut o = String::from(
+        "digraph traces {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
+    );
     let ok = |id: TraceId| filter.trace_ok(t, id);
     for i in 0..t.traces.len() {
         let id = TraceId::from_index(i);
@@ -508,12 +549,21 @@ pub fn dot(t: &Tables, s: &Stats, filter: &super::Filter, top: usize) -> String 
             (Some(x), None) => format!("exit {x}"),
             (None, _) => "stitch".into(),
         };
-        let _ = writeln!(o, "  t{} -> t{} [label=\"{label}\"];", e.parent.0, e.child.0);
+        let _ = writeln!(
+            o,
+            "  t{} -> t{} [label=\"{label}\"];",
+            e.parent.0, e.child.0
+        );
     }
     for (i, r) in t.traces.iter().enumerate() {
         if let Some(to) = r.link_to {
             if to.index() != i && ok(TraceId::from_index(i)) && ok(to) {
-                let _ = writeln!(o, "  t{i} -> t{} [style=dashed, label=\"{}\"];", to.0, r.link.name());
+                let _ = writeln!(
+                    o,
+                    "  t{i} -> t{} [style=dashed, label=\"{}\"];",
+                    to.0,
+                    r.link.name()
+                );
             }
         }
     }

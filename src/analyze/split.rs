@@ -197,7 +197,9 @@ fn is_boundary(line: &[u8]) -> bool {
     if line.starts_with(b"[TRACE ") {
         return true;
     }
-    let Some(rest) = line.strip_prefix(b"---- TRACE ") else { return false };
+    let Some(rest) = line.strip_prefix(b"---- TRACE ") else {
+        return false;
+    };
     if rest.starts_with(b"flush") {
         return true;
     }
@@ -220,7 +222,13 @@ fn last_boundary(buf: &[u8], min: usize) -> Option<usize> {
 }
 
 /// Reads from `reader` until `buf` holds `target` bytes or the input ends (returns false).
-fn fill_to<R: Read>(reader: &mut R, buf: &mut Vec<u8>, target: usize, opts: &Options, builder: &mut FileBuilder) -> bool {
+fn fill_to<R: Read>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    target: usize,
+    opts: &Options,
+    builder: &mut FileBuilder,
+) -> bool {
     let start = buf.len();
     if start >= target {
         return true;
@@ -335,7 +343,9 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         let hidden = p

@@ -446,17 +446,18 @@ impl Tables {
                 ..e
             }));
         let abort_base = self.aborts.len() as u32;
-        self.aborts.extend(other.aborts.into_iter().map(|a| AbortRow {
-            file: file(a.file),
-            epoch: a.epoch + shift.epoch,
-            parent: a.parent.map(t),
-            start: s(a.start),
-            at: s(a.at),
-            arg: a.arg.map(s),
-            message: a.message.map(s),
-            line: a.line + shift.line,
-            ..a
-        }));
+        self.aborts
+            .extend(other.aborts.into_iter().map(|a| AbortRow {
+                file: file(a.file),
+                epoch: a.epoch + shift.epoch,
+                parent: a.parent.map(t),
+                start: s(a.start),
+                at: s(a.at),
+                arg: a.arg.map(s),
+                message: a.message.map(s),
+                line: a.line + shift.line,
+                ..a
+            }));
         self.blacklist
             .extend(other.blacklist.into_iter().map(|b| BlacklistRow {
                 file: file(b.file),
