@@ -129,14 +129,11 @@ pub fn parse_named<R: Read>(name: PathBuf, reader: R, opts: &Options) -> Report 
     }
 }
 
-/// Parses one in-memory log split into pieces of `piece_bytes` at trace boundaries, the
-/// pieces in parallel (the same path large files take).
+/// Parses one in-memory log cut into pieces of `piece_bytes` at trace boundaries, the
+/// pieces in parallel (the same path large files take). Gives the same tables as
+/// [`parse_dump`] on the same bytes.
 pub fn parse_bytes_parallel(name: PathBuf, bytes: &[u8], piece_bytes: usize) -> Report {
-    let opts = Options {
-        piece_bytes,
-        ..Options::default()
-    };
     Report {
-        tables: split::parse_split(name, bytes, &opts),
+        tables: split::parse_slice_split(name, bytes, piece_bytes as u64, &Options::default()),
     }
 }

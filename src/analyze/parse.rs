@@ -125,7 +125,15 @@ impl ChunkParser {
         if let [head @ .., b'\r'] = line {
             line = head;
         }
-        if line.contains(&0x1b) {
+        // ANSI colours (the `A` flag) only matter where a line is read as text: event
+        // lines and lines starting with a colour code. Body lines are only classified by
+        // their first bytes and token counts, which colour codes do not change.
+        let colored = match line.first() {
+            Some(0x1b) => true,
+            Some(b'-' | b'[') => line.contains(&0x1b),
+            _ => false,
+        };
+        if colored {
             let mut buf = std::mem::take(&mut self.scratch);
             strip_ansi(line, &mut buf);
             self.dispatch(&buf);
@@ -207,8 +215,10 @@ impl ChunkParser {
         id
     }
 
-    fn close_truncated(&mut self, what: &str) {
+    /// Reports the open trace, if any, as truncated before `what()`.
+    fn close_truncated(&mut self, what: impl FnOnce() -> String) {
         if let Some(open) = self.open.take() {
+            let what = what();
             self.problem(format!(
                 "trace {} (started {} lines above) is truncated: expected `stop` or `abort` before {what}",
                 open.number,
@@ -221,7 +231,7 @@ impl ChunkParser {
         let text = String::from_utf8_lossy(rest);
         let text = text.as_ref();
         if text == "flush" || text.starts_with("flush ") {
-            self.close_truncated("a flush");
+            self.close_truncated(|| "a flush".into());
             self.flush();
             return;
         }
@@ -236,7 +246,7 @@ impl ChunkParser {
         let (what, args) = split_word(tail);
         match what {
             "start" => {
-                self.close_truncated(&format!("the start of trace {number}"));
+                self.close_truncated(|| format!("the start of trace {number}"));
                 self.start_dump(number, args);
             }
             "IR" | "snapshots" | "mcode" => {
@@ -260,7 +270,7 @@ impl ChunkParser {
             "stop" => self.stop_dump(number, args),
             "abort" => self.abort_dump(number, args),
             "exit" => {
-                self.close_truncated(&format!("an exit of trace {number}"));
+                self.close_truncated(|| format!("an exit of trace {number}"));
                 match parse_u32(args.trim()) {
                     Some(exit) => {
                         let trace = self.resolve(number);
@@ -408,7 +418,7 @@ impl ChunkParser {
             Some(open) if open.number == number => Some(open),
             other => {
                 self.open = other;
-                self.close_truncated(&format!("`{what}` of trace {number}"));
+                self.close_truncated(|| format!("`{what}` of trace {number}"));
                 self.problem(format!(
                     "`{what}` of trace {number} without its start (expected `---- TRACE {number} start` first)"
                 ));
@@ -575,7 +585,7 @@ impl ChunkParser {
     /// Ends the chunk. An open trace is reported as truncated (chunks end at trace
     /// boundaries, so only the end of the input can leave one open).
     pub fn finish(mut self) -> ChunkResult {
-        self.close_truncated("the end of the input");
+        self.close_truncated(|| "the end of the input".into());
         self.out
     }
 }

@@ -14,12 +14,12 @@
 //! Rules: the resolver must see pieces in file order; anything a piece leaves open at its
 //! end is a real truncation, because pieces never end inside a trace.
 
-use super::parse::{ChunkParser, ChunkResult};
+use super::parse::{find_newline, ChunkParser, ChunkResult};
 use super::tables::*;
 use super::Options;
 use hashbrown::HashMap;
 use rayon::prelude::*;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// Builds one file's tables from its pieces, in order.
@@ -152,47 +152,124 @@ impl FileBuilder {
     }
 }
 
-/// Parses a whole log from `reader` sequentially, streaming in blocks.
-pub fn parse_stream<R: Read>(name: PathBuf, mut reader: R, opts: &Options) -> Tables {
-    let mut builder = FileBuilder::new(name);
+/// Longest line kept whole; the rest of a longer line is skipped (binary input).
+pub const MAX_LINE: usize = 1 << 20;
+
+/// What [`parse_range`] parses of its input.
+#[derive(Copy, Clone, Debug)]
+pub struct Range {
+    /// Absolute offset of the reader's first byte.
+    pub base: u64,
+    /// Nominal start: parsing begins at the first boundary line starting at or after it
+    /// (at offset 0, with the first line).
+    pub start: u64,
+    /// Nominal end: parsing stops before the first boundary line starting at or after it.
+    pub end: u64,
+}
+
+/// Parses the lines of one byte range of a log from `reader` (which starts at `range.base`,
+/// that is `range.start - 1`, or 0). Streams with a fixed buffer; lines longer than
+/// [`MAX_LINE`] are cut. Returns the piece and the bytes it covered.
+pub fn parse_range<R: Read>(
+    mut reader: R,
+    range: Range,
+    opts: &Options,
+    errors: &mut Vec<std::io::Error>,
+) -> (ChunkResult, u64) {
     let mut parser = ChunkParser::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut filled = 0;
-    let mut total = 0u64;
-    loop {
-        if filled == buf.len() {
-            buf.resize(buf.len() * 2, 0);
-        }
-        let n = match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                builder.unreadable(&e);
-                break;
+    let mut buf = vec![0u8; 1 << 18];
+    let mut filled = 0usize;
+    let mut pos = range.base; // offset of buf[0]
+    let mut begun = range.start == 0;
+    let mut skip_partial = range.start > 0; // the line holding byte `start - 1`
+    let mut in_long_line = false;
+    let mut covered = 0u64;
+    let mut eof = false;
+    'outer: loop {
+        if !eof {
+            if filled == buf.len() && buf.len() < MAX_LINE {
+                buf.resize(buf.len() * 2, 0);
             }
-        };
-        filled += n;
-        total += n as u64;
-        if let Some(p) = &opts.progress {
-            p(n as u64);
-        }
-        if let Some(last) = buf[..filled].iter().rposition(|&b| b == b'\n') {
-            parser.feed_bytes(&buf[..last + 1]);
-            buf.copy_within(last + 1..filled, 0);
-            filled -= last + 1;
-            if buf.len() > 1 << 20 && filled < 1 << 19 {
-                buf.truncate(1 << 20);
-                buf.shrink_to_fit();
+            match reader.read(&mut buf[filled..]) {
+                Ok(0) => eof = true,
+                Ok(n) => {
+                    filled += n;
+                    if let Some(p) = &opts.progress {
+                        p(n as u64);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    errors.push(e);
+                    eof = true;
+                }
             }
         }
+        let mut i = 0;
+        loop {
+            let (line, next, complete) = match find_newline(&buf[i..filled]) {
+                Some(nl) => (&buf[i..i + nl], i + nl + 1, true),
+                None if eof && i < filled => (&buf[i..filled], filled, true),
+                None if i == 0 && filled == buf.len() && buf.len() >= MAX_LINE => {
+                    (&buf[..filled], filled, false)
+                }
+                None => break,
+            };
+            let line_start = pos + i as u64;
+            i = next;
+            if in_long_line {
+                // The tail of a cut line: nothing to parse, it is the same line.
+                in_long_line = !complete;
+                covered += line.len() as u64 + complete as u64;
+                continue;
+            }
+            in_long_line = !complete;
+            if skip_partial {
+                skip_partial = false;
+                continue;
+            }
+            if !begun {
+                if !is_boundary(line) {
+                    continue;
+                }
+                begun = true;
+            }
+            // The first boundary at or after `end` belongs to the next piece (which may
+            // be this piece's own first boundary: then the piece is empty).
+            if line_start >= range.end && is_boundary(line) {
+                break 'outer;
+            }
+            covered += line.len() as u64 + complete as u64;
+            parser.feed_line(line);
+        }
+        if eof && i >= filled {
+            break;
+        }
+        buf.copy_within(i..filled, 0);
+        filled -= i;
+        pos += i as u64;
     }
-    parser.feed_bytes(&buf[..filled]);
-    builder.add(parser.finish(), total);
+    (parser.finish(), covered)
+}
+
+/// Parses a whole log from `reader` sequentially, streaming.
+pub fn parse_stream<R: Read>(name: PathBuf, reader: R, opts: &Options) -> Tables {
+    let mut builder = FileBuilder::new(name);
+    let mut errors = Vec::new();
+    let whole = Range {
+        base: 0,
+        start: 0,
+        end: u64::MAX,
+    };
+    let (chunk, bytes) = parse_range(reader, whole, opts, &mut errors);
+    builder.add(chunk, bytes);
+    for e in errors.iter().take(1) {
+        builder.unreadable(e);
+    }
     builder.finish()
 }
 
-/// Whether a line starting at `line` is a place where no trace is open.
+/// Whether a line is a place where no trace is open, so that a piece may start there.
 fn is_boundary(line: &[u8]) -> bool {
     if line.starts_with(b"[TRACE ") {
         return true;
@@ -208,100 +285,74 @@ fn is_boundary(line: &[u8]) -> bool {
     digits > 0 && (rest.starts_with(b" start") || rest.starts_with(b" exit"))
 }
 
-/// The start of the last boundary line in `buf` after position `min`, if any.
-fn last_boundary(buf: &[u8], min: usize) -> Option<usize> {
-    let mut end = buf.len();
-    while end > min {
-        let nl = buf[..end].iter().rposition(|&b| b == b'\n')?;
-        if nl + 1 > min && is_boundary(&buf[nl + 1..]) {
-            return Some(nl + 1);
-        }
-        end = nl;
-    }
-    None
+/// The nominal ranges of a `size`-byte input cut every `piece` bytes.
+fn ranges(size: u64, piece: u64) -> Vec<Range> {
+    let piece = piece.max(4096);
+    let n = size.div_ceil(piece).max(1);
+    (0..n)
+        .map(|k| {
+            let start = k * piece;
+            Range {
+                base: start.saturating_sub(1),
+                start,
+                end: if k + 1 == n { u64::MAX } else { start + piece },
+            }
+        })
+        .collect()
 }
 
-/// Reads from `reader` until `buf` holds `target` bytes or the input ends (returns false).
-fn fill_to<R: Read>(
-    reader: &mut R,
-    buf: &mut Vec<u8>,
-    target: usize,
-    opts: &Options,
-    builder: &mut FileBuilder,
-) -> bool {
-    let start = buf.len();
-    if start >= target {
-        return true;
-    }
-    buf.resize(target, 0);
-    let mut filled = start;
-    let mut more = true;
-    while filled < target {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => {
-                more = false;
-                break;
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                builder.unreadable(&e);
-                more = false;
-                break;
-            }
-        }
-    }
-    buf.truncate(filled);
-    if let Some(p) = &opts.progress {
-        p((filled - start) as u64);
-    }
-    more
-}
-
-/// Parses a large file in pieces split at trace boundaries, a batch of pieces at a time
-/// in parallel.
-pub fn parse_split<R: Read>(name: PathBuf, mut reader: R, opts: &Options) -> Tables {
-    let piece = opts.piece_bytes.max(4096);
-    let batch = rayon::current_num_threads() * 2;
+/// Resolves pieces (in order) into one file's tables.
+fn resolve(name: PathBuf, pieces: Vec<(ChunkResult, u64, Vec<std::io::Error>)>) -> Tables {
     let mut builder = FileBuilder::new(name);
-    let mut buf: Vec<u8> = Vec::new();
-    let mut more = true;
-    while more || !buf.is_empty() {
-        let mut pieces: Vec<Vec<u8>> = Vec::with_capacity(batch);
-        while pieces.len() < batch && (more || !buf.is_empty()) {
-            let mut target = piece;
-            loop {
-                more = more && fill_to(&mut reader, &mut buf, target, opts, &mut builder);
-                if !more {
-                    pieces.push(std::mem::take(&mut buf));
-                    break;
-                }
-                // Cut before the last boundary; a trace longer than the piece keeps reading.
-                match last_boundary(&buf, 1) {
-                    Some(cut) => {
-                        let rest = buf[cut..].to_vec();
-                        buf.truncate(cut);
-                        pieces.push(std::mem::replace(&mut buf, rest));
-                        break;
-                    }
-                    None => target = buf.len() + piece,
-                }
-            }
+    let mut error = None;
+    for (chunk, bytes, errors) in pieces {
+        builder.add(chunk, bytes);
+        if error.is_none() {
+            error = errors.into_iter().next();
         }
-        let results: Vec<(ChunkResult, u64)> = pieces
-            .par_iter()
-            .map(|p| {
-                let mut parser = ChunkParser::new();
-                parser.feed_bytes(p);
-                (parser.finish(), p.len() as u64)
-            })
-            .collect();
-        drop(pieces);
-        for (r, bytes) in results {
-            builder.add(r, bytes);
-        }
+    }
+    if let Some(e) = error {
+        builder.unreadable(&e);
     }
     builder.finish()
+}
+
+/// Parses an in-memory log cut into pieces of `piece` bytes at trace boundaries, the
+/// pieces in parallel.
+pub fn parse_slice_split(name: PathBuf, bytes: &[u8], piece: u64, opts: &Options) -> Tables {
+    let pieces = ranges(bytes.len() as u64, piece)
+        .into_par_iter()
+        .map(|r| {
+            let mut errors = Vec::new();
+            let from = (r.base as usize).min(bytes.len());
+            let (c, n) = parse_range(&bytes[from..], r, opts, &mut errors);
+            (c, n, errors)
+        })
+        .collect();
+    resolve(name, pieces)
+}
+
+/// Parses a file cut into pieces of `opts.piece_bytes` at trace boundaries: every piece
+/// opens the file, seeks to its range and streams it, all pieces in parallel.
+pub fn parse_file_split(path: &Path, size: u64, opts: &Options) -> Tables {
+    let pieces = ranges(size, opts.piece_bytes as u64)
+        .into_par_iter()
+        .map(|r| {
+            let mut errors = Vec::new();
+            let opened = std::fs::File::open(path).and_then(|mut f| {
+                f.seek(SeekFrom::Start(r.base))?;
+                Ok(f)
+            });
+            match opened {
+                Ok(f) => {
+                    let (c, n) = parse_range(f, r, opts, &mut errors);
+                    (c, n, errors)
+                }
+                Err(e) => (ChunkParser::new().finish(), 0, vec![e]),
+            }
+        })
+        .collect();
+    resolve(path.to_path_buf(), pieces)
 }
 
 /// Parses the file at `path`, split in parallel when it is large.
@@ -316,7 +367,7 @@ pub fn parse_path(path: &Path, opts: &Options) -> Tables {
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size >= opts.split_bytes && rayon::current_num_threads() > 1 {
-        parse_split(path.to_path_buf(), file, opts)
+        parse_file_split(path, size, opts)
     } else {
         parse_stream(path.to_path_buf(), file, opts)
     }

@@ -137,7 +137,12 @@ fn report_exits(r: &Report) -> HashMap<(u32, u32, usize, u32), u64> {
         .map(|e| {
             let tr = t.trace(e.trace);
             (
-                (tr.epoch, tr.number, incarnation[&e.trace], e.exit),
+                (
+                    tr.epoch,
+                    tr.number,
+                    incarnation.get(&e.trace).copied().unwrap_or(usize::MAX),
+                    e.exit,
+                ),
                 e.taken,
             )
         })
@@ -477,6 +482,40 @@ fn split_parsing_equals_streaming() {
         assert_eq!(edges(a), edges(b));
         assert!(!split.skipped_anything(), "{:?}", b.problems);
     }
+    // The file path: every piece opens the file and seeks to its own range.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("all.dlog");
+    std::fs::write(&path, &all).unwrap();
+    let opts = analyze::Options {
+        split_bytes: 1,
+        piece_bytes: 8192,
+        ..analyze::Options::default()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let files = pool.install(|| analyze::analyze_paths(&[path], &opts));
+    assert_eq!(report_exits(&files), report_exits(&stream));
+    assert_eq!(files.tables.traces.len(), stream.tables.traces.len());
+    assert_eq!(files.tables.files[0].lines, stream.tables.files[0].lines);
+    assert_eq!(files.tables.files[0].bytes, all.len() as u64);
+}
+
+#[test]
+fn very_long_lines_are_cut_not_buffered() {
+    // 3 MB without a newline, then a real log: the log is still analysed, the junk is one
+    // problem, and pieces agree with the stream.
+    let mut input = vec![b'x'; 3 << 20];
+    input.push(b'\n');
+    input.extend(std::fs::read(fixture_dir().join("side.tx.dlog")).unwrap());
+    let stream = analyze::parse_dump(&input[..]);
+    assert_eq!(stream.stats(&Filter::default()).traces, 5);
+    assert_eq!(stream.tables.files[0].problems, 1);
+    assert_eq!(stream.tables.problems[0].line, 1);
+    let split = analyze::parse_bytes_parallel("x".into(), &input, 1 << 20);
+    assert_eq!(report_exits(&split), report_exits(&stream));
+    assert_eq!(split.tables.files[0].lines, stream.tables.files[0].lines);
 }
 
 #[test]
@@ -678,7 +717,9 @@ mod mutation {
             // The same input split in pieces in parallel gives the same figures.
             let p = analyze::parse_bytes_parallel("x".into(), &input, 2048);
             prop_assert_eq!(p.tables.traces.len(), t.traces.len());
-            prop_assert_eq!(p.stats(&Filter::default()).exits_taken, s.exits_taken);
+            prop_assert_eq!(report_exits(&p), report_exits(&r));
+            prop_assert_eq!(p.tables.aborts.len(), t.aborts.len());
+            prop_assert_eq!(p.tables.files[0].lines, t.files[0].lines);
             let _ = analyze::report::text(t, &s, 5);
             let _ = analyze::report::json(t, &s, 5, true);
             let _ = analyze::report::dot(t, &s, &Filter::default(), 5);
