@@ -44,7 +44,7 @@ pub mod split;
 pub mod stats;
 pub mod tables;
 
-pub use stats::{Filter, Stats, TreeStat};
+pub use stats::{FileStat, Filter, Stats, TreeStat};
 pub use tables::{
     AbortId, AbortRow, BlacklistKind, BlacklistRow, ExitId, ExitRow, FileId, FileRow, LogFormat,
     Problem, SideEdge, SnapshotRow, StrId, Tables, TraceId, TraceKind, TraceRow,

@@ -301,6 +301,7 @@ impl ChunkParser {
                 taken: 0,
                 with_registers: 0,
                 side_traces: 0,
+                side_aborts: 0,
             });
             ExitId::from_index(exits.len() - 1)
         })

@@ -70,19 +70,20 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
         let tr = t.trace(e.trace);
         let _ = writeln!(
             o,
-            "  {:<28} {:>5} {:>10} {:>5}  {}",
+            "  {:<28} {:>5} {:>10} {:>5} {:>7}  {}",
             t.trace_label(e.trace),
             e.exit,
             e.taken,
             e.side_traces,
+            e.side_aborts,
             t.str(tr.start)
         );
     };
     if !s.hottest_exits.is_empty() {
         let _ = writeln!(
             o,
-            "\nhottest exits:\n  {:<28} {:>5} {:>10} {:>5}  start",
-            "trace", "exit", "taken", "sides"
+            "\nhottest exits:\n  {:<28} {:>5} {:>10} {:>5} {:>7}  start",
+            "trace", "exit", "taken", "sides", "aborted"
         );
         for &id in s.hottest_exits.iter().take(top) {
             exit_row(&mut o, id);
@@ -91,8 +92,8 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
     if !s.exits_without_side_trace.is_empty() {
         let _ = writeln!(
             o,
-            "\ntaken exits without a side trace:\n  {:<28} {:>5} {:>10} {:>5}  start",
-            "trace", "exit", "taken", "sides"
+            "\ntaken exits without a side trace:\n  {:<28} {:>5} {:>10} {:>5} {:>7}  start",
+            "trace", "exit", "taken", "sides", "aborted"
         );
         for &id in s.exits_without_side_trace.iter().take(top) {
             exit_row(&mut o, id);
@@ -174,20 +175,21 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
         }
     }
     if s.files > 1 {
-        let _ = writeln!(o, "\nfiles:");
-        for f in t.files.iter() {
-            let traces = t
-                .traces
-                .iter()
-                .filter(|x| t.files[x.file.index()].path == f.path && x.kind != TraceKind::Unknown)
-                .count();
+        let _ = writeln!(
+            o,
+            "\nfiles:\n  {:<40} {:>6} {:>9} {:>7} {:>7} {:>9} {:>7} {:>8}",
+            "path", "format", "lines", "traces", "aborts", "exits", "flushes", "problems"
+        );
+        for (f, fs) in t.files.iter().zip(&s.per_file) {
             let _ = writeln!(
                 o,
-                "  {:<40} {:>6} {:>8} lines {:>5} traces {:>3} flushes {:>3} problems",
+                "  {:<40} {:>6} {:>9} {:>7} {:>7} {:>9} {:>7} {:>8}",
                 f.path.display(),
                 f.format.name(),
                 f.lines,
-                traces,
+                fs.traces,
+                fs.aborts,
+                fs.exits_taken,
                 f.flushes,
                 f.problems
             );
@@ -240,6 +242,7 @@ fn exit_json(t: &Tables, id: ExitId) -> Value {
         "taken": e.taken,
         "with_registers": e.with_registers,
         "side_traces": e.side_traces,
+        "side_aborts": e.side_aborts,
     })
 }
 
@@ -304,9 +307,10 @@ pub fn json(t: &Tables, s: &Stats, top: usize, full: bool) -> Value {
             json!({"file": file_name(t, b.file), "epoch": b.epoch, "location": t.str(b.location),
                    "kind": format!("{:?}", b.kind).to_lowercase(), "abort_line": t.aborts[b.abort.index()].line})
         }).collect::<Vec<_>>(),
-        "files": t.files.iter().map(|f| json!({
+        "files": t.files.iter().zip(&s.per_file).map(|(f, fs)| json!({
             "path": f.path.display().to_string(), "format": f.format.name(), "bytes": f.bytes,
             "lines": f.lines, "flushes": f.flushes, "problems": f.problems, "unreadable": f.unreadable,
+            "traces": fs.traces, "aborts": fs.aborts, "exits_taken": fs.exits_taken, "blacklisted": fs.blacklisted,
         })).collect::<Vec<_>>(),
         "problems": t.problems.iter().map(|p| json!({"file": file_name(t, p.file), "line": p.line, "message": p.message})).collect::<Vec<_>>(),
     });
@@ -384,7 +388,10 @@ pub fn csv(t: &Tables, s: &Stats, table: &str, filter: &super::Filter) -> Option
             }
         }
         "exits" => {
-            row(&["trace_id,file,epoch,trace,exit,taken,with_registers,side_traces".into()]);
+            row(&[
+                "trace_id,file,epoch,trace,exit,taken,with_registers,side_traces,side_aborts"
+                    .into(),
+            ]);
             for e in t.exits.iter() {
                 if !filter.trace_ok(t, e.trace) {
                     continue;
@@ -399,6 +406,7 @@ pub fn csv(t: &Tables, s: &Stats, table: &str, filter: &super::Filter) -> Option
                     e.taken.to_string(),
                     e.with_registers.to_string(),
                     e.side_traces.to_string(),
+                    e.side_aborts.to_string(),
                 ]);
             }
         }

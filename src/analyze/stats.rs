@@ -65,6 +65,19 @@ pub struct TreeStat {
     pub depth: u32,
 }
 
+/// Figures of one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileStat {
+    /// Completed traces.
+    pub traces: usize,
+    /// Aborted attempts.
+    pub aborts: usize,
+    /// Taken exits.
+    pub exits_taken: u64,
+    /// Blacklist events.
+    pub blacklisted: usize,
+}
+
 /// All statistics of a report.
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
@@ -114,6 +127,8 @@ pub struct Stats {
     pub link_types: Vec<(LinkType, usize)>,
     /// Blacklist events passing the filter (indexes into `Tables::blacklist`).
     pub blacklist: Vec<usize>,
+    /// Per-file figures (indexed by `FileId`), under the same filter.
+    pub per_file: Vec<FileStat>,
 }
 
 fn ranked<K: Ord + Clone>(map: HashMap<K, usize>) -> Vec<(K, usize)> {
@@ -166,6 +181,7 @@ impl Stats {
                 .collect(),
             ..Default::default()
         };
+        s.per_file = vec![FileStat::default(); t.files.len()];
         let mut kinds: HashMap<TraceKind, usize> = HashMap::new();
         let mut links: HashMap<LinkType, usize> = HashMap::new();
         let mut locs: HashMap<StrId, usize> = HashMap::new();
@@ -176,6 +192,9 @@ impl Stats {
             *kinds.entry(r.kind).or_default() += 1;
             if r.kind != TraceKind::Unknown {
                 s.traces += 1;
+                if let Some(f) = s.per_file.get_mut(r.file.index()) {
+                    f.traces += 1;
+                }
                 *links.entry(r.link).or_default() += 1;
                 *locs.entry(r.start).or_default() += 1;
             }
@@ -191,6 +210,10 @@ impl Stats {
             }
             s.distinct_exits += 1;
             s.exits_taken += e.taken;
+            let file = t.trace(e.trace).file;
+            if let Some(f) = s.per_file.get_mut(file.index()) {
+                f.exits_taken += e.taken;
+            }
             if e.taken > 0 {
                 *per_trace.entry(e.trace).or_default() += e.taken;
                 s.hottest_exits.push(ExitId::from_index(i));
@@ -264,6 +287,9 @@ impl Stats {
                 continue;
             }
             s.aborts += 1;
+            if let Some(f) = s.per_file.get_mut(a.file.index()) {
+                f.aborts += 1;
+            }
             *reasons.entry(reason_key(t, a)).or_default() += 1;
             *starts.entry(a.start).or_default() += 1;
             *ats.entry(a.at).or_default() += 1;
@@ -282,6 +308,11 @@ impl Stats {
             .filter(|(_, b)| filter.abort_ok(t, &t.aborts[b.abort.index()]))
             .map(|(i, _)| i)
             .collect();
+        for &i in &s.blacklist {
+            if let Some(f) = s.per_file.get_mut(t.blacklist[i].file.index()) {
+                f.blacklisted += 1;
+            }
+        }
         s
     }
 }

@@ -220,6 +220,8 @@ pub struct ExitRow {
     pub with_registers: u64,
     /// Side traces started from this exit.
     pub side_traces: u32,
+    /// Side-trace attempts from this exit that aborted.
+    pub side_aborts: u32,
 }
 
 /// A side-trace edge: parent trace, exit → child trace. Stitch edges have `exit: None`.
@@ -338,7 +340,9 @@ impl Tables {
         &self.traces[id.index()]
     }
 
-    /// A readable name for a trace: `file#number`, with `@epoch` after a flush.
+    /// A readable, unique name for a trace: `log:LINE#N`, the trace numbered N whose
+    /// start event is on line LINE of file `log` (numbers are reused after flushes and
+    /// sometimes without). Placeholders for never-started traces are `log#N?`.
     pub fn trace_label(&self, id: TraceId) -> String {
         let t = self.trace(id);
         let file = self
@@ -347,10 +351,10 @@ impl Tables {
             .and_then(|f| f.path.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if t.epoch > 0 {
-            format!("{file}#{}@{}", t.number, t.epoch)
+        if t.line > 0 {
+            format!("{file}:{}#{}", t.line, t.number)
         } else {
-            format!("{file}#{}", t.number)
+            format!("{file}#{}?", t.number)
         }
     }
 
@@ -427,6 +431,7 @@ impl Tables {
                     e.taken += r.taken;
                     e.with_registers += r.with_registers;
                     e.side_traces += r.side_traces;
+                    e.side_aborts += r.side_aborts;
                     exit_map.push(id);
                 }
                 None => {
@@ -495,6 +500,7 @@ impl Tables {
                         taken: 0,
                         with_registers: 0,
                         side_traces: 0,
+                        side_aborts: 0,
                     });
                     ExitId::from_index(self.exits.len() - 1)
                 });
@@ -515,6 +521,22 @@ impl Tables {
                 continue;
             }
             let abort = AbortId::from_index(i);
+            if let (Some(parent), Some(e)) = (a.parent, a.parent_exit) {
+                let exits = &mut self.exits;
+                let id = *exit_index.entry((parent, e)).or_insert_with(|| {
+                    exits.push(ExitRow {
+                        trace: parent,
+                        exit: e,
+                        taken: 0,
+                        with_registers: 0,
+                        side_traces: 0,
+                        side_aborts: 0,
+                    });
+                    ExitId::from_index(exits.len() - 1)
+                });
+                self.exits[id.index()].side_aborts += 1;
+            }
+            let a = &self.aborts[i];
             if a.reason == Some(TraceError::Blacklisted) {
                 self.blacklist.push(BlacklistRow {
                     file,

@@ -726,3 +726,61 @@ mod mutation {
         }
     }
 }
+
+#[test]
+fn flushes_clear_penalties_before_blacklisting() {
+    // LuaJIT clears its penalty cache on a flush: the aborts before the flush do not count
+    // towards the 11 that blacklist the loop after it.
+    for f in ["penalty.tbx.dlog", "penalty.vlog"] {
+        let r = parse_file(&fixture_dir().join(f));
+        let t = &r.tables;
+        let text = read(&fixture_dir().join(f));
+        let flush_at = text
+            .lines()
+            .position(|l| l.contains("TRACE flush"))
+            .unwrap();
+        let after = text
+            .lines()
+            .skip(flush_at)
+            .filter(|l| l.contains("NYI: bytecode 51"))
+            .count();
+        let before = text
+            .lines()
+            .take(flush_at)
+            .filter(|l| l.contains("NYI: bytecode 51"))
+            .count();
+        assert!(before < 11 && after == 11, "{f}: {before} {after}");
+        assert_eq!(t.blacklist.len(), 1, "{f}");
+        assert_eq!(t.blacklist[0].epoch, 1, "{f}");
+        assert_eq!(t.str(t.blacklist[0].location), "penalty.lua:5");
+    }
+}
+
+#[test]
+fn aborted_side_trace_attempts_are_counted_per_exit() {
+    let p = fixture_dir().join("recur.vlog");
+    let text = read(&p);
+    let r = parse_file(&p);
+    let t = &r.tables;
+    // Count `[TRACE --- (p/e) ...` per origin, independently.
+    let mut expected: HashMap<String, u32> = HashMap::new();
+    for l in text.lines().filter(|l| l.starts_with("[TRACE --- (")) {
+        let origin = &l["[TRACE --- (".len()..l.find(')').unwrap()];
+        if !origin.ends_with("stitch") {
+            *expected.entry(origin.to_string()).or_default() += 1;
+        }
+    }
+    assert!(!expected.is_empty());
+    let got: HashMap<String, u32> = t
+        .exits
+        .iter()
+        .filter(|e| e.side_aborts > 0)
+        .map(|e| {
+            (
+                format!("{}/{}", t.trace(e.trace).number, e.exit),
+                e.side_aborts,
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
