@@ -784,3 +784,65 @@ fn aborted_side_trace_attempts_are_counted_per_exit() {
         .collect();
     assert_eq!(got, expected);
 }
+
+#[test]
+fn interleaved_logs_are_reported_not_fatal() {
+    let a = std::fs::read_to_string(fixture_dir().join("side.tbisrmXa.dlog")).unwrap();
+    let b = std::fs::read_to_string(fixture_dir().join("recur.tbx.dlog")).unwrap();
+    let mut mixed = String::new();
+    let (mut la, mut lb) = (a.lines(), b.lines());
+    loop {
+        match (la.next(), lb.next()) {
+            (None, None) => break,
+            (x, y) => {
+                for l in [x, y].into_iter().flatten() {
+                    mixed.push_str(l);
+                    mixed.push('\n');
+                }
+            }
+        }
+    }
+    let r = analyze::parse_dump(mixed.as_bytes());
+    assert!(r.skipped_anything());
+    assert!(r
+        .tables
+        .problems
+        .iter()
+        .any(|p| p.message.contains("truncated") && p.line > 0));
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("mixed.log");
+    std::fs::write(&path, &mixed).unwrap();
+    assert_eq!(
+        analyze::cli::run(&[
+            "-q".into(),
+            "--csv=files".into(),
+            path.display().to_string()
+        ]),
+        1
+    );
+}
+
+#[test]
+fn locations_with_spaces() {
+    // As LuaJIT prints them for `luajit -jv -e '...'` and `-jdump`.
+    let v = "[TRACE   1 (command line):1 stitch os.clock]\n\
+             [TRACE   2 (1/stitch) (command line):1 -> 1]\n\
+             [TRACE --- (2/1) (command line):1 -- NYI: bytecode 51 at (command line):2]\n";
+    let r = analyze::parse_dump(v.as_bytes());
+    let t = &r.tables;
+    assert!(!r.skipped_anything(), "{:?}", t.problems);
+    assert_eq!(t.str(t.traces[0].start), "(command line):1");
+    assert_eq!(t.str(t.traces[0].stitch_at.unwrap()), "os.clock");
+    assert_eq!(t.traces[1].kind, TraceKind::Stitch);
+    assert_eq!(t.str(t.aborts[0].at), "(command line):2");
+    assert_eq!(t.aborts[0].parent_exit, Some(1));
+    let d = "---- TRACE 1 start (command line):1\n---- TRACE 1 stop -> loop\n\n\
+             ---- TRACE 2 start 1/4 (command line):1\n---- TRACE 2 abort (command line):3 -- leaving loop in root trace\n";
+    let r = analyze::parse_dump(d.as_bytes());
+    let t = &r.tables;
+    assert!(!r.skipped_anything(), "{:?}", t.problems);
+    assert_eq!(t.str(t.traces[0].start), "(command line):1");
+    assert_eq!(t.str(t.aborts[0].start), "(command line):1");
+    assert_eq!(t.str(t.aborts[0].at), "(command line):3");
+    assert_eq!(t.exits[0].side_aborts, 1);
+}
