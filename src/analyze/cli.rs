@@ -11,7 +11,12 @@ use super::{report, Filter, Options, Report};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long a run goes before the progress bar appears.
+const PROGRESS_DELAY: Duration = Duration::from_millis(500);
 
 /// Analyse LuaJIT / skein trace logs (jit.dump and jit.v) across many files.
 #[derive(Parser, Debug)]
@@ -93,15 +98,26 @@ pub fn run(args: &[String]) -> i32 {
         }
     };
     let files = super::split::expand_paths(&args.paths);
+    if files.is_empty() {
+        eprintln!(
+            "skein analyze: no log files found (directories are searched for *.{})",
+            super::split::LOG_EXTENSIONS.join(", *.")
+        );
+        return 2;
+    }
     let total: u64 = files
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
     let mut opts = Options::default();
-    // Show a bar only where it helps: a terminal, and enough input to take a moment.
-    let bar = (!args.no_progress && std::io::stderr().is_terminal() && total >= 64 << 20).then(|| {
-        let bar = indicatif::ProgressBar::new(total);
+    // The bar stays hidden until the run has taken longer than a moment, and is only
+    // ever drawn on a terminal.
+    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
@@ -112,7 +128,15 @@ pub fn run(args: &[String]) -> i32 {
     });
     if let Some(b) = &bar {
         let b = b.clone();
-        opts.progress = Some(Arc::new(move |n| b.inc(n)));
+        let started = Instant::now();
+        let shown = AtomicBool::new(false);
+        opts.progress = Some(Arc::new(move |n| {
+            b.inc(n);
+            if !shown.load(Ordering::Relaxed) && started.elapsed() >= PROGRESS_DELAY {
+                shown.store(true, Ordering::Relaxed);
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+        }));
     }
     let tables = pool.install(|| super::split::parse_all(&files, &opts));
     if let Some(b) = &bar {

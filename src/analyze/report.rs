@@ -354,166 +354,186 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// Rows are those passing the statistics' filter where the table has one.
 pub fn csv(t: &Tables, s: &Stats, table: &str, filter: &super::Filter) -> Option<String> {
     let mut o = String::new();
-    let mut row = |fields: &[String]| {
+    let header = |o: &mut String, names: &str| {
+        o.push_str(names);
+        o.push('\n');
+    };
+    let row = |o: &mut String, fields: &[String]| {
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         o.push_str(&line.join(","));
         o.push('\n');
     };
     match table {
         "traces" => {
-            row(&["id,file,epoch,number,kind,parent,parent_exit,start,link,link_to,bytecodes,ir,snapshots,mcode_bytes,line".into()]);
+            header(&mut o, "id,file,epoch,number,kind,parent,parent_exit,start,link,link_to,bytecodes,ir,snapshots,mcode_bytes,line");
             for i in 0..t.traces.len() {
                 let id = TraceId::from_index(i);
                 if !filter.trace_ok(t, id) {
                     continue;
                 }
                 let r = t.trace(id);
-                row(&[
-                    i.to_string(),
-                    file_name(t, r.file),
-                    r.epoch.to_string(),
-                    r.number.to_string(),
-                    r.kind.name().into(),
-                    opt(r.parent.map(|p| t.trace(p).number)),
-                    opt(r.parent_exit),
-                    t.str(r.start).into(),
-                    r.link.name().into(),
-                    opt(r.link_to.map(|p| t.trace(p).number)),
-                    r.bytecodes.to_string(),
-                    r.ir.to_string(),
-                    r.snapshots.to_string(),
-                    r.mcode_bytes.to_string(),
-                    r.line.to_string(),
-                ]);
+                row(
+                    &mut o,
+                    &[
+                        i.to_string(),
+                        file_name(t, r.file),
+                        r.epoch.to_string(),
+                        r.number.to_string(),
+                        r.kind.name().into(),
+                        opt(r.parent.map(|p| t.trace(p).number)),
+                        opt(r.parent_exit),
+                        t.str(r.start).into(),
+                        r.link.name().into(),
+                        opt(r.link_to.map(|p| t.trace(p).number)),
+                        r.bytecodes.to_string(),
+                        r.ir.to_string(),
+                        r.snapshots.to_string(),
+                        r.mcode_bytes.to_string(),
+                        r.line.to_string(),
+                    ],
+                );
             }
         }
         "exits" => {
-            row(&[
-                "trace_id,file,epoch,trace,exit,taken,with_registers,side_traces,side_aborts"
-                    .into(),
-            ]);
+            header(
+                &mut o,
+                "trace_id,file,epoch,trace,exit,taken,with_registers,side_traces,side_aborts",
+            );
             for e in t.exits.iter() {
                 if !filter.trace_ok(t, e.trace) {
                     continue;
                 }
                 let r = t.trace(e.trace);
-                row(&[
-                    e.trace.0.to_string(),
-                    file_name(t, r.file),
-                    r.epoch.to_string(),
-                    r.number.to_string(),
-                    e.exit.to_string(),
-                    e.taken.to_string(),
-                    e.with_registers.to_string(),
-                    e.side_traces.to_string(),
-                    e.side_aborts.to_string(),
-                ]);
+                row(
+                    &mut o,
+                    &[
+                        e.trace.0.to_string(),
+                        file_name(t, r.file),
+                        r.epoch.to_string(),
+                        r.number.to_string(),
+                        e.exit.to_string(),
+                        e.taken.to_string(),
+                        e.with_registers.to_string(),
+                        e.side_traces.to_string(),
+                        e.side_aborts.to_string(),
+                    ],
+                );
             }
         }
         "edges" => {
-            row(&["file,epoch,parent,exit,child,taken".into()]);
+            header(&mut o, "file,epoch,parent,exit,child,taken");
             for e in t.side_edges.iter() {
                 if !filter.trace_ok(t, e.child) {
                     continue;
                 }
                 let c = t.trace(e.child);
-                row(&[
-                    file_name(t, c.file),
-                    c.epoch.to_string(),
-                    t.trace(e.parent).number.to_string(),
-                    e.exit
-                        .map(|x| x.to_string())
-                        .unwrap_or_else(|| "stitch".into()),
-                    c.number.to_string(),
-                    opt(e.exit_id.map(|x| t.exits[x.index()].taken)),
-                ]);
+                row(
+                    &mut o,
+                    &[
+                        file_name(t, c.file),
+                        c.epoch.to_string(),
+                        t.trace(e.parent).number.to_string(),
+                        e.exit
+                            .map(|x| x.to_string())
+                            .unwrap_or_else(|| "stitch".into()),
+                        c.number.to_string(),
+                        opt(e.exit_id.map(|x| t.exits[x.index()].taken)),
+                    ],
+                );
             }
         }
         "aborts" => {
-            row(&[
-                "file,epoch,number,parent,parent_exit,start,at,reason,message,nyi_bytecode,line"
-                    .into(),
-            ]);
+            header(
+                &mut o,
+                "file,epoch,number,parent,parent_exit,start,at,reason,message,nyi_bytecode,line",
+            );
             for a in t.aborts.iter() {
                 if !filter.abort_ok(t, a) {
                     continue;
                 }
-                row(&[
-                    file_name(t, a.file),
-                    a.epoch.to_string(),
-                    opt(a.number),
-                    opt(a.parent.map(|p| t.trace(p).number)),
-                    opt(a.parent_exit),
-                    t.str(a.start).into(),
-                    t.str(a.at).into(),
-                    opt(a.reason.map(|r| r.name())),
-                    abort_message(t, a),
-                    opt(nyi_name(t, a)),
-                    a.line.to_string(),
-                ]);
+                row(
+                    &mut o,
+                    &[
+                        file_name(t, a.file),
+                        a.epoch.to_string(),
+                        opt(a.number),
+                        opt(a.parent.map(|p| t.trace(p).number)),
+                        opt(a.parent_exit),
+                        t.str(a.start).into(),
+                        t.str(a.at).into(),
+                        opt(a.reason.map(|r| r.name())),
+                        abort_message(t, a),
+                        opt(nyi_name(t, a)),
+                        a.line.to_string(),
+                    ],
+                );
             }
         }
         "blacklist" => {
-            row(&["file,epoch,location,kind,abort_line".into()]);
+            header(&mut o, "file,epoch,location,kind,abort_line");
             for &i in &s.blacklist {
                 let b = &t.blacklist[i];
-                row(&[
-                    file_name(t, b.file),
-                    b.epoch.to_string(),
-                    t.str(b.location).into(),
-                    format!("{:?}", b.kind).to_lowercase(),
-                    t.aborts[b.abort.index()].line.to_string(),
-                ]);
+                row(
+                    &mut o,
+                    &[
+                        file_name(t, b.file),
+                        b.epoch.to_string(),
+                        t.str(b.location).into(),
+                        format!("{:?}", b.kind).to_lowercase(),
+                        t.aborts[b.abort.index()].line.to_string(),
+                    ],
+                );
             }
         }
         "snapshots" => {
-            row(&["trace_id,file,trace,snapshot,ir_ref,slots".into()]);
+            header(&mut o, "trace_id,file,trace,snapshot,ir_ref,slots");
             for sn in t.snapshots.iter() {
                 if !filter.trace_ok(t, sn.trace) {
                     continue;
                 }
                 let r = t.trace(sn.trace);
-                row(&[
-                    sn.trace.0.to_string(),
-                    file_name(t, r.file),
-                    r.number.to_string(),
-                    sn.number.to_string(),
-                    opt(sn.ir_ref),
-                    sn.slots.to_string(),
-                ]);
+                row(
+                    &mut o,
+                    &[
+                        sn.trace.0.to_string(),
+                        file_name(t, r.file),
+                        r.number.to_string(),
+                        sn.number.to_string(),
+                        opt(sn.ir_ref),
+                        sn.slots.to_string(),
+                    ],
+                );
             }
         }
         "files" => {
-            row(&["path,format,bytes,lines,flushes,problems,unreadable".into()]);
+            header(
+                &mut o,
+                "path,format,bytes,lines,flushes,problems,unreadable",
+            );
             for f in t.files.iter() {
-                row(&[
-                    f.path.display().to_string(),
-                    f.format.name().into(),
-                    f.bytes.to_string(),
-                    f.lines.to_string(),
-                    f.flushes.to_string(),
-                    f.problems.to_string(),
-                    f.unreadable.to_string(),
-                ]);
+                row(
+                    &mut o,
+                    &[
+                        f.path.display().to_string(),
+                        f.format.name().into(),
+                        f.bytes.to_string(),
+                        f.lines.to_string(),
+                        f.flushes.to_string(),
+                        f.problems.to_string(),
+                        f.unreadable.to_string(),
+                    ],
+                );
             }
         }
         "reasons" => {
-            row(&["reason,count".into()]);
+            header(&mut o, "reason,count");
             for (k, n) in &s.aborts_by_reason {
-                row(&[k.clone(), n.to_string()]);
+                row(&mut o, &[k.clone(), n.to_string()]);
             }
         }
         _ => return None,
     }
-    // The header was pushed as one pre-joined field; undo its quoting.
-    Some(fix_header(o))
-}
-
-fn fix_header(o: String) -> String {
-    match o.split_once('\n') {
-        Some((h, rest)) => format!("{}\n{rest}", h.trim_matches('"')),
-        None => o,
-    }
+    Some(o)
 }
 
 fn dot_escape(s: &str) -> String {

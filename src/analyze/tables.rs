@@ -421,7 +421,6 @@ impl Tables {
                 trace: t(r.trace),
                 ..r
             }));
-        let exit_base = self.exits.len();
         let mut exit_map = Vec::with_capacity(other.exits.len());
         for r in other.exits {
             let key = (t(r.trace), r.exit);
@@ -442,7 +441,6 @@ impl Tables {
                 }
             }
         }
-        let _ = exit_base;
         self.side_edges
             .extend(other.side_edges.into_iter().map(|e| SideEdge {
                 parent: t(e.parent),
