@@ -114,7 +114,15 @@ impl FileBuilder {
             .iter()
             .filter(|t| t.kind == TraceKind::Unknown)
             .count();
-        if unknown > 0 {
+        // An exits-only log (`-jdump=x`) has no start events at all: its traces are
+        // unknown by design. Otherwise unknown traces mean the log starts mid-run.
+        let started = self
+            .tables
+            .traces
+            .iter()
+            .any(|t| t.kind != TraceKind::Unknown)
+            || !self.tables.aborts.is_empty();
+        if unknown > 0 && started {
             self.problems += 1;
             if self.tables.problems.len() < MAX_PROBLEMS_PER_FILE {
                 self.tables.problems.push(Problem {
