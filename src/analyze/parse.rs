@@ -94,13 +94,14 @@ impl ChunkParser {
         Self::default()
     }
 
-    fn problem(&mut self, message: String) {
+    /// Counts a problem on the current line; the message is only made if it is kept.
+    fn problem(&mut self, message: impl FnOnce() -> String) {
         self.out.problem_count += 1;
         if self.out.tables.problems.len() < MAX_PROBLEMS_PER_FILE {
             self.out.tables.problems.push(Problem {
                 file: FileId(0),
                 line: self.out.lines,
-                message,
+                message: message(),
             });
         }
     }
@@ -179,9 +180,9 @@ impl ChunkParser {
             return;
         }
         let shown = String::from_utf8_lossy(&line[..line.len().min(60)]).into_owned();
-        self.problem(format!(
-            "expected a trace event (`---- TRACE` or `[TRACE`), found `{shown}`"
-        ));
+        self.problem(|| {
+            format!("expected a trace event (`---- TRACE` or `[TRACE`), found `{shown}`")
+        });
     }
 
     /// The trace live under `number`, or a placeholder for it.
@@ -219,10 +220,10 @@ impl ChunkParser {
     fn close_truncated(&mut self, what: impl FnOnce() -> String) {
         if let Some(open) = self.open.take() {
             let what = what();
-            self.problem(format!(
-                "trace {} (started {} lines above) is truncated: expected `stop` or `abort` before {what}",
+            let above = self.out.lines.saturating_sub(open.line);
+            self.problem(|| format!(
+                "trace {} (started {above} lines above) is truncated: expected `stop` or `abort` before {what}",
                 open.number,
-                self.out.lines.saturating_sub(open.line)
             ));
         }
     }
@@ -237,10 +238,12 @@ impl ChunkParser {
         }
         let (num, tail) = split_word(text);
         let Some(number) = parse_u32(num) else {
-            self.problem(format!(
-                "expected a trace number after `---- TRACE`, found `{}`",
-                short(text)
-            ));
+            self.problem(|| {
+                format!(
+                    "expected a trace number after `---- TRACE`, found `{}`",
+                    short(text)
+                )
+            });
             return;
         };
         let (what, args) = split_word(tail);
@@ -262,7 +265,7 @@ impl ChunkParser {
                             open.mcode_bytes = parse_u32(args.trim()).unwrap_or(0);
                         }
                     }
-                    _ => self.problem(format!(
+                    _ => self.problem(|| format!(
                         "`{what}` of trace {number} outside that trace (expected `---- TRACE {number} start` first)"
                     )),
                 }
@@ -279,13 +282,13 @@ impl ChunkParser {
                         self.after_exit = Some(id);
                         self.registers_seen = false;
                     }
-                    None => self.problem(format!(
+                    None => self.problem(|| format!(
                         "expected an exit number in `---- TRACE {number} exit`, found `{}`",
                         short(args)
                     )),
                 }
             }
-            _ => self.problem(format!(
+            _ => self.problem(|| format!(
                 "unknown trace event `{}` (expected start, stop, abort, exit, IR, snapshots, mcode or flush)",
                 short(what)
             )),
@@ -338,9 +341,7 @@ impl ChunkParser {
     fn start_dump(&mut self, number: u32, args: &str) {
         let (parent, parent_exit, stitch, loc) = self.parse_origin(args);
         if loc.is_empty() {
-            self.problem(format!(
-                "expected a start location in `---- TRACE {number} start`"
-            ));
+            self.problem(|| format!("expected a start location in `---- TRACE {number} start`"));
         }
         let start = self.out.tables.strings.intern(loc);
         self.open = Some(OpenTrace {
@@ -420,7 +421,7 @@ impl ChunkParser {
             other => {
                 self.open = other;
                 self.close_truncated(|| format!("`{what}` of trace {number}"));
-                self.problem(format!(
+                self.problem(|| format!(
                     "`{what}` of trace {number} without its start (expected `---- TRACE {number} start` first)"
                 ));
                 None
@@ -434,10 +435,12 @@ impl ChunkParser {
         };
         // ` -> ltype` | ` -> N` | ` -> N ltype`
         let Some(link) = args.trim().strip_prefix("->") else {
-            self.problem(format!(
-                "expected `-> LINK` after `---- TRACE {number} stop`, found `{}`",
-                short(args)
-            ));
+            self.problem(|| {
+                format!(
+                    "expected `-> LINK` after `---- TRACE {number} stop`, found `{}`",
+                    short(args)
+                )
+            });
             return;
         };
         let (a, b) = split_word(link.trim());
@@ -447,10 +450,12 @@ impl ChunkParser {
             (None, _) => (LinkType::from_name(a).unwrap_or(LinkType::None), None),
         };
         if link == LinkType::None && !a.starts_with("none") {
-            self.problem(format!(
-                "unknown link type in `---- TRACE {number} stop -> {}`",
-                short(args.trim())
-            ));
+            self.problem(|| {
+                format!(
+                    "unknown link type in `---- TRACE {number} stop -> {}`",
+                    short(args.trim())
+                )
+            });
         }
         self.push_trace(open, link, to, None);
     }
@@ -490,9 +495,9 @@ impl ChunkParser {
 
     fn abort_dump(&mut self, number: u32, args: &str) {
         let Some((at, msg)) = args.split_once(" -- ") else {
-            self.problem(format!(
-                "expected `LOCATION -- MESSAGE` after `---- TRACE {number} abort`"
-            ));
+            self.problem(|| {
+                format!("expected `LOCATION -- MESSAGE` after `---- TRACE {number} abort`")
+            });
             self.take_open(number, "abort");
             return;
         };
@@ -506,10 +511,12 @@ impl ChunkParser {
     fn v_event(&mut self, rest: &[u8]) {
         let text = String::from_utf8_lossy(rest);
         let Some(body) = text.trim_end().strip_suffix(']') else {
-            self.problem(format!(
-                "expected `]` at the end of a `[TRACE` line, found `{}`",
-                short(&text)
-            ));
+            self.problem(|| {
+                format!(
+                    "expected `]` at the end of a `[TRACE` line, found `{}`",
+                    short(&text)
+                )
+            });
             return;
         };
         let body = body.trim_start();
@@ -517,10 +524,12 @@ impl ChunkParser {
         if num == "---" {
             let (parent, parent_exit, _, rest) = self.parse_origin(tail);
             let Some((start, msg)) = rest.split_once(" -- ") else {
-                self.problem(format!(
-                    "expected `START -- MESSAGE` in an abort line, found `{}`",
-                    short(rest)
-                ));
+                self.problem(|| {
+                    format!(
+                        "expected `START -- MESSAGE` in an abort line, found `{}`",
+                        short(rest)
+                    )
+                });
                 return;
             };
             let (msg, at) = match msg.rfind(" at ") {
@@ -535,7 +544,7 @@ impl ChunkParser {
             if body == "flush" {
                 self.flush();
             } else {
-                self.problem(format!("unknown `[TRACE` event `{}`", short(body)));
+                self.problem(|| format!("unknown `[TRACE` event `{}`", short(body)));
             }
             return;
         };
@@ -564,7 +573,7 @@ impl ChunkParser {
             }
         };
         if link == LinkType::None {
-            self.problem(format!("expected a link (`-> N`, a link type, `stitch F` or `-- fallback to interpreter`) in `[TRACE {}`", short(body)));
+            self.problem(|| format!("expected a link (`-> N`, a link type, `stitch F` or `-- fallback to interpreter`) in `[TRACE {}`", short(body)));
         }
         let start = self.out.tables.strings.intern(loc);
         let open = OpenTrace {
