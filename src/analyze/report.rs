@@ -40,11 +40,15 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
         s.lines,
         s.flushes
     );
+    let kinds = if kinds.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", kinds.join(", "))
+    };
     let _ = writeln!(
         o,
-        "traces: {} ({}); aborts: {}; blacklisted: {}",
+        "traces: {}{kinds}; aborts: {}; blacklisted: {}",
         s.traces,
-        kinds.join(", "),
         s.aborts,
         s.blacklist.len()
     );
