@@ -15,7 +15,9 @@
 //!    │  └─────────────────────────────────────────┤ ---- TRACE n stop -> …  (trace row)
 //!    └────────────────────────────────────────────┘ ---- TRACE n abort loc -- msg (abort row)
 //! ```
-//! jit.v lines (`[TRACE …]`) are complete events and are handled in any state.
+//! jit.v lines (`[TRACE …]`) are complete events and are handled in any state. The HTML
+//! variant (`H`) adds a style sheet and `<pre>` lines, skipped outside traces, and tags in
+//! body lines, which only matter when counting snapshot slots.
 //! A `start` while a trace is open, or the end of input with a trace open, is reported as a
 //! truncated trace. Unrecognised lines outside a trace are reported (a few per file; the
 //! rest are counted). Nothing here panics on any byte sequence: every slice index is guarded
@@ -85,6 +87,7 @@ pub struct ChunkParser {
     open: Option<OpenTrace>,
     after_exit: Option<ExitId>,
     registers_seen: bool,
+    in_style: bool,
     scratch: Vec<u8>,
 }
 
@@ -175,6 +178,15 @@ impl ChunkParser {
                 }
                 return;
             }
+        }
+        // The `H` (HTML) variant: a style sheet at the top, `<pre>` around every trace.
+        if self.in_style {
+            self.in_style = !line.starts_with(b"</style");
+            return;
+        }
+        if line.starts_with(b"<style") {
+            self.in_style = !line.ends_with(b"</style>");
+            return;
         }
         if line.starts_with(b"<pre") || line.starts_with(b"</pre") {
             return;
@@ -644,8 +656,25 @@ fn count_body_line(open: &mut OpenTrace, line: &[u8]) {
     }
 }
 
-/// Entries between `[` and `]` of a snapshot line.
+/// Entries between `[` and `]` of a snapshot line (HTML tags of the `H` variant removed).
 fn count_slots(line: &[u8]) -> u32 {
+    if line.contains(&b'<') {
+        let mut plain = Vec::with_capacity(line.len());
+        let mut in_tag = false;
+        for &b in line {
+            match b {
+                b'<' => in_tag = true,
+                b'>' if in_tag => in_tag = false,
+                _ if !in_tag => plain.push(b),
+                _ => {}
+            }
+        }
+        return count_plain_slots(&plain);
+    }
+    count_plain_slots(line)
+}
+
+fn count_plain_slots(line: &[u8]) -> u32 {
     let Some(open) = line.iter().position(|&b| b == b'[') else {
         return 0;
     };

@@ -262,7 +262,10 @@ fn every_flag_combination_of_one_program_agrees() {
             assert_eq!(s.link_types, base_stats.link_types, "{name}");
             assert_eq!(s.max_tree_depth, 2, "{name}");
         }
-        let has_exits = flags.contains('x') || flags.contains('X') || flags.contains("color");
+        let has_exits = flags.contains('x')
+            || flags.contains('X')
+            || flags.contains("color")
+            || flags.contains("html");
         assert_eq!(
             s.exits_taken,
             if has_exits { base_stats.exits_taken } else { 0 },
@@ -275,9 +278,7 @@ fn every_flag_combination_of_one_program_agrees() {
             assert_eq!(with_regs, 0, "{name}");
         }
     }
-    // The ANSI-coloured dump gives exactly the plain dump's tables.
-    let color = parse_file(&fixture_dir().join("side.color.dlog"));
-    assert_eq!(report_exits(&color), report_exits(&base));
+    // The ANSI-coloured and HTML dumps give exactly the plain dump's tables.
     let ir = |r: &Report| {
         r.tables
             .traces
@@ -285,7 +286,24 @@ fn every_flag_combination_of_one_program_agrees() {
             .map(|t| (t.ir, t.snapshots, t.bytecodes))
             .collect::<Vec<_>>()
     };
-    assert_eq!(ir(&color), ir(&base));
+    let slots = |r: &Report| {
+        r.tables
+            .snapshots
+            .iter()
+            .map(|s| s.slots)
+            .collect::<Vec<_>>()
+    };
+    for f in ["side.color.dlog", "side.html.dlog"] {
+        let other = parse_file(&fixture_dir().join(f));
+        assert!(
+            !other.skipped_anything(),
+            "{f}: {:?}",
+            other.tables.problems
+        );
+        assert_eq!(report_exits(&other), report_exits(&base), "{f}");
+        assert_eq!(ir(&other), ir(&base), "{f}");
+        assert_eq!(slots(&other), slots(&base), "{f}");
+    }
     assert!(ir(&base).iter().all(|&(i, s, b)| i > 0 && s > 0 && b > 0));
 }
 
