@@ -30,7 +30,10 @@ pub fn text(t: &Tables, s: &Stats, top: usize) -> String {
     let kinds: Vec<String> = s
         .traces_by_kind
         .iter()
-        .map(|(k, n)| format!("{} {n}", k.name()))
+        .map(|(k, n)| match k {
+            TraceKind::Unknown => format!("plus {n} never seen starting"),
+            _ => format!("{} {n}", k.name()),
+        })
         .collect();
     let _ = writeln!(
         o,

@@ -95,7 +95,7 @@ pub struct Stats {
     pub aborts: usize,
     /// Exit lines (taken exits) in total.
     pub exits_taken: u64,
-    /// Distinct (trace, exit) pairs seen taken or with a side trace.
+    /// Distinct (trace, exit) pairs seen taken at least once.
     pub distinct_exits: usize,
     /// Flushes in total.
     pub flushes: u64,
@@ -200,6 +200,9 @@ impl Stats {
             }
         }
         s.traces_by_kind = ranked(kinds);
+        // Placeholders last: they are not traces of their own.
+        s.traces_by_kind
+            .sort_by_key(|&(k, n)| (k == TraceKind::Unknown, std::cmp::Reverse(n), k));
         s.link_types = ranked(links);
         s.traces_by_location = ranked(locs);
 
@@ -208,7 +211,7 @@ impl Stats {
             if !trace_ok[e.trace.index()] {
                 continue;
             }
-            s.distinct_exits += 1;
+            s.distinct_exits += (e.taken > 0) as usize;
             s.exits_taken += e.taken;
             let file = t.trace(e.trace).file;
             if let Some(f) = s.per_file.get_mut(file.index()) {
