@@ -938,7 +938,7 @@ impl IrBuf {
                     } else {
                         o < r || i.op == IrOp::PHI && o < self.nins()
                     };
-                    if !ok && !(v == 0 && allows_empty_ref(i.op)) {
+                    if !(ok || v == 0 && allows_empty_ref(i.op)) {
                         return Err(format!(
                             "{r}: {} operand {o} is not an earlier ref",
                             i.op.name()

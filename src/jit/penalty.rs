@@ -162,15 +162,10 @@ mod tests {
         );
         let mut last = 72u32;
         let mut n = 1;
-        loop {
-            match p.penalise(pos, TraceError::NyiBytecode) {
-                PenaltyOutcome::Penalised(v) => {
-                    assert!((last * 2..=last * 2 + 15).contains(&(v as u32)));
-                    last = v as u32;
-                    n += 1;
-                }
-                PenaltyOutcome::Blacklisted => break,
-            }
+        while let PenaltyOutcome::Penalised(v) = p.penalise(pos, TraceError::NyiBytecode) {
+            assert!((last * 2..=last * 2 + 15).contains(&(v as u32)));
+            last = v as u32;
+            n += 1;
         }
         // 72 -> 144 -> ... -> ~36864, blacklisted on the next doubling: 10 penalties.
         assert_eq!(n, 10);

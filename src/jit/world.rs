@@ -142,6 +142,8 @@ pub struct World {
     pub aborts: Vec<AbortRecord>,
     /// The event stream.
     pub events: EventStream,
+    /// Names of fast functions by id (`vmdef.ffnames`), registered by the VM.
+    pub ffnames: hashbrown::HashMap<u8, String>,
 }
 
 impl Default for World {
@@ -168,6 +170,7 @@ impl World {
             mcode: SlotMap::with_key(),
             aborts: Vec::new(),
             events: EventStream::default(),
+            ffnames: hashbrown::HashMap::new(),
         }
     }
 
@@ -287,6 +290,9 @@ impl super::ids::FuncNames for World {
         }
     }
     fn fast_name(&self, ffid: u8) -> String {
-        format!("ff#{ffid}")
+        self.ffnames
+            .get(&ffid)
+            .cloned()
+            .unwrap_or_else(|| format!("ff#{ffid}"))
     }
 }

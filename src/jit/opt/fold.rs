@@ -437,10 +437,10 @@ fn kfold_numcomp(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
         GE => a >= b,
         LE => a <= b,
         GT => a > b,
-        ULT => !(a >= b),
-        UGE => !(a < b),
-        ULE => !(a > b),
-        UGT => !(a <= b),
+        ULT => a.partial_cmp(&b).is_none_or(|o| o.is_lt()),
+        UGE => a.partial_cmp(&b).is_none_or(|o| o.is_ge()),
+        ULE => a.partial_cmp(&b).is_none_or(|o| o.is_le()),
+        UGT => a.partial_cmp(&b).is_none_or(|o| o.is_gt()),
         EQ => a == b,
         _ => a != b,
     })
@@ -578,7 +578,7 @@ fn simplify_nummuldiv_k(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
         return Fold::Next;
     }
     match e.ir.num_of(i.r2()) {
-        Some(k) if k == 1.0 => Fold::Ref(i.r1()),
+        Some(1.0) => Fold::Ref(i.r1()),
         Some(k) if k == 2.0 && i.op == MUL => Fold::Retry(IrIns {
             op: ADD,
             op2: i.op1,

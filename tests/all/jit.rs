@@ -1,0 +1,456 @@
+//! The JIT without a VM: log formatters against LuaJIT's logs, and the trace life cycle
+//! driven by hand the way the VM and recorder will drive it.
+//!
+//! The VM and recorder do not exist yet, so these tests play their part: they call the
+//! hotcount/exit entry points, emit the IR a recorder would emit, and stop or abort. The
+//! expected logs are LuaJIT 2.1's for the same conformance cases (copied from
+//! `../shared/conformance/seed/*/expected/` into `tests/golden/jit/`).
+
+use skein::jit::events::{Cursor, ParentExit, TraceEvent, TraceNo};
+use skein::jit::hotcount::HotKey;
+use skein::jit::ids::{BcPos, FuncRef, ProtoKey};
+use skein::jit::ir::{sload, IrIns, IrOp, IrRef, IrType, IRF_GUARD};
+use skein::jit::lifecycle::{Jit, NullBackend, TraceState, VmCommand};
+use skein::jit::log_dump::{DumpLog, TraceView};
+use skein::jit::log_v::VLog;
+use skein::jit::opt::Emitter;
+use skein::jit::snap::SnapEntry;
+use skein::jit::world::ProtoInfo;
+use skein::jit::{LinkType, TraceError};
+
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/jit");
+
+fn golden(case: &str, file: &str) -> String {
+    std::fs::read_to_string(format!("{GOLDEN}/{case}/{file}")).expect("golden file")
+}
+
+/// The trace-event lines of a dump log, as conformance/check.sh compares them.
+fn dump_events(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| {
+            let mut w = l.split(' ');
+            w.next() == Some("----")
+                && w.next() == Some("TRACE")
+                && w.next().is_some_and(|n| n.parse::<u32>().is_ok())
+                && w.next()
+                    .is_some_and(|k| ["start", "stop", "abort", "exit"].contains(&k))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// A JIT with one prototype `t1.lua` whose bytecode index equals its line number, so
+/// positions read as lines; fast function 1 is `unpack`.
+fn jit() -> (Jit, ProtoKey) {
+    let mut j = Jit::default();
+    let p = j.world.protos.insert(ProtoInfo {
+        chunk: "t1.lua".into(),
+        lines: (0..100).collect(),
+        firstline: 0,
+        nojit: false,
+    });
+    j.world.ffnames.insert(1, "unpack".into());
+    (j, p)
+}
+
+fn at(p: ProtoKey, line: u32) -> BcPos {
+    BcPos { proto: p, pc: line }
+}
+
+/// Reads the new events and appends their jit.v and jit.dump (`six`) text.
+struct Logs {
+    cur: Cursor,
+    v: VLog,
+    d: DumpLog,
+    vout: String,
+    dout: String,
+}
+
+impl Logs {
+    fn new() -> Logs {
+        Logs {
+            cur: Cursor::default(),
+            v: VLog::new(),
+            d: DumpLog::new(Some("six")),
+            vout: String::new(),
+            dout: String::new(),
+        }
+    }
+    fn drain(&mut self, j: &Jit) {
+        for ev in j.world.events.read(&mut self.cur) {
+            let view = match ev {
+                TraceEvent::Stop { no, .. } => {
+                    j.world.by_number(*no).and_then(|id| j.world.data.get(id))
+                }
+                _ => None,
+            }
+            .map(|d| TraceView {
+                ir: &d.ir,
+                snaps: &d.snaps,
+                regs: None,
+            });
+            if let Some(l) = self.v.format(ev, &j.world) {
+                self.vout.push_str(&l);
+            }
+            self.dout.push_str(&self.d.format(ev, view, &j.world));
+        }
+    }
+}
+
+fn guard(op: IrOp, ty: IrType, a: IrRef, b: IrRef) -> IrIns {
+    let mut i = IrIns::new(op, ty, a.0, b.0);
+    i.flags |= IRF_GUARD;
+    i
+}
+
+/// Records `for i = a, b do end` as LuaJIT does for a loop whose counter is in `slot`
+/// (pre-roll only; the loop pass makes the rest): SLOAD, ADD, LE with snapshots.
+fn record_empty_forl(j: &mut Jit, slot: u16, stop: i32, extra_snaps: usize) {
+    let flags = j.world.opts.flags;
+    let d = j.recording_data().expect("recording");
+    let mut e = Emitter::new(&mut d.ir, flags);
+    d.snaps.add(e.ir.nins(), 2, &[], None);
+    let i = e
+        .emit(IrIns::new(
+            IrOp::SLOAD,
+            IrType::Int,
+            slot,
+            sload::CONVERT | sload::INHERIT,
+        ))
+        .unwrap();
+    let k1 = e.ir.kint(1);
+    let i2 = e
+        .emit(IrIns::new(IrOp::ADD, IrType::Int, i.0, k1.0))
+        .unwrap();
+    for _ in 0..extra_snaps {
+        // Extra guards with their own snapshots (exits 1..).
+        d.snaps.add(e.ir.nins(), slot as u8, &[], None);
+        let k = e.ir.kint(0);
+        e.emit(guard(IrOp::GE, IrType::Int, i2, k)).unwrap();
+    }
+    d.snaps.add(e.ir.nins(), slot as u8, &[], None);
+    let kstop = e.ir.kint(stop);
+    e.emit(guard(IrOp::LE, IrType::Int, i2, kstop)).unwrap();
+    let s = slot as u8;
+    d.snaps.add(
+        e.ir.nins(),
+        s + 4,
+        &[SnapEntry::new(s, 0, i2), SnapEntry::new(s + 3, 0, i2)],
+        None,
+    );
+}
+
+/// Formatter test (events built by hand): case 01, an abort at another line than the
+/// start, then a looping trace reusing number 1.
+#[test]
+fn jit_v_formatter_case01() {
+    let (j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let evs = [
+        TraceEvent::Start {
+            no: TraceNo(1),
+            func: f,
+            pc: 4,
+            parent: None,
+        },
+        TraceEvent::Abort {
+            no: TraceNo(1),
+            func: f,
+            pc: 8,
+            err: TraceError::NyiBytecode,
+            arg: Some("51".into()),
+        },
+        TraceEvent::Start {
+            no: TraceNo(1),
+            func: f,
+            pc: 11,
+            parent: None,
+        },
+        TraceEvent::Stop {
+            no: TraceNo(1),
+            func: f,
+            pc: 11,
+            link: 1,
+            link_type: LinkType::Loop,
+        },
+        TraceEvent::Exit {
+            no: TraceNo(1),
+            exit: 2,
+        },
+    ];
+    let v = VLog::new().format_all(&evs, &j.world);
+    assert_eq!(v, golden("01-trace-start-nyi-abort", "t1.log"));
+    let d = DumpLog::new(Some("six"));
+    let text: String = evs.iter().map(|e| d.format(e, None, &j.world)).collect();
+    assert_eq!(
+        dump_events(&text),
+        dump_events(&golden("01-trace-start-nyi-abort", "t1.dlog"))
+    );
+}
+
+/// Formatter test (events built by hand): case 02, loop / up-recursion / tail-recursion.
+#[test]
+fn jit_v_formatter_case02() {
+    let (j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut evs = Vec::new();
+    for (no, line, lt) in [
+        (1, 19, LinkType::Loop),
+        (2, 3, LinkType::UpRecursion),
+        (3, 11, LinkType::TailRecursion),
+    ] {
+        evs.push(TraceEvent::Start {
+            no: TraceNo(no),
+            func: f,
+            pc: line,
+            parent: None,
+        });
+        evs.push(TraceEvent::Stop {
+            no: TraceNo(no),
+            func: f,
+            pc: line,
+            link: no,
+            link_type: lt,
+        });
+    }
+    assert_eq!(
+        VLog::new().format_all(&evs, &j.world),
+        golden("02-root-link-types", "t1.log")
+    );
+}
+
+/// Formatter test (events built by hand): case 16, a stitched trace and its continuation.
+#[test]
+fn jit_v_formatter_case16() {
+    let (j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let evs = [
+        TraceEvent::Start {
+            no: TraceNo(1),
+            func: f,
+            pc: 3,
+            parent: None,
+        },
+        TraceEvent::Stop {
+            no: TraceNo(1),
+            func: FuncRef::Fast(1),
+            pc: 0,
+            link: 0,
+            link_type: LinkType::Stitch,
+        },
+        TraceEvent::Start {
+            no: TraceNo(2),
+            func: f,
+            pc: 4,
+            parent: Some((TraceNo(1), ParentExit::Stitch)),
+        },
+        TraceEvent::Stop {
+            no: TraceNo(2),
+            func: f,
+            pc: 3,
+            link: 1,
+            link_type: LinkType::Root,
+        },
+        TraceEvent::Exit {
+            no: TraceNo(2),
+            exit: 1,
+        },
+    ];
+    assert_eq!(
+        VLog::new().format_all(&evs, &j.world),
+        golden("16-stitch-unpack", "t1.log")
+    );
+    let d = DumpLog::new(Some("six"));
+    let text: String = evs.iter().map(|e| d.format(e, None, &j.world)).collect();
+    assert_eq!(
+        dump_events(&text),
+        dump_events(&golden("16-stitch-unpack", "t1.dlog"))
+    );
+}
+
+/// Life cycle, case 09: a root loop trace, a hot exit, a side trace linking back to its
+/// parent. The whole jit.dump text (IR, snapshots, events) is LuaJIT's.
+#[test]
+fn lifecycle_case09_side_trace_links_parent() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    let key = HotKey(0x40);
+    let no = (1..=56)
+        .find_map(|_| j.on_hot_loop(at(p, 4), f, key))
+        .expect("hot on the 56th");
+    assert_eq!(no, TraceNo(1));
+    assert!(matches!(j.commands.last(), Some(VmCommand::Record { .. })));
+    record_empty_forl(&mut j, 6, 58, 0);
+    j.stop(f, 4, LinkType::Loop, None, &mut NullBackend)
+        .unwrap();
+    assert_eq!(j.state, TraceState::Idle);
+    assert!(j.commands.contains(&VmCommand::PatchEnter {
+        pos: at(p, 4),
+        trace: TraceNo(1)
+    }));
+    logs.drain(&j);
+
+    assert_eq!(j.on_exit(TraceNo(1), 1, at(p, 5), f), None);
+    let mut side = None;
+    for n in 1..=10 {
+        side = j.on_exit(TraceNo(1), 3, at(p, 3), f);
+        assert_eq!(
+            side.is_some(),
+            n == 10,
+            "side trace starts on the 10th exit"
+        );
+    }
+    assert_eq!(side, Some(TraceNo(2)));
+    {
+        let flags = j.world.opts.flags;
+        let d = j.recording_data().unwrap();
+        let mut e = Emitter::new(&mut d.ir, flags);
+        d.snaps.add(e.ir.nins(), 6, &[], None);
+        let x = e
+            .emit(IrIns::new(IrOp::SLOAD, IrType::Num, 2, sload::INHERIT))
+            .unwrap();
+        let one = e.ir.knum(1.0);
+        let x2 = e
+            .emit(IrIns::new(IrOp::ADD, IrType::Num, x.0, one.0))
+            .unwrap();
+        d.snaps.add(e.ir.nins(), 2, &[], None);
+        let k12 = e.ir.knum(12.0);
+        e.emit(guard(IrOp::LE, IrType::Num, x2, k12)).unwrap();
+        let (k1, k58) = (e.ir.kint(1), e.ir.kint(58));
+        let ents = [
+            SnapEntry::new(2, 0, x2),
+            SnapEntry::new(5, 0, x2),
+            SnapEntry::new(6, 0, k1),
+            SnapEntry::new(7, 0, k58),
+            SnapEntry::new(8, 0, k1),
+            SnapEntry::new(9, 0, k1),
+        ];
+        d.snaps.add(e.ir.nins(), 10, &ents, None);
+    }
+    j.stop(f, 3, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    let t2 = j.world.by_number(TraceNo(2)).unwrap();
+    let t1 = j.world.by_number(TraceNo(1)).unwrap();
+    assert_eq!(
+        j.world.exits[j.world.exit_of(t1, 3).unwrap()].side,
+        Some(t2)
+    );
+    assert_eq!(j.world.traces[t2].root, Some(t1));
+    j.on_exit(TraceNo(2), 1, at(p, 5), f);
+    logs.drain(&j);
+
+    assert_eq!(logs.vout, golden("09-side-trace-links-parent", "t1.log"));
+    assert_eq!(logs.dout, golden("09-side-trace-links-parent", "t1.dlog"));
+}
+
+/// Life cycle, case 15: a side trace aborts on four attempts, then the exit gets a
+/// trace that falls back to the interpreter (hotexit=10, tryside=4).
+#[test]
+fn lifecycle_case15_fallback_to_interpreter() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    let no = (1..=56)
+        .find_map(|_| j.on_hot_loop(at(p, 4), f, HotKey(0x80)))
+        .unwrap();
+    assert_eq!(no, TraceNo(1));
+    record_empty_forl(&mut j, 6, 94, 3);
+    j.stop(f, 4, LinkType::Loop, None, &mut NullBackend)
+        .unwrap();
+    j.on_exit(TraceNo(1), 4, at(p, 9), f);
+    for n in 1..=14 {
+        let started = j.on_exit(TraceNo(1), 1, at(p, 6), f);
+        assert_eq!(started.is_some(), n >= 10, "exit {n}");
+        if started.is_some() && j.rec.is_some() {
+            j.abort(f, 6, TraceError::NyiBytecode, Some("51".into()));
+        }
+    }
+    // Side traces are not penalised: only root aborts reach the penalty cache.
+    assert!(j.world.penalties.entries.is_empty());
+    assert_eq!(j.world.aborts.len(), 4);
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("15-fallback-to-interpreter", "t1.log"));
+    assert_eq!(
+        dump_events(&logs.dout),
+        dump_events(&golden("15-fallback-to-interpreter", "t1.dlog"))
+    );
+    // Once linked, the exit no longer counts toward new side traces.
+    assert_eq!(j.on_exit(TraceNo(1), 1, at(p, 6), f), None);
+}
+
+/// Life cycle, case 01: a root abort penalises its start (72, hot counter set), reusing
+/// number 1 for the next trace; repeated aborts end in blacklisting.
+#[test]
+fn lifecycle_root_abort_penalty_and_blacklist() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let key = HotKey(0x100);
+    let start = at(p, 4);
+    assert!((1..=56)
+        .find_map(|_| j.on_hot_loop(start, f, key))
+        .is_some());
+    j.abort(f, 8, TraceError::NyiBytecode, Some("51".into()));
+    assert_eq!(j.world.hot.get(key), 72);
+    // The next attempt comes 37 iterations later (72 counts down by 2, hot on borrow).
+    let n = (1..)
+        .find(|_| j.on_hot_loop(start, f, key).is_some())
+        .unwrap();
+    assert_eq!(n, 37);
+    j.abort(f, 8, TraceError::NyiBytecode, Some("51".into()));
+    let mut attempts = 2;
+    while !j.commands.contains(&VmCommand::Blacklist(start)) {
+        assert!((1..100_000)
+            .find_map(|_| j.on_hot_loop(start, f, key))
+            .is_some());
+        j.abort(f, 8, TraceError::NyiBytecode, Some("51".into()));
+        attempts += 1;
+    }
+    assert_eq!(attempts, 11);
+    assert!(j.world.blacklist.contains(&start));
+    assert!(
+        (0..1000).all(|_| j.on_hot_loop(start, f, key).is_none()),
+        "blacklisted positions are never hot"
+    );
+    let mut logs = Logs::new();
+    logs.drain(&j);
+    assert!(logs
+        .vout
+        .lines()
+        .all(|l| l == "[TRACE --- t1.lua:4 -- NYI: bytecode 51 at t1.lua:8]"));
+    assert!(j.world.free_number() == Some(TraceNo(1)));
+}
+
+/// Flush frees every number; the next trace is number 1 again.
+#[test]
+fn flush_reuses_numbers() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    for (k, line) in [(0x200u64, 10u32), (0x204, 20)] {
+        assert!((1..=56)
+            .find_map(|_| j.on_hot_loop(at(p, line), f, HotKey(k)))
+            .is_some());
+        record_empty_forl(&mut j, 2, 10, 0);
+        j.stop(f, line, LinkType::Loop, None, &mut NullBackend)
+            .unwrap();
+    }
+    assert_eq!(j.world.traces.len(), 2);
+    j.flush();
+    assert!(j.world.traces.is_empty() && j.world.exits.is_empty());
+    assert_eq!(j.world.free_number(), Some(TraceNo(1)));
+    let mut logs = Logs::new();
+    logs.drain(&j);
+    assert!(logs.vout.ends_with("[TRACE flush]\n"));
+    assert!(logs.dout.ends_with("---- TRACE flush\n\n"));
+}
+
+/// The IR op list is LuaJIT's `jit.vmdef.irnames`, character for character.
+#[test]
+fn ir_names_are_vmdef_irnames() {
+    const IRNAMES: &str = "LT    GE    LE    GT    ULT   UGE   ULE   UGT   EQ    NE    ABC   RETF  NOP   BASE  PVAL  GCSTEPHIOP  LOOP  USE   PHI   RENAMEPROF  KPRI  KINT  KGC   KPTR  KKPTR KNULL KNUM  KINT64KSLOT BNOT  BSWAP BAND  BOR   BXOR  BSHL  BSHR  BSAR  BROL  BROR  ADD   SUB   MUL   DIV   MOD   POW   NEG   ABS   LDEXP MIN   MAX   FPMATHADDOV SUBOV MULOV AREF  HREFK HREF  NEWREFUREFO UREFC FREF  TMPREFSTRREFLREF  ALOAD HLOAD ULOAD FLOAD XLOAD SLOAD VLOAD ALEN  ASTOREHSTOREUSTOREFSTOREXSTORESNEW  XSNEW TNEW  TDUP  CNEW  CNEWI BUFHDRBUFPUTBUFSTRTBAR  OBAR  XBAR  CONV  TOBIT TOSTR STRTO CALLN CALLA CALLL CALLS CALLXSCARG  ";
+    let ours: String = skein::jit::ir::ALL_IR_OPS
+        .iter()
+        .map(|o| format!("{:<6}", o.name()))
+        .collect();
+    assert_eq!(ours, IRNAMES);
+}
