@@ -342,7 +342,10 @@ impl Jit {
         self.step(TraceInput::Stop);
         self.step(TraceInput::Done);
         let flags = self.world.opts.flags;
-        let looping = link_type == LinkType::Loop && self.world.traces[rec.id].parent.is_none();
+        // The loop pass applies to root traces that link to their own start at the same
+        // frame depth: loops and tail recursion.
+        let looping = matches!(link_type, LinkType::Loop | LinkType::TailRecursion)
+            && self.world.traces[rec.id].parent.is_none();
         let res = optimise(&mut self.world, rec.id, flags, looping, &self.scratch);
         if let Err(e) = res {
             self.abort(func, pc, e, None);

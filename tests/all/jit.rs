@@ -454,3 +454,151 @@ fn ir_names_are_vmdef_irnames() {
         .collect();
     assert_eq!(ours, IRNAMES);
 }
+
+/// Life cycle, case 02: a loop, a hot function with inlined frames in its snapshots
+/// (linking to a return), and a tail-recursive function whose pre-roll the loop pass
+/// unrolls (snapshot copies merged with the loop snapshot, one copy replacing another
+/// when folding removed the guard between them). The whole jit.dump text is LuaJIT's.
+#[test]
+fn lifecycle_case02_frames_and_tail_recursion() {
+    use skein::jit::ir::GcConst;
+    use skein::jit::snap::SNAP_FRAME;
+    let (mut j, main) = jit();
+    let mut proto = |first: u32| {
+        j.world.protos.insert(ProtoInfo {
+            chunk: "t1.lua".into(),
+            lines: (0..100).collect(),
+            firstline: first,
+            nojit: false,
+        })
+    };
+    let (f1, f2) = (proto(3), proto(11));
+    let mut logs = Logs::new();
+    let fm = FuncRef::Lua(main);
+
+    assert!((1..=56)
+        .find_map(|_| j.on_hot_loop(at(main, 19), fm, HotKey(0x10)))
+        .is_some());
+    record_empty_forl(&mut j, 4, 58, 0);
+    j.stop(fm, 19, LinkType::Loop, None, &mut NullBackend)
+        .unwrap();
+    j.on_exit(TraceNo(1), 1, at(main, 20), fm);
+
+    // f1(v): if v == 0 then return end; f1(v - 1) -- recorded through two inlined calls.
+    let ff1 = FuncRef::Lua(f1);
+    let n = (1..)
+        .find(|_| j.on_hot_call(at(f1, 3), ff1, HotKey(0x20)).is_some())
+        .unwrap();
+    assert_eq!(n, 112, "functions are hot on the 112th call");
+    {
+        let flags = j.world.opts.flags;
+        let d = j.recording_data().unwrap();
+        let mut e = Emitter::new(&mut d.ir, flags);
+        let s = &mut d.snaps;
+        let mut g =
+            |e: &mut Emitter<'_>, op, ty, a: IrRef, b: IrRef| e.emit(guard(op, ty, a, b)).unwrap();
+        s.add(e.ir.nins(), 3, &[], None);
+        let mut sl = IrIns::new(IrOp::SLOAD, IrType::Num, 2, sload::TYPECHECK);
+        sl.flags |= IRF_GUARD;
+        let v = e.emit(sl).unwrap();
+        s.add(e.ir.nins(), 3, &[], None);
+        let k0 = e.ir.knum(0.0);
+        g(&mut e, IrOp::NE, IrType::Num, v, k0);
+        s.add(e.ir.nins(), 3, &[], None);
+        let fun = e
+            .emit(IrIns::new(IrOp::SLOAD, IrType::Func, 0, sload::READONLY))
+            .unwrap();
+        let kf = e.ir.kgc(GcConst::Func { id: 1, func: ff1 }, IrType::Func);
+        g(&mut e, IrOp::EQ, IrType::Func, fun, kf);
+        let k1 = e.ir.knum(1.0);
+        let v1 = e
+            .emit(IrIns::new(IrOp::SUB, IrType::Num, v.0, k1.0))
+            .unwrap();
+        let ftsz = e.ir.knum(f64::from_bits(0x0000_0000_0000_0233));
+        let frame = |slot| {
+            [
+                SnapEntry::new(slot, 0, kf),
+                SnapEntry::new(slot + 1, SNAP_FRAME, ftsz),
+            ]
+        };
+        let f3 = frame(3);
+        s.add(
+            e.ir.nins(),
+            6,
+            &[SnapEntry::new(0, 0, kf), f3[0], f3[1]],
+            None,
+        );
+        g(&mut e, IrOp::NE, IrType::Num, v1, k0);
+        let v2 = e
+            .emit(IrIns::new(IrOp::SUB, IrType::Num, v1.0, k1.0))
+            .unwrap();
+        let f6 = frame(6);
+        let ents = [
+            SnapEntry::new(0, 0, kf),
+            f3[0],
+            f3[1],
+            SnapEntry::new(5, 0, v1),
+            f6[0],
+            f6[1],
+            SnapEntry::new(8, 0, v2),
+        ];
+        s.add(e.ir.nins(), 9, &ents, None);
+        g(&mut e, IrOp::EQ, IrType::Num, v2, k0);
+        s.add(e.ir.nins(), 2, &[SnapEntry::new(0, 0, kf)], None);
+    }
+    j.stop(ff1, 3, LinkType::Return, None, &mut NullBackend)
+        .unwrap();
+
+    // f2(v): if v == 0 then return end; return f2(v - 1) -- three unrolled tail calls.
+    let ff2 = FuncRef::Lua(f2);
+    assert!((1..=112)
+        .find_map(|_| j.on_hot_call(at(f2, 11), ff2, HotKey(0x30)))
+        .is_some());
+    {
+        let flags = j.world.opts.flags;
+        let d = j.recording_data().unwrap();
+        let mut e = Emitter::new(&mut d.ir, flags);
+        let s = &mut d.snaps;
+        s.add(e.ir.nins(), 3, &[], None);
+        let mut sl = IrIns::new(IrOp::SLOAD, IrType::Num, 2, sload::TYPECHECK);
+        sl.flags |= IRF_GUARD;
+        let v = e.emit(sl).unwrap();
+        s.add(e.ir.nins(), 3, &[], None);
+        let k0 = e.ir.knum(0.0);
+        e.emit(guard(IrOp::NE, IrType::Num, v, k0)).unwrap();
+        s.add(e.ir.nins(), 3, &[], None);
+        let fun = e
+            .emit(IrIns::new(IrOp::SLOAD, IrType::Func, 0, sload::READONLY))
+            .unwrap();
+        let kf = e.ir.kgc(GcConst::Func { id: 2, func: ff2 }, IrType::Func);
+        e.emit(guard(IrOp::EQ, IrType::Func, fun, kf)).unwrap();
+        let k1 = e.ir.knum(1.0);
+        let base = [SnapEntry::new(0, 0, kf), SnapEntry::base_frame_marker()];
+        // Each tail call: v = v - 1, then the `v == 0` test of the next call.
+        let v1 = e
+            .emit(IrIns::new(IrOp::SUB, IrType::Num, v.0, k1.0))
+            .unwrap();
+        s.add(e.ir.nins(), 3, &base, None);
+        e.emit(guard(IrOp::NE, IrType::Num, v1, k0)).unwrap();
+        let v2 = e
+            .emit(IrIns::new(IrOp::SUB, IrType::Num, v1.0, k1.0))
+            .unwrap();
+        s.add(e.ir.nins(), 3, &base, None);
+        e.emit(guard(IrOp::NE, IrType::Num, v2, k0)).unwrap();
+        let v3 = e
+            .emit(IrIns::new(IrOp::SUB, IrType::Num, v2.0, k1.0))
+            .unwrap();
+        // The loop snapshot: back at the function start with v3 in the argument slot.
+        s.add(
+            e.ir.nins(),
+            3,
+            &[base[0], base[1], SnapEntry::new(2, 0, v3)],
+            None,
+        );
+    }
+    j.stop(ff2, 11, LinkType::TailRecursion, None, &mut NullBackend)
+        .unwrap();
+    j.on_exit(TraceNo(3), 1, at(f2, 12), ff2);
+    logs.drain(&j);
+    assert_eq!(logs.dout, golden("02-root-link-types", "t1.dlog"));
+}

@@ -19,7 +19,9 @@
 //!    replaces, and the loop snapshot itself), copy it with substituted refs, filling in
 //!    slots it does not mention (but that are live at its exit) from the loop snapshot.
 //!    So the snapshots after `LOOP` are copies of those before it and exit to the same
-//!    places, as the snapshot tutorial notes.
+//!    places, as the snapshot tutorial notes. A copy replaces the previous copy when no
+//!    guard was emitted in between (folding may have removed the guard that needed it),
+//!    so only snapshots some guard can exit through survive.
 //! 4. Every substitute that is an *older* ref (< LOOP) and not a constant is a candidate
 //!    loop-carried value. For each candidate `r` whose own substitute differs
 //!    (`subst[r] != r`, i.e. its value changes per iteration) and which the body uses, emit
@@ -84,10 +86,18 @@ pub fn run(
     };
     let mut candidates: Vec<IrRef> = Vec::new();
     let mut next_snap = 1u16;
+    // Whether a guard was emitted since the newest copied snapshot. A copy with no guard
+    // since the previous copy replaces it (no exit could use the earlier one); the first
+    // copy never replaces the loop snapshot.
+    let mut guard_since_copy = true;
 
     for ins_ref in (REF_FIRST.0..invar.0).map(IrRef) {
         while next_snap < loopsnap.0 && snaps.snaps[next_snap as usize].r <= ins_ref {
+            if !guard_since_copy {
+                drop_last_snapshot(snaps);
+            }
             copy_snapshot(e, snaps, SnapNo(next_snap), &loop_entries, subst, &sub);
+            guard_since_copy = false;
             next_snap += 1;
         }
         let ins = *e.ir.at(ins_ref);
@@ -132,7 +142,12 @@ pub fn run(
             } else {
                 let mut copy = IrIns::new(ins.op, ins.ty, op1, op2);
                 copy.flags = ins.flags & !IRF_PHI;
-                e.emit(copy)?
+                let before = e.ir.nins();
+                let r = e.emit(copy)?;
+                if r >= before && e.ir.at(r).is_guard() {
+                    guard_since_copy = true;
+                }
+                r
             }
         };
         subst[(ins_ref.0 - REF_BIAS) as usize] = newref;
@@ -150,7 +165,11 @@ pub fn run(
     }
     // Snapshots at the very end of the pre-roll other than the loop snapshot.
     while next_snap < loopsnap.0 {
+        if !guard_since_copy {
+            drop_last_snapshot(snaps);
+        }
         copy_snapshot(e, snaps, SnapNo(next_snap), &loop_entries, subst, &sub);
+        guard_since_copy = false;
         next_snap += 1;
     }
 
@@ -193,6 +212,12 @@ pub fn run(
         e.ir.emit_raw(IrIns::new(IrOp::PHI, ty, l.0, r.0));
     }
     Ok(LoopResult { loop_ref, phis })
+}
+
+fn drop_last_snapshot(snaps: &mut SnapBuf) {
+    if let Some(s) = snaps.snaps.pop() {
+        snaps.map.truncate(s.map_ofs as usize);
+    }
 }
 
 fn copy_snapshot(
