@@ -495,7 +495,7 @@ fn lifecycle_case02_frames_and_tail_recursion() {
         let d = j.recording_data().unwrap();
         let mut e = Emitter::new(&mut d.ir, flags);
         let s = &mut d.snaps;
-        let mut g =
+        let g =
             |e: &mut Emitter<'_>, op, ty, a: IrRef, b: IrRef| e.emit(guard(op, ty, a, b)).unwrap();
         s.add(e.ir.nins(), 3, &[], None);
         let mut sl = IrIns::new(IrOp::SLOAD, IrType::Num, 2, sload::TYPECHECK);
