@@ -602,3 +602,178 @@ fn lifecycle_case02_frames_and_tail_recursion() {
     logs.drain(&j);
     assert_eq!(logs.dout, golden("02-root-link-types", "t1.dlog"));
 }
+
+/// IR printing with the `+r` register column, for op shapes taken from a real
+/// `luajit -jdump=+isr` run (array/hash access, FPMATH, buffers, calls, XLOAD, spills).
+/// Instruction numbers differ from that run; each expected line is LuaJIT's with ours.
+#[test]
+fn ir_printing_matches_luajit_shapes() {
+    use skein::jit::ir::{conv_lit, GcConst, IrBuf, REF_BIAS, REF_NIL};
+    let (j, _) = jit();
+    let mut ir = IrBuf::new();
+    let mut emit = |ir: &mut IrBuf, op, ty, a: u16, b: u16, g: bool| {
+        let mut i = IrIns::new(op, ty, a, b);
+        if g {
+            i.flags |= IRF_GUARD;
+        }
+        ir.emit_raw(i)
+    };
+    let n = |r: IrRef| r.0 - REF_BIAS;
+    let i = emit(
+        &mut ir,
+        IrOp::SLOAD,
+        IrType::Int,
+        5,
+        sload::CONVERT | sload::INHERIT,
+        false,
+    );
+    let k3 = ir.kint(3);
+    let m = emit(&mut ir, IrOp::MOD, IrType::Int, i.0, k3.0, false);
+    let t = emit(&mut ir, IrOp::SLOAD, IrType::Tab, 2, sload::TYPECHECK, true);
+    let asize = emit(&mut ir, IrOp::FLOAD, IrType::Int, t.0, 8, false);
+    let abc = emit(&mut ir, IrOp::ABC, IrType::Int, asize.0, m.0, true);
+    let node = emit(&mut ir, IrOp::FLOAD, IrType::P64, t.0, 7, false);
+    let kmath = ir.kstr(b"math");
+    let ks = ir.kslot(kmath, 55);
+    let href = emit(&mut ir, IrOp::HREFK, IrType::P64, node.0, ks.0, true);
+    let kx = ir.kstr(b"x");
+    let ksx = ir.kslot(kx, 0);
+    let hrefx = emit(&mut ir, IrOp::HREFK, IrType::P64, node.0, ksx.0, true);
+    let kfloor = ir.kgc(
+        GcConst::Func {
+            id: 9,
+            func: FuncRef::Fast(1),
+        },
+        IrType::Func,
+    );
+    let eqf = emit(&mut ir, IrOp::EQ, IrType::Func, href.0, kfloor.0, true);
+    let c = emit(
+        &mut ir,
+        IrOp::CONV,
+        IrType::Num,
+        i.0,
+        conv_lit(IrType::Num, IrType::Int),
+        false,
+    );
+    let fl = emit(&mut ir, IrOp::FPMATH, IrType::Num, c.0, 0, false);
+    let ts = emit(&mut ir, IrOp::TOSTR, IrType::Str, i.0, 0, false);
+    let kp = ir.kptr(IrOp::KPTR, IrType::P64, 0x7f898f8534a8);
+    let bh = emit(&mut ir, IrOp::BUFHDR, IrType::P64, kp.0, 0, false);
+    let tb = emit(&mut ir, IrOp::TBAR, IrType::Nil, t.0, 0, false);
+    let xl = emit(&mut ir, IrOp::XLOAD, IrType::U8, bh.0, 1, false);
+    let add = emit(&mut ir, IrOp::ADD, IrType::Num, fl.0, c.0, false);
+    ir.at_mut(add).flags |= skein::jit::ir::IRF_PHI;
+    let k0 = ir.kint(0);
+    let carg = emit(&mut ir, IrOp::CARG, IrType::Nil, t.0, k0.0, false);
+    let call = emit(&mut ir, IrOp::CALLL, IrType::P64, carg.0, 37, false);
+    let alen = emit(&mut ir, IrOp::ALEN, IrType::Int, t.0, REF_NIL.0, false);
+    let cases: Vec<(IrRef, &str, String)> = vec![
+        (
+            i,
+            "rbp",
+            format!("{:04} rbp      int SLOAD  #5    CI", n(i)),
+        ),
+        (
+            m,
+            "rax",
+            format!("{:04} rax      int MOD    {:04}  +3  ", n(m), n(i)),
+        ),
+        (t, "r12", format!("{:04} r12   >  tab SLOAD  #2    T", n(t))),
+        (
+            asize,
+            "[28]",
+            format!("{:04} [28]     int FLOAD  {:04}  tab.asize", n(asize), n(t)),
+        ),
+        (
+            abc,
+            "",
+            format!(
+                "{:04}       >  int ABC    {:04}  {:04}",
+                n(abc),
+                n(asize),
+                n(m)
+            ),
+        ),
+        (
+            href,
+            "",
+            format!(
+                "{:04}       >  p64 HREFK  {:04}  \"math\" @55",
+                n(href),
+                n(node)
+            ),
+        ),
+        (
+            hrefx,
+            "r13",
+            format!(
+                "{:04} r13   >  p64 HREFK  {:04}  \"x\"  @0",
+                n(hrefx),
+                n(node)
+            ),
+        ),
+        (
+            eqf,
+            "",
+            format!("{:04}       >  fun EQ     {:04}  unpack", n(eqf), n(href)),
+        ),
+        (
+            fl,
+            "xmm1",
+            format!("{:04} xmm1     num FPMATH {:04}  floor", n(fl), n(c)),
+        ),
+        (
+            ts,
+            "",
+            format!("{:04}          str TOSTR  {:04}  INT", n(ts), n(i)),
+        ),
+        (
+            bh,
+            "rdi",
+            format!("{:04} rdi      p64 BUFHDR [0x7f898f8534a8]  RESET", n(bh)),
+        ),
+        (
+            tb,
+            "",
+            format!("{:04}          nil TBAR   {:04}", n(tb), n(t)),
+        ),
+        (
+            xl,
+            "rax",
+            format!("{:04} rax      u8  XLOAD  {:04}  R", n(xl), n(bh)),
+        ),
+        (
+            add,
+            "[8]",
+            format!(
+                "{:04} [8]    + num ADD    {:04}  {:04}",
+                n(add),
+                n(fl),
+                n(c)
+            ),
+        ),
+        (
+            call,
+            "rax",
+            format!(
+                "{:04} rax      p64 CALLL  lj_vm_next  ({:04} +0  )",
+                n(call),
+                n(t)
+            ),
+        ),
+        (
+            alen,
+            "rbp",
+            format!("{:04} rbp      int ALEN   {:04}  nil ", n(alen), n(t)),
+        ),
+    ];
+    for (r, reg, want) in cases {
+        assert_eq!(ir.fmt_ins(r, Some(reg), &j.world).unwrap(), want);
+    }
+    assert_eq!(
+        ir.fmt_ins(carg, Some(""), &j.world),
+        None,
+        "CARG is printed inside its call"
+    );
+    ir.verify().unwrap();
+}
