@@ -19,6 +19,7 @@ pub mod log_v;
 pub mod opt;
 pub mod params;
 pub mod penalty;
+pub mod query;
 pub mod snap;
 pub mod traceerr;
 pub mod world;

@@ -166,6 +166,40 @@ impl SnapBuf {
         SnapNo(self.snaps.len() as u16 - 1)
     }
 
+    /// Takes a snapshot at `r` from the recorder's slot view, following LuaJIT's sparse
+    /// rules: `slots[s]` is the value of stack slot `s` (`None` = untouched since trace
+    /// entry) with its entry flags (frame/continuation). A plain `SLOAD` of the same slot
+    /// is the slot's own unmodified value and is left out, unless it was inherited from a
+    /// parent trace (`I`); an inherited one that need not be written back (read-only, or
+    /// not coalesced with the parent) is kept but flagged `SNAP_NORESTORE`.
+    pub fn take(
+        &mut self,
+        ir: &IrBuf,
+        r: IrRef,
+        slots: &[Option<(IrRef, u32)>],
+        nslots: u8,
+        pc: Option<BcPos>,
+    ) -> SnapNo {
+        use super::ir::{sload, IrOp};
+        let mut ents = Vec::new();
+        for (s, v) in slots.iter().enumerate().take(nslots as usize) {
+            let Some((vr, mut flags)) = *v else { continue };
+            if flags & (SNAP_CONT | SNAP_FRAME) == 0 && !vr.is_const() && ir.valid(vr) {
+                let i = ir.at(vr);
+                if i.op == IrOp::SLOAD && i.op1 as usize == s {
+                    if i.op2 & sload::INHERIT == 0 {
+                        continue;
+                    }
+                    if i.op2 & (sload::READONLY | sload::PARENT) != sload::PARENT {
+                        flags |= SNAP_NORESTORE;
+                    }
+                }
+            }
+            ents.push(SnapEntry::new(s as u8, flags, vr));
+        }
+        self.add(r, nslots, &ents, pc)
+    }
+
     /// Drops every snapshot at or after `r` (used when the IR is truncated).
     pub fn truncate_at(&mut self, r: IrRef) {
         while self.snaps.last().is_some_and(|s| s.r > r) {
@@ -283,6 +317,34 @@ mod tests {
         assert_eq!(
             sb.fmt_line(n, &ir, &Names, false),
             "....        SNAP   #0   [ t1.lua:3 ----|---- t1.lua:3 ftsz|]"
+        );
+    }
+
+    #[test]
+    fn take_leaves_out_unmodified_slots() {
+        use crate::jit::ir::{sload, IrIns, IrOp};
+        let mut ir = IrBuf::new();
+        let a = ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Int, 2, 0));
+        let b = ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Num, 3, sload::INHERIT));
+        let c = ir.emit_raw(IrIns::new(IrOp::ADD, IrType::Int, a.0, a.0));
+        let mut sb = SnapBuf::default();
+        let slots = [
+            None,
+            None,
+            Some((a, 0)),
+            Some((b, 0)),
+            Some((c, 0)),
+            Some((a, 0)),
+        ];
+        let n = sb.take(&ir, ir.nins(), &slots, 6, None);
+        let e = sb.entries(n);
+        assert_eq!(e.len(), 3);
+        assert_eq!((e[0].slot(), e[0].flags()), (3, SNAP_NORESTORE));
+        assert_eq!((e[1].slot(), e[1].r()), (4, c));
+        assert_eq!(
+            (e[2].slot(), e[2].r()),
+            (5, a),
+            "a copy of slot 2 in slot 5 is a modification"
         );
     }
 
