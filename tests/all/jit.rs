@@ -611,7 +611,7 @@ fn ir_printing_matches_luajit_shapes() {
     use skein::jit::ir::{conv_lit, GcConst, IrBuf, REF_BIAS, REF_NIL};
     let (j, _) = jit();
     let mut ir = IrBuf::new();
-    let mut emit = |ir: &mut IrBuf, op, ty, a: u16, b: u16, g: bool| {
+    let emit = |ir: &mut IrBuf, op, ty, a: u16, b: u16, g: bool| {
         let mut i = IrIns::new(op, ty, a, b);
         if g {
             i.flags |= IRF_GUARD;
