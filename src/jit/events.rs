@@ -83,6 +83,18 @@ pub enum TraceEvent {
         /// The exit (snapshot) number.
         exit: u16,
     },
+    /// The recorder is about to record bytecode `pc` of `func` at inlining `depth`
+    /// (LuaJIT's `jit.attach(f, "record")`; jit.dump's mode `b` prints these).
+    Record {
+        /// The trace being recorded.
+        no: TraceNo,
+        /// The function (fast and C functions print as `FUNCC`).
+        func: FuncRef,
+        /// Bytecode index.
+        pc: u32,
+        /// Inlining depth (0 = the function the trace started in).
+        depth: u8,
+    },
     /// All traces were flushed.
     Flush,
 }

@@ -193,6 +193,29 @@ impl Jit {
         }
     }
 
+    /// Applies one `jit.opt.start` argument. Changing `hotloop` re-initialises the hot
+    /// counters, as LuaJIT does.
+    pub fn set_opt(&mut self, arg: &str) -> Result<(), super::params::BadOpt> {
+        let before = self.world.opts.params.hotloop;
+        self.world.opts.apply(arg)?;
+        if self.world.opts.params.hotloop != before {
+            self.world.hot.reset_all(self.world.opts.params.hotloop);
+        }
+        Ok(())
+    }
+
+    /// The recorder announces the bytecode it is about to record (jit.dump mode `b`).
+    pub fn note_record(&mut self, func: FuncRef, pc: u32, depth: u8) {
+        if let Some(rec) = &self.rec {
+            self.world.events.push(TraceEvent::Record {
+                no: rec.no,
+                func,
+                pc,
+                depth,
+            });
+        }
+    }
+
     fn step(&mut self, input: TraceInput) {
         self.state = transition(self.state, input);
     }
@@ -554,5 +577,21 @@ mod tests {
         assert_eq!(transition(S::Record, I::Error), S::Abort);
         assert_eq!(transition(S::Abort, I::Done), S::Idle);
         assert_eq!(transition(S::Idle, I::Stop), S::Idle);
+    }
+
+    #[test]
+    fn hotloop_option_resets_counters() {
+        let mut j = Jit::default();
+        let k = HotKey(4);
+        j.world.hot.tick_loop(k, 56);
+        j.set_opt("hotloop=10").unwrap();
+        assert_eq!(j.world.hot.get(k), 19);
+        assert!(j.set_opt("bogus").is_err());
+        let p = j.world.protos.insert(Default::default());
+        let pos = BcPos { proto: p, pc: 1 };
+        assert_eq!(
+            (1..).find(|_| j.on_hot_loop(pos, FuncRef::Lua(p), k).is_some()),
+            Some(10)
+        );
     }
 }

@@ -15,14 +15,14 @@
 //! ---- TRACE flush
 //! ```
 //!
-//! Mode letters follow dump.lua: `t` trace events, `b` recorded bytecode (needs the VM's
-//! bytecode listing; not printed yet), `i` IR, `s` snapshots, `r` registers, `m` machine
+//! Mode letters follow dump.lua: `t` trace events, `b` recorded bytecode (the listing
+//! lines come from a [`BcLines`] provider, jit.bc's format), `i` IR, `s` snapshots, `r` registers, `m` machine
 //! code (none yet), `x`/`X` exits, `a` IR of aborted traces; `T`/`A`/`H` pick the colour
 //! mode and are accepted but only plain text is produced. Without a mode string the
 //! default is `tbim`; a string starting with `+`/`-` edits the default.
 
 use super::events::TraceEvent;
-use super::ids::FuncNames;
+use super::ids::{FuncNames, FuncRef, ProtoKey};
 use super::ir::IrBuf;
 use super::snap::{SnapBuf, SnapNo};
 use std::collections::HashSet;
@@ -57,6 +57,15 @@ impl DumpMode {
     pub fn has(&self, c: char) -> bool {
         self.0.contains(&c)
     }
+}
+
+/// Bytecode listing lines for mode `b` (implemented over the front end's `-bl` lister).
+pub trait BcLines {
+    /// The listing line of `pc` in `proto`, jit.bc style, with `prefix` (` .` per inlining
+    /// level) after the pc column, ending in a newline: `0008  MODVN    7   6   0  ; 3\n`.
+    fn bc_line(&self, proto: ProtoKey, pc: u32, prefix: &str) -> String;
+    /// The opcode number at `pc` (comparisons, below 16, also print their JMP).
+    fn bc_op(&self, proto: ProtoKey, pc: u32) -> u8;
 }
 
 /// What the dump needs of a stopped trace.
@@ -148,6 +157,7 @@ impl DumpLog {
                     ));
                 }
             }
+            TraceEvent::Record { .. } => {}
             TraceEvent::Exit { no, exit } => {
                 if m.has('x') || m.has('X') {
                     out.push_str(&format!("---- TRACE {} exit {}\n", no.0, exit));
@@ -157,6 +167,44 @@ impl DumpLog {
                 if m.has('t') || m.has('b') || m.has('i') || m.has('s') || m.has('m') {
                     out.push_str("---- TRACE flush\n\n");
                 }
+            }
+        }
+        out
+    }
+
+    /// The text of a `Record` event in mode `b` (empty otherwise).
+    pub fn format_record(
+        &self,
+        ev: &TraceEvent,
+        bc: &dyn BcLines,
+        names: &dyn FuncNames,
+    ) -> String {
+        let TraceEvent::Record {
+            func, pc, depth, ..
+        } = ev
+        else {
+            return String::new();
+        };
+        if !self.mode.has('b') {
+            return String::new();
+        }
+        let prefix = " .".repeat(*depth as usize);
+        let (line, proto) = match func {
+            FuncRef::Lua(p) => (bc.bc_line(*p, *pc, &prefix), Some(*p)),
+            _ => (format!("0000 {prefix} FUNCC      \n"), None),
+        };
+        let mut out = String::new();
+        if proto.is_none() || *pc == 0 {
+            out.push_str(line.trim_end_matches('\n'));
+            out.push_str("         ; ");
+            out.push_str(&names.func_loc(*func, None));
+            out.push('\n');
+        } else {
+            out.push_str(&line);
+        }
+        if let Some(p) = proto {
+            if bc.bc_op(p, *pc) < 16 {
+                out.push_str(&bc.bc_line(p, *pc + 1, &prefix));
             }
         }
         out
@@ -231,4 +279,66 @@ pub fn dump_ir(
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::events::TraceNo;
+
+    struct Fake;
+    impl FuncNames for Fake {
+        fn lua_loc(&self, _: ProtoKey, _: Option<u32>) -> String {
+            "d1.lua:0".into()
+        }
+        fn fast_name(&self, _: u8) -> String {
+            "math.floor".into()
+        }
+    }
+    impl BcLines for Fake {
+        fn bc_line(&self, _: ProtoKey, pc: u32, prefix: &str) -> String {
+            format!("{pc:04} {prefix} ISLT     1   2\n")
+        }
+        fn bc_op(&self, _: ProtoKey, _: u32) -> u8 {
+            0
+        }
+    }
+
+    #[test]
+    fn record_lines_follow_dump_lua() {
+        let d = DumpLog::new(None);
+        let ev = TraceEvent::Record {
+            no: TraceNo(1),
+            func: FuncRef::Fast(3),
+            pc: 0,
+            depth: 1,
+        };
+        assert_eq!(
+            d.format_record(&ev, &Fake, &Fake),
+            "0000  . FUNCC               ; math.floor\n"
+        );
+        let ev = TraceEvent::Record {
+            no: TraceNo(1),
+            func: FuncRef::Lua(ProtoKey::default()),
+            pc: 5,
+            depth: 0,
+        };
+        assert_eq!(
+            d.format_record(&ev, &Fake, &Fake),
+            "0005  ISLT     1   2\n0006  ISLT     1   2\n"
+        );
+        assert_eq!(DumpLog::new(Some("i")).format_record(&ev, &Fake, &Fake), "");
+    }
+
+    #[test]
+    fn mode_parsing() {
+        let m = DumpMode::parse(None);
+        assert!(m.has('t') && m.has('b') && m.has('i') && m.has('m') && !m.has('s'));
+        let m = DumpMode::parse(Some("+sA"));
+        assert!(m.has('t') && m.has('s') && !m.has('A'));
+        let m = DumpMode::parse(Some("-b"));
+        assert!(m.has('t') && !m.has('b'));
+        let m = DumpMode::parse(Some("six"));
+        assert!(m.has('s') && m.has('i') && m.has('x') && !m.has('t'));
+    }
 }

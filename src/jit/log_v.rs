@@ -85,7 +85,7 @@ impl VLog {
                     _ => format!("[TRACE {tr:>3} {ex}{loc} -> {link} {}]\n", link_type.name()),
                 })
             }
-            TraceEvent::Exit { .. } => None,
+            TraceEvent::Exit { .. } | TraceEvent::Record { .. } => None,
             TraceEvent::Flush => Some("[TRACE flush]\n".to_string()),
         }
     }
