@@ -777,3 +777,147 @@ fn ir_printing_matches_luajit_shapes() {
     );
     ir.verify().unwrap();
 }
+
+/// Masks addresses as conformance/check.sh does (`0x[0-9a-f]+` → `0xADDR`).
+fn mask_addrs(s: &str) -> String {
+    let mut out = String::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'0'
+            && b.get(i + 1) == Some(&b'x')
+            && b.get(i + 2)
+                .is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        {
+            out.push_str("0xADDR");
+            i += 2;
+            while b
+                .get(i)
+                .is_some_and(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+            {
+                i += 1;
+            }
+        } else {
+            out.push(b[i] as char);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Life cycle, case 16: a trace stitched at the fast function `unpack`, with a
+/// continuation frame in its snapshot, and the continuation trace linking back to it.
+#[test]
+fn lifecycle_case16_stitch() {
+    use skein::jit::ir::{GcConst, IrBuf};
+    use skein::jit::snap::{SNAP_CONT, SNAP_FRAME};
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    assert!((1..=56)
+        .find_map(|_| j.on_hot_loop(at(p, 3), f, HotKey(0x44)))
+        .is_some());
+    {
+        let d = j.recording_data().unwrap();
+        let ir: &mut IrBuf = &mut d.ir;
+        let g = |ir: &mut IrBuf, op, ty, a: u16, b: u16| {
+            let mut i = IrIns::new(op, ty, a, b);
+            i.flags |= IRF_GUARD;
+            ir.emit_raw(i)
+        };
+        d.snaps.add(ir.nins(), 2, &[], None);
+        let i = ir.emit_raw(IrIns::new(
+            IrOp::SLOAD,
+            IrType::Int,
+            2,
+            sload::CONVERT | sload::INHERIT,
+        ));
+        let fun = ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Func, 0, sload::READONLY));
+        let env = ir.emit_raw(IrIns::new(IrOp::FLOAD, IrType::Tab, fun.0, 1));
+        let hmask = ir.emit_raw(IrIns::new(IrOp::FLOAD, IrType::Int, env.0, 9));
+        let k63 = ir.kint(63);
+        g(ir, IrOp::EQ, IrType::Int, hmask.0, k63.0);
+        let node = ir.emit_raw(IrIns::new(IrOp::FLOAD, IrType::P64, env.0, 7));
+        let key = ir.kstr(b"unpack");
+        let ks = ir.kslot(key, 37);
+        let href = g(ir, IrOp::HREFK, IrType::P64, node.0, ks.0);
+        let hl = g(ir, IrOp::HLOAD, IrType::Func, href.0, 0);
+        let tnew = g(ir, IrOp::TNEW, IrType::Tab, 0, 0);
+        let kunpack = ir.kgc(
+            GcConst::Func {
+                id: 5,
+                func: FuncRef::Fast(1),
+            },
+            IrType::Func,
+        );
+        g(ir, IrOp::EQ, IrType::Func, hl.0, kunpack.0);
+        let c = ir.emit_raw(IrIns::new(
+            IrOp::CONV,
+            IrType::Num,
+            i.0,
+            skein::jit::ir::conv_lit(IrType::Num, IrType::Int),
+        ));
+        let ktrace = ir.kgc(
+            GcConst::Other {
+                id: 77,
+                text: "trace: 0x7f0012345678".into(),
+            },
+            IrType::P64,
+        );
+        let kcontfn = ir.knum(f64::from_bits(0x15778c4e03f5 << 2));
+        let kcontpc = ir.knum(f64::from_bits(0x0000_0000_0000_1234));
+        let kftsz = ir.knum(f64::from_bits(0x0000_0000_0000_0123));
+        let ents = [
+            SnapEntry::new(2, 0, c),
+            SnapEntry::new(5, 0, c),
+            SnapEntry::new(6, 0, ktrace),
+            SnapEntry::new(7, 0, kcontfn),
+            SnapEntry::new(8, SNAP_CONT, kcontpc),
+            SnapEntry::new(9, 0, kunpack),
+            SnapEntry::new(10, SNAP_FRAME, kftsz),
+            SnapEntry::new(11, 0, tnew),
+        ];
+        d.snaps.add(ir.nins(), 12, &ents, None);
+    }
+    j.stop(
+        FuncRef::Fast(1),
+        0,
+        LinkType::Stitch,
+        None,
+        &mut NullBackend,
+    )
+    .unwrap();
+    logs.drain(&j);
+    let t1 = j.world.by_number(TraceNo(1)).unwrap();
+    assert!(j
+        .start(at(p, 4), f, Some((t1, ParentExit::Stitch)), false, None)
+        .is_some());
+    {
+        let d = j.recording_data().unwrap();
+        let ir = &mut d.ir;
+        d.snaps.add(ir.nins(), 2, &[], None);
+        let x = ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Num, 2, sload::INHERIT));
+        let one = ir.knum(1.0);
+        let x2 = ir.emit_raw(IrIns::new(IrOp::ADD, IrType::Num, x.0, one.0));
+        d.snaps.add(ir.nins(), 2, &[], None);
+        let k59 = ir.knum(59.0);
+        ir.emit_raw(guard(IrOp::LE, IrType::Num, x2, k59));
+        d.snaps.add(
+            ir.nins(),
+            6,
+            &[SnapEntry::new(2, 0, x2), SnapEntry::new(5, 0, x2)],
+            None,
+        );
+    }
+    j.stop(f, 3, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    j.on_exit(TraceNo(2), 1, at(p, 5), f);
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("16-stitch-unpack", "t1.log"));
+    assert_eq!(
+        mask_addrs(&logs.dout),
+        golden("16-stitch-unpack", "t1.dlog")
+    );
+    // A stitch continuation does not occupy an exit of its parent.
+    assert!(j.world.exits.values().all(|e| e.side.is_none()));
+}
