@@ -304,8 +304,19 @@ impl Jit {
         if self.state != TraceState::Idle {
             return None;
         }
+        if self.world.protos.get(start.proto).is_some_and(|p| p.nojit) {
+            // JIT disabled for the function: a root start position is patched to its
+            // interpreter-only variant so it stops counting; nothing is recorded.
+            if parent.is_none() {
+                self.commands.push(VmCommand::Blacklist(start));
+                self.world.blacklist.insert(start);
+            }
+            return None;
+        }
         if self.world.free_number().is_none() {
+            // No free trace number: flush everything and silently drop this start.
             self.flush();
+            return None;
         }
         let root = parent
             .and_then(|(p, _)| self.world.traces.get(p))
@@ -454,6 +465,105 @@ impl Jit {
     }
 }
 
+/// A signal from the VM to the JIT, for [`Jit::run_schedule`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum VmSignal {
+    /// A loop bytecode was executed.
+    Loop {
+        /// Position of the loop bytecode.
+        pos: BcPos,
+        /// Its function.
+        func: FuncRef,
+        /// Its hot counter.
+        key: HotKey,
+    },
+    /// A function was entered.
+    Call {
+        /// Position of the function header.
+        pos: BcPos,
+        /// The function.
+        func: FuncRef,
+        /// Its hot counter.
+        key: HotKey,
+    },
+    /// A trace exit was taken; the interpreter resumes at `resume`.
+    Exit {
+        /// The trace.
+        no: TraceNo,
+        /// The exit.
+        exit: u16,
+        /// Resume position.
+        resume: BcPos,
+        /// Function at the resume position.
+        func: FuncRef,
+    },
+    /// The recorder finished the current trace.
+    Stop {
+        /// Function where recording stopped.
+        func: FuncRef,
+        /// Position where recording stopped.
+        pc: u32,
+        /// How the trace ends.
+        link_type: LinkType,
+        /// The trace it links to, if any.
+        link: Option<TraceNo>,
+    },
+    /// The recorder gave up on the current trace.
+    Abort {
+        /// Function of the abort position.
+        func: FuncRef,
+        /// Abort position.
+        pc: u32,
+        /// Why.
+        err: TraceError,
+        /// Message argument.
+        arg: Option<String>,
+    },
+    /// `jit.flush()`.
+    Flush,
+}
+
+impl Jit {
+    /// The schedule in one place: feeds each VM signal to its system in order (hotcount,
+    /// exit handling, stop → optimise → assemble → link, abort → penalty, flush) and
+    /// returns the commands the VM must apply, in order.
+    pub fn run_schedule(
+        &mut self,
+        signals: impl IntoIterator<Item = VmSignal>,
+        backend: &mut dyn Backend,
+    ) -> Vec<VmCommand> {
+        for s in signals {
+            match s {
+                VmSignal::Loop { pos, func, key } => {
+                    self.on_hot_loop(pos, func, key);
+                }
+                VmSignal::Call { pos, func, key } => {
+                    self.on_hot_call(pos, func, key);
+                }
+                VmSignal::Exit {
+                    no,
+                    exit,
+                    resume,
+                    func,
+                } => {
+                    self.on_exit(no, exit, resume, func);
+                }
+                VmSignal::Stop {
+                    func,
+                    pc,
+                    link_type,
+                    link,
+                } => {
+                    let _ = self.stop(func, pc, link_type, link, backend);
+                }
+                VmSignal::Abort { func, pc, err, arg } => self.abort(func, pc, err, arg),
+                VmSignal::Flush => self.flush(),
+            }
+        }
+        std::mem::take(&mut self.commands)
+    }
+}
+
 /// Optimise system: DCE, then the loop pass for looping root traces.
 pub fn optimise(
     world: &mut World,
@@ -577,6 +687,52 @@ mod tests {
         assert_eq!(transition(S::Record, I::Error), S::Abort);
         assert_eq!(transition(S::Abort, I::Done), S::Idle);
         assert_eq!(transition(S::Idle, I::Stop), S::Idle);
+    }
+
+    #[test]
+    fn schedule_and_limits() {
+        let mut j = Jit::default();
+        j.set_opt("maxtrace=1").unwrap();
+        let p = j.world.protos.insert(Default::default());
+        let f = FuncRef::Lua(p);
+        let pos = |pc| BcPos { proto: p, pc };
+        let loops = |pc, key| {
+            (0..56).map(move |_| VmSignal::Loop {
+                pos: pos(pc),
+                func: f,
+                key: HotKey(key),
+            })
+        };
+        let stop = VmSignal::Stop {
+            func: f,
+            pc: 1,
+            link_type: LinkType::Interpreter,
+            link: None,
+        };
+        let cmds = j.run_schedule(loops(1, 0).chain([stop]), &mut NullBackend);
+        assert!(matches!(
+            cmds[..],
+            [VmCommand::Record { .. }, VmCommand::PatchEnter { .. }]
+        ));
+        // The only number is taken: the next hot loop flushes and is dropped.
+        let cmds = j.run_schedule(loops(2, 4), &mut NullBackend);
+        assert_eq!(cmds, vec![VmCommand::UnpatchAll]);
+        assert!(j.world.traces.is_empty() && j.state == TraceState::Idle);
+        // A function with JIT disabled gets its start position patched instead.
+        let q = j.world.protos.insert(super::super::world::ProtoInfo {
+            nojit: true,
+            ..Default::default()
+        });
+        let qpos = BcPos { proto: q, pc: 0 };
+        let sig = (0..112).map(|_| VmSignal::Call {
+            pos: qpos,
+            func: FuncRef::Lua(q),
+            key: HotKey(8),
+        });
+        assert_eq!(
+            j.run_schedule(sig, &mut NullBackend),
+            vec![VmCommand::Blacklist(qpos)]
+        );
     }
 
     #[test]
