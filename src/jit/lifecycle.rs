@@ -592,7 +592,7 @@ pub fn optimise(
     }
     let p = &world.opts.params;
     let data = &world.data[id];
-    if data.ir.len() > p.maxrecord as usize {
+    if data.ir.len() > p.maxrecord as usize || data.ir.nconsts() > p.maxirconst as usize + 3 {
         return Err(TraceError::TraceTooLong);
     }
     if data.snaps.len() > p.maxsnap as usize {

@@ -331,6 +331,34 @@ mod tests {
     }
 
     #[test]
+    fn register_layout_widens_snapshot_lines() {
+        use crate::jit::ir::{IrBuf, IrIns, IrOp, IrType};
+        let mut ir = IrBuf::new();
+        let mut snaps = SnapBuf::default();
+        snaps.add(ir.nins(), 2, &[], None);
+        ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Int, 2, 8 | 32));
+        ir.emit_raw(IrIns::new(IrOp::LOOP, IrType::Nil, 0, 0));
+        let v = TraceView {
+            ir: &ir,
+            snaps: &snaps,
+            regs: Some(&["".to_string(), "rbp".to_string()]),
+        };
+        let d = DumpLog::new(Some("isr"));
+        let ev = TraceEvent::Stop {
+            no: TraceNo(1),
+            func: FuncRef::C(0),
+            pc: 0,
+            link: 1,
+            link_type: crate::jit::LinkType::Loop,
+        };
+        assert_eq!(
+            d.format(&ev, Some(v), &Fake),
+            "---- TRACE 1 IR\n....              SNAP   #0   [ ---- ---- ]\n0001 rbp      int SLOAD  #2    CI\n\
+             0002 ------------ LOOP ------------\n---- TRACE 1 stop -> loop\n\n"
+        );
+    }
+
+    #[test]
     fn mode_parsing() {
         let m = DumpMode::parse(None);
         assert!(m.has('t') && m.has('b') && m.has('i') && m.has('m') && !m.has('s'));

@@ -921,3 +921,188 @@ fn lifecycle_case16_stitch() {
     // A stitch continuation does not occupy an exit of its parent.
     assert!(j.world.exits.values().all(|e| e.side.is_none()));
 }
+
+/// A reference evaluator for the pure arithmetic subset of the IR (inputs are SLOADs by
+/// slot). Used to check that fold + CSE never change a value.
+fn eval_pure(
+    ir: &skein::jit::ir::IrBuf,
+    r: IrRef,
+    inputs: &[(i32, f64)],
+    memo: &mut std::collections::HashMap<u16, Val>,
+) -> Val {
+    use skein::jit::ir::KValue;
+    if let Some(v) = memo.get(&r.0) {
+        return *v;
+    }
+    let i = *ir.at(r);
+    let v = if r.is_const() {
+        match ir.kvalue(r) {
+            KValue::Int(x) => Val::I(*x),
+            KValue::Num(x) => Val::N(*x),
+            other => panic!("unexpected constant {other:?}"),
+        }
+    } else {
+        let a = |m: &mut _| eval_pure(ir, i.r1(), inputs, m);
+        let b = |m: &mut _| eval_pure(ir, i.r2(), inputs, m);
+        match (i.op, i.ty) {
+            (IrOp::SLOAD, IrType::Int) => Val::I(inputs[i.op1 as usize].0),
+            (IrOp::SLOAD, _) => Val::N(inputs[i.op1 as usize].1),
+            (IrOp::CONV, _) => Val::N(a(memo).i() as f64),
+            (op, IrType::Int) => {
+                let (x, y) = (a(memo).i(), b(memo).i());
+                Val::I(match op {
+                    IrOp::ADD => x.wrapping_add(y),
+                    IrOp::SUB => x.wrapping_sub(y),
+                    IrOp::MUL => x.wrapping_mul(y),
+                    IrOp::BAND => x & y,
+                    IrOp::BOR => x | y,
+                    IrOp::BXOR => x ^ y,
+                    IrOp::BSHL => x.wrapping_shl(y as u32 & 31),
+                    IrOp::BSAR => x >> (y as u32 & 31),
+                    IrOp::MIN => x.min(y),
+                    IrOp::MAX => x.max(y),
+                    _ => panic!("op {op:?}"),
+                })
+            }
+            (op, _) => {
+                let x = a(memo).n();
+                let y = if op == IrOp::NEG { 0.0 } else { b(memo).n() };
+                Val::N(match op {
+                    IrOp::ADD => x + y,
+                    IrOp::SUB => x - y,
+                    IrOp::MUL => x * y,
+                    IrOp::DIV => x / y,
+                    IrOp::NEG => -x,
+                    _ => panic!("op {op:?}"),
+                })
+            }
+        }
+    };
+    memo.insert(r.0, v);
+    v
+}
+
+#[derive(Copy, Clone, Debug)]
+enum Val {
+    I(i32),
+    N(f64),
+}
+
+impl Val {
+    fn i(self) -> i32 {
+        match self {
+            Val::I(x) => x,
+            Val::N(_) => panic!("num where int expected"),
+        }
+    }
+    fn n(self) -> f64 {
+        match self {
+            Val::N(x) => x,
+            Val::I(_) => panic!("int where num expected"),
+        }
+    }
+    fn same(self, o: Val) -> bool {
+        match (self, o) {
+            (Val::I(a), Val::I(b)) => a == b,
+            (Val::N(a), Val::N(b)) => a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+            _ => false,
+        }
+    }
+}
+
+mod fold_differential {
+    use super::*;
+    use proptest::prelude::*;
+    use skein::jit::ir::IrBuf;
+    use skein::jit::params::OptFlags;
+
+    const INT_OPS: &[IrOp] = &[
+        IrOp::ADD,
+        IrOp::SUB,
+        IrOp::MUL,
+        IrOp::BAND,
+        IrOp::BOR,
+        IrOp::BXOR,
+        IrOp::BSHL,
+        IrOp::BSAR,
+        IrOp::MIN,
+        IrOp::MAX,
+    ];
+    const NUM_OPS: &[IrOp] = &[IrOp::ADD, IrOp::SUB, IrOp::MUL, IrOp::DIV, IrOp::NEG];
+    const INTS: &[i32] = &[0, 1, -1, 2, 3, i32::MAX, i32::MIN];
+    const NUMS: &[f64] = &[0.0, -0.0, 1.0, 2.0, -3.0, 0.5, f64::INFINITY, f64::NAN];
+
+    /// One step: (is_num, op index, left pick, right pick); a pick selects an earlier value
+    /// of the right type or, when odd, a constant.
+    type Step = (bool, usize, usize, usize);
+
+    fn build(steps: &[Step], fold: bool) -> (IrBuf, Vec<IrRef>) {
+        let mut ir = IrBuf::new();
+        let flags = if fold {
+            OptFlags::default()
+        } else {
+            OptFlags(0)
+        };
+        let mut e = skein::jit::opt::Emitter::new(&mut ir, flags);
+        let mut ints = vec![e.ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Int, 0, 0))];
+        let mut nums = vec![e.ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Num, 1, 0))];
+        let mut out = Vec::new();
+        for &(is_num, op, l, r) in steps {
+            let pick =
+                |e: &mut skein::jit::opt::Emitter<'_>, vals: &[IrRef], k: usize, num: bool| {
+                    if k % 2 == 1 {
+                        if num {
+                            e.ir.knum(NUMS[(k / 2) % NUMS.len()])
+                        } else {
+                            e.ir.kint(INTS[(k / 2) % INTS.len()])
+                        }
+                    } else {
+                        vals[(k / 2) % vals.len()]
+                    }
+                };
+            let r = if is_num {
+                let op = NUM_OPS[op % NUM_OPS.len()];
+                let a = pick(&mut e, &nums, l, true);
+                let b = if op == IrOp::NEG {
+                    e.ir.knum(-0.0)
+                } else {
+                    pick(&mut e, &nums, r, true)
+                };
+                let res = e.emit(IrIns::new(op, IrType::Num, a.0, b.0)).unwrap();
+                nums.push(res);
+                res
+            } else {
+                let op = INT_OPS[op % INT_OPS.len()];
+                let a = pick(&mut e, &ints, l, false);
+                let b = pick(&mut e, &ints, r, false);
+                let res = e.emit(IrIns::new(op, IrType::Int, a.0, b.0)).unwrap();
+                ints.push(res);
+                res
+            };
+            out.push(r);
+        }
+        (ir, out)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn fold_and_cse_preserve_values(
+            steps in proptest::collection::vec((any::<bool>(), 0usize..16, 0usize..32, 0usize..32), 1..30),
+            x in prop_oneof![Just(0i32), Just(-1), Just(i32::MAX), any::<i32>()],
+            y in prop_oneof![Just(0.0f64), Just(-0.0), Just(f64::NAN), Just(f64::INFINITY), any::<f64>()],
+        ) {
+            let (raw, raw_refs) = build(&steps, false);
+            let (folded, fold_refs) = build(&steps, true);
+            folded.verify().unwrap();
+            prop_assert!(folded.len() <= raw.len());
+            let inputs = [(x, 0.0), (0, y)];
+            let (mut m1, mut m2) = (Default::default(), Default::default());
+            for (a, b) in raw_refs.iter().zip(&fold_refs) {
+                let va = eval_pure(&raw, *a, &inputs, &mut m1);
+                let vb = eval_pure(&folded, *b, &inputs, &mut m2);
+                prop_assert!(va.same(vb), "{:?} vs {:?}", va, vb);
+            }
+        }
+    }
+}

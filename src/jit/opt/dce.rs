@@ -66,3 +66,38 @@ pub fn rebuild_chains(ir: &mut IrBuf) {
         ir.chain[op as usize] = r;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::ir::{IrIns, IrType, IRF_GUARD};
+    use crate::jit::snap::SnapEntry;
+
+    #[test]
+    fn keeps_guards_snapshot_refs_and_their_operands() {
+        let mut ir = IrBuf::new();
+        let a = ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Int, 2, 0));
+        let k = ir.kint(1);
+        let dead = ir.emit_raw(IrIns::new(IrOp::ADD, IrType::Int, a.0, k.0));
+        let dead2 = ir.emit_raw(IrIns::new(IrOp::MUL, IrType::Int, dead.0, k.0));
+        let used = ir.emit_raw(IrIns::new(IrOp::SUB, IrType::Int, a.0, k.0));
+        let via_snap = ir.emit_raw(IrIns::new(IrOp::BXOR, IrType::Int, used.0, k.0));
+        let mut g = IrIns::new(IrOp::LT, IrType::Int, used.0, k.0);
+        g.flags |= IRF_GUARD;
+        let guard = ir.emit_raw(g);
+        let store = ir.emit_raw(IrIns::new(IrOp::TNEW, IrType::Tab, 0, 0));
+        let mut snaps = SnapBuf::default();
+        snaps.add(ir.nins(), 4, &[SnapEntry::new(3, 0, via_snap)], None);
+        assert_eq!(run(&mut ir, &snaps), 2);
+        assert_eq!(ir.at(dead).op, IrOp::NOP);
+        assert_eq!(ir.at(dead2).op, IrOp::NOP);
+        for r in [a, used, via_snap, guard, store] {
+            assert_ne!(ir.at(r).op, IrOp::NOP, "{r} removed");
+            assert_eq!(ir.at(r).flags & IRF_MARK, 0, "mark bit left set");
+        }
+        // The chains no longer reach the NOPs: CSE cannot find the dead ADD.
+        assert_eq!(ir.chain[IrOp::ADD as usize], IrRef(0));
+        assert_eq!(ir.chain[IrOp::SUB as usize], used);
+        ir.verify().unwrap();
+    }
+}

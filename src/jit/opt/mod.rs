@@ -16,7 +16,7 @@ pub mod fold;
 pub mod loop_;
 pub mod narrow;
 
-use super::ir::{IrBuf, IrIns, IrRef};
+use super::ir::{IrBuf, IrIns, IrOp, IrRef, IrType, IRF_GUARD};
 use super::params::OptFlags;
 use super::traceerr::TraceError;
 
@@ -43,6 +43,18 @@ impl<'a> Emitter<'a> {
         } else {
             Ok(self.cse_or_emit(ins))
         }
+    }
+
+    /// Emits `op` with type `ty` and operands `a`, `b` (refs or literals per the mode).
+    pub fn op(&mut self, op: IrOp, ty: IrType, a: u16, b: u16) -> Result<IrRef, TraceError> {
+        self.emit(IrIns::new(op, ty, a, b))
+    }
+
+    /// Emits `op` as a guard.
+    pub fn guard(&mut self, op: IrOp, ty: IrType, a: u16, b: u16) -> Result<IrRef, TraceError> {
+        let mut i = IrIns::new(op, ty, a, b);
+        i.flags |= IRF_GUARD;
+        self.emit(i)
     }
 
     /// The CSE stage (or a plain append when CSE is off or not allowed for the op).
