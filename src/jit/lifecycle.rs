@@ -442,6 +442,7 @@ impl Jit {
             arg,
         });
         let is_root = parent.is_none();
+        self.world.last_aborted = self.world.data.remove(rec.id);
         self.world.free_trace(rec.id);
         if is_root && !rec.start_is_return {
             if let Some(cmd) = penalise(&mut self.world, rec.start, err) {

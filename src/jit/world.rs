@@ -140,6 +140,9 @@ pub struct World {
     pub mcode: SlotMap<McodeId, McodeArea>,
     /// Abort history.
     pub aborts: Vec<AbortRecord>,
+    /// IR and snapshots of the most recently aborted trace (jit.dump mode `a` prints
+    /// them after the trace itself is gone).
+    pub last_aborted: Option<TraceData>,
     /// The event stream.
     pub events: EventStream,
     /// Names of fast functions by id (`vmdef.ffnames`), registered by the VM.
@@ -169,6 +172,7 @@ impl World {
             blacklist: HashSet::new(),
             mcode: SlotMap::with_key(),
             aborts: Vec::new(),
+            last_aborted: None,
             events: EventStream::default(),
             ffnames: hashbrown::HashMap::new(),
         }
@@ -264,6 +268,18 @@ impl World {
         self.events.push(super::events::TraceEvent::Flush);
     }
 
+    /// Allocates a machine-code area of `size` bytes (rounded up to `sizemcode` KB), failing
+    /// with "hit mcode limit" when all areas together would exceed `maxmcode` KB.
+    pub fn alloc_mcode(&mut self, size: u32) -> Result<McodeId, TraceError> {
+        let unit = (self.opts.params.sizemcode.max(1) as u32) * 1024;
+        let size = size.div_ceil(unit).max(1) * unit;
+        let total: u64 = self.mcode.values().map(|a| a.size as u64).sum();
+        if total + size as u64 > self.opts.params.maxmcode.max(0) as u64 * 1024 {
+            return Err(TraceError::McodeLimit);
+        }
+        Ok(self.mcode.insert(McodeArea { size, used: 0 }))
+    }
+
     /// `chunk:line` of a position, for logs (`?` for unknown prototypes).
     pub fn loc(&self, pos: BcPos) -> String {
         match self.protos.get(pos.proto) {
@@ -274,6 +290,21 @@ impl World {
             ),
             None => "(?)".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mcode_areas_respect_maxmcode() {
+        let mut w = World::default();
+        for _ in 0..8 {
+            w.alloc_mcode(1).unwrap();
+        }
+        assert_eq!(w.alloc_mcode(1), Err(TraceError::McodeLimit));
+        assert_eq!(w.mcode.values().next().unwrap().size, 64 * 1024);
     }
 }
 

@@ -1106,3 +1106,45 @@ mod fold_differential {
         }
     }
 }
+
+/// Life cycle, case 19 (the snapshot tutorial loop `local x = 1.2 for i=1,1e3 do x = x *
+/// -3 end`): the recorder's pre-roll with snapshots taken from a slot view
+/// (`SnapBuf::take`), then DCE and the loop pass, give LuaJIT's dump byte for byte.
+#[test]
+fn lifecycle_case19_snapshot_tutorial() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    assert!((1..=56)
+        .find_map(|_| j.on_hot_loop(at(p, 3), f, HotKey(0x4c)))
+        .is_some());
+    {
+        let flags = j.world.opts.flags;
+        let d = j.recording_data().unwrap();
+        let mut e = Emitter::new(&mut d.ir, flags);
+        let mut slots: Vec<Option<(IrRef, u32)>> = vec![None; 7];
+        d.snaps.take(e.ir, e.ir.nins(), &slots, 2, None);
+        let i = e
+            .op(IrOp::SLOAD, IrType::Int, 3, sload::CONVERT | sload::INHERIT)
+            .unwrap();
+        let x = e
+            .guard(IrOp::SLOAD, IrType::Num, 2, sload::TYPECHECK)
+            .unwrap();
+        let km3 = e.ir.knum(-3.0);
+        let x2 = e.op(IrOp::MUL, IrType::Num, x.0, km3.0).unwrap();
+        slots[2] = Some((x2, 0));
+        let k1 = e.ir.kint(1);
+        let i2 = e.op(IrOp::ADD, IrType::Int, i.0, k1.0).unwrap();
+        d.snaps.take(e.ir, e.ir.nins(), &slots, 3, None);
+        let k1000 = e.ir.kint(1000);
+        e.guard(IrOp::LE, IrType::Int, i2.0, k1000.0).unwrap();
+        slots[3] = Some((i2, 0));
+        slots[6] = Some((i2, 0));
+        d.snaps.take(e.ir, e.ir.nins(), &slots, 7, None);
+    }
+    j.stop(f, 3, LinkType::Loop, None, &mut NullBackend)
+        .unwrap();
+    j.on_exit(TraceNo(1), 3, at(p, 4), f);
+    logs.drain(&j);
+    assert_eq!(logs.dout, golden("19-snapshot-reading", "t1.dlog"));
+}
