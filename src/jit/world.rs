@@ -293,21 +293,6 @@ impl World {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mcode_areas_respect_maxmcode() {
-        let mut w = World::default();
-        for _ in 0..8 {
-            w.alloc_mcode(1).unwrap();
-        }
-        assert_eq!(w.alloc_mcode(1), Err(TraceError::McodeLimit));
-        assert_eq!(w.mcode.values().next().unwrap().size, 64 * 1024);
-    }
-}
-
 impl super::ids::FuncNames for World {
     fn lua_loc(&self, proto: ProtoKey, pc: Option<u32>) -> String {
         match self.protos.get(proto) {
@@ -325,5 +310,20 @@ impl super::ids::FuncNames for World {
             .get(&ffid)
             .cloned()
             .unwrap_or_else(|| format!("ff#{ffid}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mcode_areas_respect_maxmcode() {
+        let mut w = World::default();
+        for _ in 0..8 {
+            w.alloc_mcode(1).unwrap();
+        }
+        assert_eq!(w.alloc_mcode(1), Err(TraceError::McodeLimit));
+        assert_eq!(w.mcode.values().next().unwrap().size, 64 * 1024);
     }
 }
