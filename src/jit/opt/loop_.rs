@@ -338,6 +338,57 @@ mod tests {
     }
 
     #[test]
+    fn invariant_loads_are_hoisted_variant_ones_reloaded() {
+        // for i=1,n do s = s + t.x; t.y = s end: t.x is reloaded only if t.y may alias.
+        let mut ir = IrBuf::new();
+        let mut snaps = SnapBuf::default();
+        let arena = Bump::new();
+        let mut e = Emitter::new(&mut ir, OptFlags::default());
+        snaps.add(e.ir.nins(), 2, &[], None);
+        let i = e.op(IrOp::SLOAD, IrType::Int, 5, sload::CONVERT).unwrap();
+        let t = e.op(IrOp::SLOAD, IrType::Tab, 2, 0).unwrap();
+        let s = e.op(IrOp::SLOAD, IrType::Num, 3, 0).unwrap();
+        let node = e.op(IrOp::FLOAD, IrType::P64, t.0, 7).unwrap();
+        let (kx, ky) = (e.ir.kstr(b"x"), e.ir.kstr(b"y"));
+        let (sx, sy) = (e.ir.kslot(kx, 1), e.ir.kslot(ky, 2));
+        let rx = e.op(IrOp::HREFK, IrType::P64, node.0, sx.0).unwrap();
+        let lx = e.op(IrOp::HLOAD, IrType::Num, rx.0, 0).unwrap();
+        let s2 = e.op(IrOp::ADD, IrType::Num, s.0, lx.0).unwrap();
+        let ry = e.op(IrOp::HREFK, IrType::P64, node.0, sy.0).unwrap();
+        e.op(IrOp::HSTORE, IrType::Num, ry.0, s2.0).unwrap();
+        let k1 = e.ir.kint(1);
+        let i2 = e.op(IrOp::ADD, IrType::Int, i.0, k1.0).unwrap();
+        snaps.add(
+            e.ir.nins(),
+            9,
+            &[
+                SnapEntry::new(3, 0, s2),
+                SnapEntry::new(5, 0, i2),
+                SnapEntry::new(8, 0, i2),
+            ],
+            None,
+        );
+        let before = e.ir.nins();
+        run(&mut e, &mut snaps, &arena).unwrap();
+        let body: Vec<IrOp> = (before.0..e.ir.nins().0)
+            .map(|r| e.ir.at(IrRef(r)).op)
+            .collect();
+        // The field load, both HREFKs and the hash load are invariant: only the ADD, the
+        // store and the counter are in the body.
+        assert_eq!(
+            body,
+            vec![
+                IrOp::LOOP,
+                IrOp::ADD,
+                IrOp::HSTORE,
+                IrOp::ADD,
+                IrOp::PHI,
+                IrOp::PHI
+            ]
+        );
+    }
+
+    #[test]
     fn invariant_code_is_hoisted() {
         // for i=1,n do y = a + 1 end: the ADD of an unchanged slot stays in the pre-roll.
         let mut ir = IrBuf::new();

@@ -2,8 +2,9 @@
 //!
 //! Every instruction the recorder (or the loop pass) produces goes through
 //! [`Emitter::emit`]: **fold** (constant folding and algebraic simplification by rule
-//! table, [`fold`]) → **cse** (common-subexpression elimination along the per-op chains,
-//! [`cse`]) → append. Whole-trace passes run at the end of recording, in LuaJIT's order:
+//! table, [`fold`]) → **fwd** for loads (store-to-load forwarding and load CSE with alias
+//! analysis, [`fwd`]) or **cse** for pure ops (common-subexpression elimination along the
+//! per-op chains, [`cse`]) → append. Whole-trace passes run at the end of recording, in LuaJIT's order:
 //! [`dce`] (dead-code elimination), then [`loop_`] (copy-substitution loop optimisation,
 //! which re-emits the body through the same pipeline). [`narrow`] holds the integer
 //! narrowing helpers the recorder calls while emitting arithmetic and loop counters.
@@ -13,6 +14,7 @@
 pub mod cse;
 pub mod dce;
 pub mod fold;
+pub mod fwd;
 pub mod loop_;
 pub mod narrow;
 
@@ -59,6 +61,11 @@ impl<'a> Emitter<'a> {
 
     /// The CSE stage (or a plain append when CSE is off or not allowed for the op).
     pub fn cse_or_emit(&mut self, ins: IrIns) -> IrRef {
+        if self.flags.has(OptFlags::FWD) && fwd::handles(ins.op) {
+            if let Some(r) = fwd::forward(self, &ins) {
+                return r;
+            }
+        }
         if self.flags.has(OptFlags::CSE) && ins.op.mode().cse_ok() {
             if let Some(r) = cse::find(self.ir, &ins) {
                 return r;
