@@ -109,7 +109,7 @@ pub fn alias(e: &Emitter<'_>, a: IrRef, b: IrRef) -> Alias {
 /// The newest barrier for loads of `ins` (nothing older may be reused across it).
 fn barrier(e: &Emitter<'_>, ins: &IrIns) -> IrRef {
     let mut ops = vec![IrOp::CALLS, IrOp::CALLXS, IrOp::TNEW, IrOp::TDUP];
-    let shape_field = ins.op == IrOp::FLOAD && matches!(ins.op2, 6 | 7 | 8 | 9);
+    let shape_field = ins.op == IrOp::FLOAD && matches!(ins.op2, 6..=9); // tab.array, tab.node, tab.asize, tab.hmask
     if matches!(ins.op, IrOp::HREF | IrOp::ALEN) || shape_field {
         ops.push(IrOp::NEWREF);
     }
