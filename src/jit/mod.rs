@@ -24,5 +24,12 @@ pub mod snap;
 pub mod traceerr;
 pub mod world;
 
+pub use events::{EventStream, TraceEvent, TraceNo};
+pub use ids::{BcPos, FuncNames, FuncRef, ProtoKey, TraceId};
+pub use ir::{IrBuf, IrIns, IrOp, IrRef, IrType};
+pub use lifecycle::{Backend, Jit, TraceState, VmCommand, VmSignal};
 pub use link::LinkType;
+pub use params::JitOpts;
+pub use snap::{SnapBuf, SnapEntry, SnapNo};
 pub use traceerr::TraceError;
+pub use world::World;

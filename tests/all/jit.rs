@@ -1148,3 +1148,56 @@ fn lifecycle_case19_snapshot_tutorial() {
     logs.drain(&j);
     assert_eq!(logs.dout, golden("19-snapshot-reading", "t1.dlog"));
 }
+
+/// Life cycle, case 06: a loop whose body always aborts is retried with growing
+/// penalties and blacklisted after the 11th abort; no further attempts follow.
+#[test]
+fn lifecycle_case06_penalty_to_blacklist() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    let key = HotKey(0x500);
+    for _call in 0..3 {
+        for _iter in 0..100_000 {
+            if j.on_hot_loop(at(p, 5), f, key).is_some() {
+                j.abort(f, 6, TraceError::NyiBytecode, Some("51".into()));
+            }
+        }
+    }
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("06-penalty-blacklist-start", "t1.log"));
+    assert!(j.commands.contains(&VmCommand::Blacklist(at(p, 5))));
+}
+
+/// Life cycle, case 08: the hot counter backs off by the penalty. Hot after the 56th
+/// iteration (recording iteration 57 aborts), again 37 iterations later (iteration 94
+/// aborts), then 73 or more later.
+#[test]
+fn lifecycle_case08_hotcount_backoff() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    let mut recording = false;
+    let mut aborted_at = Vec::new();
+    for i in 1..=168 {
+        if recording {
+            // The recorder follows iteration i's body.
+            let line = match i {
+                57 => Some(6),
+                94 => Some(10),
+                _ => None,
+            };
+            if let Some(line) = line {
+                j.abort(f, line, TraceError::NyiBytecode, Some("51".into()));
+                aborted_at.push(i);
+                recording = false;
+            }
+        }
+        if !recording && j.on_hot_loop(at(p, 3), f, HotKey(0x600)).is_some() {
+            recording = true;
+        }
+    }
+    assert_eq!(aborted_at, vec![57, 94]);
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("08-penalty-hotcount-backoff", "t1.log"));
+}
