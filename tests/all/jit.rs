@@ -1201,3 +1201,100 @@ fn lifecycle_case08_hotcount_backoff() {
     logs.drain(&j);
     assert_eq!(logs.vout, golden("08-penalty-hotcount-backoff", "t1.log"));
 }
+
+/// Records a trivial trace body: one guard with a snapshot (exit 0 and 1 exist).
+fn record_trivial(j: &mut Jit) {
+    let flags = j.world.opts.flags;
+    let d = j.recording_data().unwrap();
+    let mut e = Emitter::new(&mut d.ir, flags);
+    d.snaps.add(e.ir.nins(), 2, &[], None);
+    let x = e
+        .guard(IrOp::SLOAD, IrType::Num, 2, sload::TYPECHECK)
+        .unwrap();
+    d.snaps.add(e.ir.nins(), 3, &[], None);
+    let k = e.ir.knum(0.0);
+    e.guard(IrOp::NE, IrType::Num, x.0, k.0).unwrap();
+}
+
+/// Takes exit `exit` of trace `no` until a side trace starts (the 10th time).
+fn hot_exit(j: &mut Jit, no: u16, exit: u16, resume: BcPos, f: FuncRef) -> TraceNo {
+    (1..=10)
+        .find_map(|_| j.on_exit(TraceNo(no), exit, resume, f))
+        .expect("side trace after hotexit exits")
+}
+
+/// Life cycle, case 13: a side trace of a side trace; both link to the root.
+#[test]
+fn lifecycle_case13_side_of_side() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    (1..=56)
+        .find_map(|_| j.on_hot_loop(at(p, 3), f, HotKey(0x700)))
+        .unwrap();
+    record_trivial(&mut j);
+    j.stop(f, 3, LinkType::Loop, None, &mut NullBackend)
+        .unwrap();
+    assert_eq!(hot_exit(&mut j, 1, 1, at(p, 6), f), TraceNo(2));
+    record_trivial(&mut j);
+    j.stop(f, 3, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    assert_eq!(hot_exit(&mut j, 2, 1, at(p, 3), f), TraceNo(3));
+    record_trivial(&mut j);
+    j.stop(f, 3, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("13-side-of-side-trace", "t1.log"));
+    let (t1, t3) = (
+        j.world.by_number(TraceNo(1)).unwrap(),
+        j.world.by_number(TraceNo(3)).unwrap(),
+    );
+    assert_eq!(j.world.traces[t3].root, Some(t1));
+    assert_eq!(j.world.traces[t1].nchild, 2);
+}
+
+/// Life cycle, case 17: stitching, a side trace of the continuation that stitches again,
+/// and its continuation.
+#[test]
+fn lifecycle_case17_stitch_side_trace() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    (1..=56)
+        .find_map(|_| j.on_hot_loop(at(p, 4), f, HotKey(0x800)))
+        .unwrap();
+    record_trivial(&mut j);
+    j.stop(
+        FuncRef::Fast(1),
+        0,
+        LinkType::Stitch,
+        None,
+        &mut NullBackend,
+    )
+    .unwrap();
+    let t1 = j.world.by_number(TraceNo(1)).unwrap();
+    j.start(at(p, 5), f, Some((t1, ParentExit::Stitch)), false, None)
+        .unwrap();
+    record_trivial(&mut j);
+    j.stop(f, 4, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    assert_eq!(hot_exit(&mut j, 2, 1, at(p, 5), f), TraceNo(3));
+    record_trivial(&mut j);
+    j.stop(
+        FuncRef::Fast(1),
+        0,
+        LinkType::Stitch,
+        None,
+        &mut NullBackend,
+    )
+    .unwrap();
+    let t3 = j.world.by_number(TraceNo(3)).unwrap();
+    j.start(at(p, 5), f, Some((t3, ParentExit::Stitch)), false, None)
+        .unwrap();
+    record_trivial(&mut j);
+    j.stop(f, 4, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("17-stitch-side-trace", "t1.log"));
+    assert!(j.world.traces[j.world.by_number(TraceNo(4)).unwrap()].stitched);
+}
