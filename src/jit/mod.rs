@@ -12,6 +12,7 @@ pub mod fmtnum;
 pub mod hotcount;
 pub mod ids;
 pub mod ir;
+pub mod ir_text;
 pub mod lifecycle;
 pub mod link;
 pub mod log_dump;

@@ -1298,3 +1298,60 @@ fn lifecycle_case17_stitch_side_trace() {
     assert_eq!(logs.vout, golden("17-stitch-side-trace", "t1.log"));
     assert!(j.world.traces[j.world.by_number(TraceNo(4)).unwrap()].stitched);
 }
+
+/// Textual pass tests: every `tests/golden/jit/opt/*.txt` gives an input listing, the
+/// passes to run (`dce`, `loop`), and the expected listing (jit.dump `+is` format).
+#[test]
+fn opt_golden_listings() {
+    use skein::jit::ir_text::parse;
+    use skein::jit::log_dump::dump_ir;
+    use skein::jit::params::OptFlags;
+    let dir = format!("{GOLDEN}/opt");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3);
+    let (j, _) = jit();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display();
+        let passes = text
+            .lines()
+            .find_map(|l| l.strip_prefix("passes:"))
+            .unwrap_or("");
+        let (_, rest) = text.split_once("--- input\n").expect("--- input");
+        let (input, expected) = rest.split_once("--- expected\n").expect("--- expected");
+        let (mut ir, mut snaps) = parse(input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let arena = bumpalo::Bump::new();
+        for pass in passes.split_whitespace() {
+            match pass {
+                "dce" => {
+                    skein::jit::opt::dce::run(&mut ir, &snaps);
+                }
+                "loop" => {
+                    let mut e = Emitter::new(&mut ir, OptFlags::default());
+                    skein::jit::opt::loop_::run(&mut e, &mut snaps, &arena)
+                        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+                }
+                other => panic!("{name}: unknown pass {other}"),
+            }
+            ir.verify()
+                .unwrap_or_else(|e| panic!("{name}: after {pass}: {e}"));
+        }
+        let got = dump_ir(
+            1,
+            TraceView {
+                ir: &ir,
+                snaps: &snaps,
+                regs: None,
+            },
+            true,
+            None,
+            &j.world,
+        );
+        let got = got.strip_prefix("---- TRACE 1 IR\n").unwrap();
+        assert_eq!(got, expected, "{name}");
+    }
+}
