@@ -978,6 +978,16 @@ fn allows_empty_ref(op: IrOp) -> bool {
     )
 }
 
+/// Verifies `buf` and its snapshots in debug builds, panicking with the pass name on a
+/// violation (a violation is a JIT bug, never a user error).
+pub fn debug_verify_all(buf: &IrBuf, snaps: &super::snap::SnapBuf, after: &str) {
+    if cfg!(debug_assertions) {
+        if let Err(e) = buf.verify().and_then(|_| snaps.verify(buf)) {
+            panic!("IR verifier after {after}: {e}");
+        }
+    }
+}
+
 /// Verifies `buf` in debug builds, panicking with the pass name on a violation.
 pub fn debug_verify(buf: &IrBuf, after: &str) {
     if cfg!(debug_assertions) {

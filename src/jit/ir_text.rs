@@ -70,6 +70,7 @@ pub fn parse(text: &str) -> Result<(IrBuf, SnapBuf), String> {
         parse_ins(&mut ir, rest).map_err(err)?;
     }
     ir.verify()?;
+    snaps.verify(&ir)?;
     Ok((ir, snaps))
 }
 
@@ -362,6 +363,33 @@ mod tests {
             "99999 int ADD",
         ] {
             assert!(parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}
+
+#[cfg(test)]
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    const VALID: &str = "....        SNAP   #0   [ ---- ---- ]\n0001    int SLOAD  #3    CI\n0002 >  num SLOAD  #2    T\n0003    num MUL    0002  -3\n0004    int ADD    0001  +1\n....        SNAP   #1   [ ---- ---- 0003 ]\n0005 >  int LE     0004  +1000\n....        SNAP   #2   [ ---- ---- 0003 0004 ---- ---- 0004 ]\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Mutated listings parse or fail cleanly; what parses survives DCE and the loop
+        /// pass without panicking.
+        #[test]
+        fn mutated_listings_never_panic(cut in 0usize..400, len in 0usize..6, junk in "[0-9a-zA-Z #>+\\-\\.\\[\\]|\"@\n]{0,6}") {
+            let mut t = VALID.to_string();
+            let at = cut.min(t.len());
+            let end = (at + len).min(t.len());
+            t.replace_range(at..end, &junk);
+            if let Ok((mut ir, mut snaps)) = parse(&t) {
+                crate::jit::opt::dce::run(&mut ir, &snaps);
+                let arena = bumpalo::Bump::new();
+                let mut e = crate::jit::opt::Emitter::new(&mut ir, crate::jit::params::OptFlags::default());
+                let _ = crate::jit::opt::loop_::run(&mut e, &mut snaps, &arena);
+            }
         }
     }
 }

@@ -39,7 +39,7 @@
 use super::events::{ParentExit, TraceEvent, TraceNo};
 use super::hotcount::HotKey;
 use super::ids::{BcPos, FuncRef, TraceId};
-use super::ir::debug_verify;
+use super::ir::debug_verify_all;
 use super::link::LinkType;
 use super::opt::{self, Emitter};
 use super::params::{JitOpts, OptFlags};
@@ -574,10 +574,10 @@ pub fn optimise(
     arena: &Bump,
 ) -> Result<(), TraceError> {
     let data = world.data.get_mut(id).ok_or(TraceError::ErrHook)?;
-    debug_verify(&data.ir, "record");
+    debug_verify_all(&data.ir, &data.snaps, "record");
     if flags.has(OptFlags::DCE) {
         opt::dce::run(&mut data.ir, &data.snaps);
-        debug_verify(&data.ir, "dce");
+        debug_verify_all(&data.ir, &data.snaps, "dce");
     }
     if looping
         && flags.has(OptFlags::LOOP)
@@ -589,7 +589,7 @@ pub fn optimise(
     {
         let mut e = Emitter::new(&mut data.ir, flags);
         opt::loop_::run(&mut e, &mut data.snaps, arena)?;
-        debug_verify(&data.ir, "loop");
+        debug_verify_all(&data.ir, &data.snaps, "loop");
     }
     let p = &world.opts.params;
     let data = &world.data[id];

@@ -214,6 +214,42 @@ impl SnapBuf {
         (i > 0).then(|| SnapNo(i as u16 - 1))
     }
 
+    /// Checks the snapshot invariants against `ir`: snapshot refs increase, entries are
+    /// sorted by slot and below `nslots`... (frames may extend past it), instruction
+    /// entries refer to instructions before the snapshot, constant entries exist.
+    pub fn verify(&self, ir: &IrBuf) -> Result<(), String> {
+        let mut last = IrRef(0);
+        for (n, s) in self.snaps.iter().enumerate() {
+            if s.r < last {
+                return Err(format!(
+                    "snapshot #{n} at {} before #{}",
+                    s.r,
+                    n.saturating_sub(1)
+                ));
+            }
+            last = s.r;
+            if s.map_ofs as usize + s.nent as usize > self.map.len() {
+                return Err(format!("snapshot #{n} outside the map"));
+            }
+            let ents = self.entries(SnapNo(n as u16));
+            if ents.windows(2).any(|w| w[0].slot() >= w[1].slot()) {
+                return Err(format!("snapshot #{n} entries not sorted by slot"));
+            }
+            for e in ents {
+                let r = e.r();
+                let ok = if r.is_const() {
+                    ir.valid(r)
+                } else {
+                    r.0 > REF_BIAS && r < s.r && r < ir.nins()
+                };
+                if !ok {
+                    return Err(format!("snapshot #{n} slot {} refers to {r}", e.slot()));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The bracketed body of snapshot `n` as jit.dump prints it: `[ ---- 0003 +67 ]`.
     pub fn fmt_entries(&self, n: SnapNo, ir: &IrBuf, names: &dyn FuncNames) -> String {
         let s = &self.snaps[n.0 as usize];
