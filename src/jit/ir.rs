@@ -159,7 +159,7 @@ macro_rules! irdef {
         #[allow(clippy::upper_case_acronyms)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
-        pub enum IrOp { $( $name, )* }
+        pub enum IrOp { $( #[doc = concat!("LuaJIT's `", stringify!($name), "` op.")] $name, )* }
 
         /// Every op in numbering order.
         pub const ALL_IR_OPS: &[IrOp] = &[ $( IrOp::$name, )* ];
@@ -283,7 +283,7 @@ macro_rules! irtdef {
         #[allow(non_camel_case_types)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
-        pub enum IrType { $( $name, )* }
+        pub enum IrType { $( #[doc = concat!("LuaJIT's `", $text, "` type.")] $name, )* }
 
         /// Every type in numbering order.
         pub const ALL_IR_TYPES: &[IrType] = &[ $( IrType::$name, )* ];
