@@ -444,7 +444,12 @@ impl Jit {
         let is_root = parent.is_none();
         self.world.last_aborted = self.world.data.remove(rec.id);
         self.world.free_trace(rec.id);
-        if is_root && !rec.start_is_return {
+        if is_root && !rec.start_is_return && err == TraceError::RetryRecording {
+            // "retry recording": no penalty, the next iteration retries at once.
+            if let Some(key) = rec.key {
+                self.world.hot.set(key, 1);
+            }
+        } else if is_root && !rec.start_is_return {
             if let Some(cmd) = penalise(&mut self.world, rec.start, err) {
                 self.commands.push(cmd);
             } else if let Some(key) = rec.key {
@@ -733,6 +738,20 @@ mod tests {
         assert_eq!(
             j.run_schedule(sig, &mut NullBackend),
             vec![VmCommand::Blacklist(qpos)]
+        );
+    }
+
+    #[test]
+    fn retry_recording_is_not_penalised() {
+        let mut j = Jit::default();
+        let p = j.world.protos.insert(Default::default());
+        let (pos, f, k) = (BcPos { proto: p, pc: 2 }, FuncRef::Lua(p), HotKey(12));
+        assert!((1..=56).find_map(|_| j.on_hot_loop(pos, f, k)).is_some());
+        j.abort(f, 2, TraceError::RetryRecording, None);
+        assert!(j.world.penalties.entries.is_empty());
+        assert!(
+            j.on_hot_loop(pos, f, k).is_some(),
+            "retried on the very next iteration"
         );
     }
 
