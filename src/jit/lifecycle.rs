@@ -442,6 +442,13 @@ impl Jit {
             arg,
         });
         let is_root = parent.is_none();
+        if let Some((p, ParentExit::Stitch)) = self.world.traces[rec.id].parent {
+            // A failed stitch continuation self-links its stitched trace, which marks the
+            // continuation as blacklisted (LuaJIT's rule); the VM stops trying there.
+            if let Some(h) = self.world.traces.get_mut(p) {
+                h.link = Some(p);
+            }
+        }
         self.world.last_aborted = self.world.data.remove(rec.id);
         self.world.free_trace(rec.id);
         if is_root && !rec.start_is_return && err == TraceError::RetryRecording {
@@ -739,6 +746,31 @@ mod tests {
             j.run_schedule(sig, &mut NullBackend),
             vec![VmCommand::Blacklist(qpos)]
         );
+    }
+
+    #[test]
+    fn aborted_stitch_continuation_self_links_its_parent() {
+        let mut j = Jit::default();
+        let p = j.world.protos.insert(Default::default());
+        let (pos, f) = (BcPos { proto: p, pc: 2 }, FuncRef::Lua(p));
+        assert!((1..=56)
+            .find_map(|_| j.on_hot_loop(pos, f, HotKey(0)))
+            .is_some());
+        j.stop(
+            FuncRef::Fast(1),
+            0,
+            LinkType::Stitch,
+            None,
+            &mut NullBackend,
+        )
+        .unwrap();
+        let t1 = j.world.by_number(TraceNo(1)).unwrap();
+        assert_eq!(j.world.traces[t1].link, None);
+        j.start(pos, f, Some((t1, ParentExit::Stitch)), false, None)
+            .unwrap();
+        j.abort(f, 3, TraceError::NyiBytecode, Some("71".into()));
+        assert_eq!(j.world.traces[t1].link, Some(t1));
+        assert!(j.world.penalties.entries.is_empty());
     }
 
     #[test]
