@@ -894,15 +894,20 @@ impl IrBuf {
 
     /// The value of an int constant.
     pub fn int_of(&self, r: IrRef) -> Option<i32> {
-        match (r.is_const(), r.is_const().then(|| self.kvalue(r))) {
-            (true, Some(KValue::Int(v))) => Some(*v),
+        match self.const_value(r) {
+            Some(KValue::Int(v)) => Some(*v),
             _ => None,
         }
     }
+    /// The payload of `r` if it is an existing constant (`None` for instructions and for
+    /// refs outside the constant area).
+    pub fn const_value(&self, r: IrRef) -> Option<&KValue> {
+        (r.is_const() && r >= self.nk()).then(|| self.kvalue(r))
+    }
     /// The value of a number constant.
     pub fn num_of(&self, r: IrRef) -> Option<f64> {
-        match (r.is_const(), r.is_const().then(|| self.kvalue(r))) {
-            (true, Some(KValue::Num(v))) => Some(*v),
+        match self.const_value(r) {
+            Some(KValue::Num(v)) => Some(*v),
             _ => None,
         }
     }
