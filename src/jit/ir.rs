@@ -687,7 +687,15 @@ pub struct IrBuf {
     kval: Vec<KValue>,
     /// Newest instruction or constant per op (`IrRef(0)` = none).
     pub chain: [IrRef; NUM_IR_OPS],
+    /// Set when an instruction or constant did not fit in the 16-bit ref space; the
+    /// emitter and the optimiser turn it into "trace too long".
+    pub overflow: bool,
 }
+
+/// Most instructions a buffer holds (refs stay below 0xff00).
+pub const MAX_INS: usize = 0x7f00;
+/// Most constants a buffer holds.
+pub const MAX_CONSTS: usize = 0x7f00;
 
 impl Default for IrBuf {
     fn default() -> Self {
@@ -703,6 +711,7 @@ impl IrBuf {
             kins: Vec::new(),
             kval: Vec::new(),
             chain: [IrRef(0); NUM_IR_OPS],
+            overflow: false,
         };
         for ty in [IrType::Nil, IrType::False, IrType::True] {
             b.push_const(IrIns::new(IrOp::KPRI, ty, 0, 0), KValue::None);
@@ -762,6 +771,10 @@ impl IrBuf {
     }
 
     fn push_const(&mut self, mut ins: IrIns, v: KValue) -> IrRef {
+        if self.kins.len() >= MAX_CONSTS {
+            self.overflow = true;
+            return REF_NIL;
+        }
         let r = IrRef(REF_BIAS - 1 - self.kins.len() as u16);
         ins.prev = self.chain[ins.op as usize];
         self.chain[ins.op as usize] = r;
@@ -771,7 +784,12 @@ impl IrBuf {
     }
 
     /// Appends `ins` without folding or CSE and links it into its op chain.
+    /// When the buffer is full it sets [`IrBuf::overflow`] and returns `REF_NIL` instead.
     pub fn emit_raw(&mut self, mut ins: IrIns) -> IrRef {
+        if self.ins.len() >= MAX_INS {
+            self.overflow = true;
+            return REF_NIL;
+        }
         let r = self.nins();
         ins.prev = self.chain[ins.op as usize];
         self.chain[ins.op as usize] = r;
@@ -915,6 +933,9 @@ impl IrBuf {
     /// Checks the IR invariants; returns the first violation. Run between passes in debug
     /// builds (see [`debug_verify`]).
     pub fn verify(&self) -> Result<(), String> {
+        if self.overflow {
+            return Err("IR buffer overflowed".into());
+        }
         for (i, k) in self.kins.iter().enumerate() {
             let r = IrRef(REF_BIAS - 1 - i as u16);
             if !k.op.is_const() {

@@ -586,6 +586,9 @@ pub fn optimise(
     arena: &Bump,
 ) -> Result<(), TraceError> {
     let data = world.data.get_mut(id).ok_or(TraceError::ErrHook)?;
+    if data.ir.overflow {
+        return Err(TraceError::TraceTooLong);
+    }
     debug_verify_all(&data.ir, &data.snaps, "record");
     if flags.has(OptFlags::DCE) {
         opt::dce::run(&mut data.ir, &data.snaps);
@@ -771,6 +774,35 @@ mod tests {
         j.abort(f, 3, TraceError::NyiBytecode, Some("71".into()));
         assert_eq!(j.world.traces[t1].link, Some(t1));
         assert!(j.world.penalties.entries.is_empty());
+    }
+
+    #[test]
+    fn huge_traces_are_too_long_not_a_panic() {
+        use crate::jit::ir::{IrOp, IrType};
+        let mut j = Jit::default();
+        j.set_opt("maxrecord=1000000").unwrap();
+        let p = j.world.protos.insert(Default::default());
+        let (pos, f) = (BcPos { proto: p, pc: 2 }, FuncRef::Lua(p));
+        assert!((1..=56)
+            .find_map(|_| j.on_hot_loop(pos, f, HotKey(0)))
+            .is_some());
+        let flags = j.world.opts.flags;
+        let d = j.recording_data().unwrap();
+        let mut e = crate::jit::opt::Emitter::new(&mut d.ir, flags);
+        let mut last = Ok(crate::jit::ir::REF_NIL);
+        for n in 0..70_000u32 {
+            // Distinct SLOADs (no CSE) until the 16-bit ref space is exhausted.
+            last = e.op(IrOp::SLOAD, IrType::Int, (n % 200) as u16, (n / 200) as u16);
+            if last.is_err() {
+                break;
+            }
+        }
+        assert_eq!(last, Err(TraceError::TraceTooLong));
+        assert_eq!(
+            j.stop(f, 2, LinkType::Loop, None, &mut NullBackend),
+            Err(TraceError::TraceTooLong)
+        );
+        assert_eq!(j.state, TraceState::Idle);
     }
 
     #[test]
