@@ -589,6 +589,9 @@ pub fn optimise(
     if data.ir.overflow {
         return Err(TraceError::TraceTooLong);
     }
+    if data.snaps.overflow {
+        return Err(TraceError::TooManySnapshots);
+    }
     debug_verify_all(&data.ir, &data.snaps, "record");
     if flags.has(OptFlags::DCE) {
         opt::dce::run(&mut data.ir, &data.snaps);

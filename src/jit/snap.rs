@@ -106,7 +106,13 @@ pub struct SnapBuf {
     pub snaps: Vec<Snapshot>,
     /// The flat entry map.
     pub map: Vec<SnapEntry>,
+    /// Set when a snapshot did not fit (more than [`MAX_SNAPS`]); the optimiser reports
+    /// "too many snapshots".
+    pub overflow: bool,
 }
+
+/// Most snapshots a trace can hold (numbers stay 16-bit).
+pub const MAX_SNAPS: usize = 0x7fff;
 
 impl SnapBuf {
     /// Number of snapshots.
@@ -140,6 +146,10 @@ impl SnapBuf {
             entries.windows(2).all(|w| w[0].slot() < w[1].slot()),
             "snapshot entries unsorted"
         );
+        if self.snaps.len() >= MAX_SNAPS || entries.len() > u16::MAX as usize {
+            self.overflow = true;
+            return SnapNo(self.snaps.len().saturating_sub(1) as u16);
+        }
         if let Some(last) = self.snaps.last() {
             if last.r == r {
                 let ofs = last.map_ofs as usize;
