@@ -1,1 +1,2 @@
 //! The Lua standard library.
+pub mod pattern;

@@ -1,0 +1,151 @@
+//! The VM-independent standard-library engines checked against LuaJIT 2.1.
+//!
+//! Expected values live in `tests/golden/stdlib/*.txt`, produced by the generator
+//! scripts beside them (`regen.sh` runs them under `luajit -joff`). Each test walks a
+//! golden file line by line and reports every mismatching line at once.
+
+use skein::stdlib::pattern::{self, Capture, Match, PatternError};
+
+const GOLDEN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/stdlib");
+
+fn golden(name: &str) -> String {
+    std::fs::read_to_string(format!("{GOLDEN_DIR}/{name}"))
+        .unwrap_or_else(|e| panic!("reading golden file {name}: {e}"))
+}
+
+/// Decode the generators' `x<hex>` string encoding.
+fn unhex(s: &str) -> Vec<u8> {
+    let h = s.strip_prefix('x').expect("hex field starts with x");
+    (0..h.len() / 2)
+        .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
+
+fn hex(b: &[u8]) -> String {
+    let mut s = String::from("x");
+    for c in b {
+        s.push_str(&format!("{c:02x}"));
+    }
+    s
+}
+
+/// Report all mismatches together; fail if there are any.
+fn check_all(kind: &str, total: usize, failures: Vec<String>) {
+    assert!(total > 0, "{kind}: golden file has no cases");
+    if !failures.is_empty() {
+        let shown: Vec<_> = failures.iter().take(25).cloned().collect();
+        panic!(
+            "{kind}: {} of {total} cases differ from LuaJIT:\n{}",
+            failures.len(),
+            shown.join("\n")
+        );
+    }
+}
+
+fn render_caps(src: &[u8], caps: &[Capture]) -> String {
+    caps.iter()
+        .map(|c| match c {
+            Capture::Str(r) => format!("s:{}", hex(&src[r.clone()])),
+            Capture::Position(p) => format!("p:{p}"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn render_values(
+    src: &[u8],
+    m: Result<Option<Match>, PatternError>,
+    find_span: bool,
+) -> String {
+    match m {
+        Err(e) => format!("E:{e}"),
+        Ok(None) => "nil".into(),
+        Ok(Some(m)) => {
+            let caps = if find_span { m.captures() } else { m.values() };
+            match caps {
+                Err(e) => format!("E:{e}"),
+                Ok(caps) => {
+                    let mut s = String::new();
+                    if find_span {
+                        let (a, b) = m.lua_span();
+                        s = format!("p:{a},p:{b}");
+                        if !caps.is_empty() {
+                            s.push(',');
+                        }
+                    }
+                    s + &render_caps(src, &caps)
+                }
+            }
+        }
+    }
+}
+
+fn run_pattern_line(f: &[&str]) -> (String, String) {
+    match f[0] {
+        "find" => {
+            let s = unhex(f[1]);
+            let p = unhex(f[2]);
+            let init: i64 = f[3].parse().unwrap();
+            let r = pattern::find(&s, &p, init, f[4] == "1");
+            (render_values(&s, r, true), f[5].to_string())
+        }
+        "match" => {
+            let s = unhex(f[1]);
+            let p = unhex(f[2]);
+            let init: i64 = f[3].parse().unwrap();
+            (render_values(&s, pattern::match_at(&s, &p, init), false), f[4].to_string())
+        }
+        "gmatch" => {
+            let s = unhex(f[1]);
+            let p = unhex(f[2]);
+            let mut it = pattern::Gmatch::new();
+            let mut parts = Vec::new();
+            while parts.len() < 40 {
+                match it.next_match(&s, &p) {
+                    Err(e) => {
+                        parts.push(format!("E:{e}"));
+                        break;
+                    }
+                    Ok(None) => break,
+                    Ok(Some(m)) => match m.values() {
+                        Ok(v) => parts.push(render_caps(&s, &v)),
+                        Err(e) => {
+                            parts.push(format!("E:{e}"));
+                            break;
+                        }
+                    },
+                }
+            }
+            (parts.join(";"), f.get(3).copied().unwrap_or("").to_string())
+        }
+        "gsub" => {
+            let s = unhex(f[1]);
+            let p = unhex(f[2]);
+            let r = unhex(f[3]);
+            let n: i64 = f[4].parse().unwrap();
+            let max = if n < 0 { s.len() + 1 } else { n as usize };
+            let got = match pattern::gsub_str(&s, &p, &r, max) {
+                Ok((out, count)) => format!("{} {count}", hex(&out)),
+                Err(e) => format!("E:{e}"),
+            };
+            (got, f[5].to_string())
+        }
+        other => panic!("unknown pattern case kind {other}"),
+    }
+}
+
+#[test]
+fn pattern_matches_luajit() {
+    let text = golden("pattern.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let (got, want) = run_pattern_line(&f);
+        if got != want {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("pattern", total, failures);
+}
