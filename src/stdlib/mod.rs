@@ -1,2 +1,3 @@
 //! The Lua standard library.
 pub mod pattern;
+pub mod bitop;

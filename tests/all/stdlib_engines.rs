@@ -149,3 +149,57 @@ fn pattern_matches_luajit() {
     }
     check_all("pattern", total, failures);
 }
+
+/// Parse a number as the generators print it (`%.17g`, `inf`, `-inf`, `nan`, `-nan`).
+fn num(s: &str) -> f64 {
+    match s {
+        "inf" => f64::INFINITY,
+        "-inf" => f64::NEG_INFINITY,
+        "nan" | "-nan" => f64::NAN,
+        _ => s.parse().unwrap_or_else(|_| panic!("bad number {s}")),
+    }
+}
+
+#[test]
+fn bitop_matches_luajit() {
+    use skein::stdlib::bitop;
+    let text = golden("bit.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let want = *f.last().unwrap();
+        let got = match f[0] {
+            "tobit" => bitop::tobit(num(f[1])).to_string(),
+            "bnot" => bitop::bnot(num(f[1])).to_string(),
+            "bswap" => bitop::bswap(num(f[1])).to_string(),
+            "tohex" => {
+                let n = if f[2] == "none" { None } else { Some(num(f[2])) };
+                bitop::tohex(num(f[1]), n)
+            }
+            "lshift" => bitop::lshift(num(f[1]), num(f[2])).to_string(),
+            "rshift" => bitop::rshift(num(f[1]), num(f[2])).to_string(),
+            "arshift" => bitop::arshift(num(f[1]), num(f[2])).to_string(),
+            "rol" => bitop::rol(num(f[1]), num(f[2])).to_string(),
+            "ror" => bitop::ror(num(f[1]), num(f[2])).to_string(),
+            "band" | "band3" => {
+                bitop::band(&f[1..f.len() - 1].iter().map(|s| num(s)).collect::<Vec<_>>())
+                    .to_string()
+            }
+            "bor" | "bor3" => {
+                bitop::bor(&f[1..f.len() - 1].iter().map(|s| num(s)).collect::<Vec<_>>())
+                    .to_string()
+            }
+            "bxor" | "bxor3" => {
+                bitop::bxor(&f[1..f.len() - 1].iter().map(|s| num(s)).collect::<Vec<_>>())
+                    .to_string()
+            }
+            other => panic!("unknown bit case {other}"),
+        };
+        if got != want {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("bit", total, failures);
+}
