@@ -1,3 +1,4 @@
 //! The Lua standard library.
 pub mod pattern;
 pub mod bitop;
+pub mod random;

@@ -203,3 +203,38 @@ fn bitop_matches_luajit() {
     }
     check_all("bit", total, failures);
 }
+
+#[test]
+fn random_matches_luajit() {
+    use skein::stdlib::random::Random;
+    let text = golden("random.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    let mut current: Option<(String, Random)> = None;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let label = f[0].to_string();
+        if current.as_ref().map(|c| &c.0) != Some(&label) {
+            let rng = if label == "default" {
+                Random::default()
+            } else {
+                Random::new(num(&label))
+            };
+            current = Some((label, rng));
+        }
+        let rng = &mut current.as_mut().unwrap().1;
+        let got = match f[1] {
+            "0" => rng.next_f64(),
+            "1" => rng.next_upto(num(f[2])),
+            _ => {
+                let (a, b) = f[2].split_once(',').unwrap();
+                rng.next_between(num(a), num(b))
+            }
+        };
+        if got != num(f[3]) {
+            failures.push(format!("{line}\n    got  {got:.17}"));
+        }
+    }
+    check_all("random", total, failures);
+}
