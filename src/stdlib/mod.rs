@@ -2,3 +2,4 @@
 pub mod pattern;
 pub mod bitop;
 pub mod random;
+pub mod numfmt;

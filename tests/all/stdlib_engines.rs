@@ -238,3 +238,46 @@ fn random_matches_luajit() {
     }
     check_all("random", total, failures);
 }
+
+/// A double from its 16-hex-digit bit pattern.
+fn from_bits_hex(s: &str) -> f64 {
+    f64::from_bits(u64::from_str_radix(s, 16).expect("bit pattern"))
+}
+
+#[test]
+fn numfmt_matches_luajit() {
+    use skein::stdlib::numfmt;
+    let text = golden("numfmt.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let (got, want) = match f[0] {
+            "tostring" => {
+                let x = from_bits_hex(f[1]);
+                (hex(numfmt::number_to_string(x).as_bytes()), f[2].to_string())
+            }
+            "tonumber" => {
+                let s = unhex(f[1]);
+                let base: u32 = f[2].parse().unwrap();
+                let got = match numfmt::str_to_number_base(&s, base) {
+                    None => "nil".to_string(),
+                    Some(x) => format!("{:016x}", x.to_bits()),
+                };
+                // Any NaN is fine: LuaJIT's NaN payload is the hardware default.
+                let want = f[3].to_string();
+                if got != "nil" && want != "nil" && from_bits_hex(&got).is_nan() {
+                    (from_bits_hex(&want).is_nan().to_string(), "true".into())
+                } else {
+                    (got, want)
+                }
+            }
+            other => panic!("unknown numfmt case {other}"),
+        };
+        if got != want {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("numfmt", total, failures);
+}
