@@ -3,3 +3,4 @@ pub mod pattern;
 pub mod bitop;
 pub mod random;
 pub mod numfmt;
+pub mod format;

@@ -281,3 +281,53 @@ fn numfmt_matches_luajit() {
     }
     check_all("numfmt", total, failures);
 }
+
+#[test]
+fn format_matches_luajit() {
+    use skein::stdlib::format::{format, FormatArg, FormatError};
+    let text = golden("format.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let fmt = unhex(f[0]);
+        let owned: Vec<(Option<f64>, Vec<u8>, &'static str)> = if f[1] == "-" {
+            Vec::new()
+        } else {
+            f[1].split(',')
+                .map(|a| {
+                    if let Some(b) = a.strip_prefix("n:") {
+                        (Some(from_bits_hex(b)), Vec::new(), "")
+                    } else if let Some(h) = a.strip_prefix("s:") {
+                        (None, unhex(h), "string")
+                    } else {
+                        let t: &'static str = match a {
+                            "nil" => "nil",
+                            _ => "boolean",
+                        };
+                        (None, a.as_bytes().to_vec(), t)
+                    }
+                })
+                .collect()
+        };
+        let args: Vec<FormatArg> = owned
+            .iter()
+            .map(|(n, s, t)| match (n, *t) {
+                (Some(x), _) => FormatArg::Num(*x),
+                (None, "string") => FormatArg::Str(s),
+                (None, t) => FormatArg::Other(t),
+            })
+            .collect();
+        let r: Result<Vec<u8>, FormatError<String>> =
+            format(&fmt, &args, |i| Ok(owned[i].1.clone()));
+        let got = match r {
+            Ok(v) => hex(&v),
+            Err(e) => format!("E:{e}"),
+        };
+        if got != f[2] {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("format", total, failures);
+}
