@@ -4,3 +4,4 @@ pub mod bitop;
 pub mod random;
 pub mod numfmt;
 pub mod format;
+pub mod date;

@@ -52,11 +52,7 @@ fn render_caps(src: &[u8], caps: &[Capture]) -> String {
         .join(",")
 }
 
-fn render_values(
-    src: &[u8],
-    m: Result<Option<Match>, PatternError>,
-    find_span: bool,
-) -> String {
+fn render_values(src: &[u8], m: Result<Option<Match>, PatternError>, find_span: bool) -> String {
     match m {
         Err(e) => format!("E:{e}"),
         Ok(None) => "nil".into(),
@@ -93,7 +89,10 @@ fn run_pattern_line(f: &[&str]) -> (String, String) {
             let s = unhex(f[1]);
             let p = unhex(f[2]);
             let init: i64 = f[3].parse().unwrap();
-            (render_values(&s, pattern::match_at(&s, &p, init), false), f[4].to_string())
+            (
+                render_values(&s, pattern::match_at(&s, &p, init), false),
+                f[4].to_string(),
+            )
         }
         "gmatch" => {
             let s = unhex(f[1]);
@@ -175,7 +174,11 @@ fn bitop_matches_luajit() {
             "bnot" => bitop::bnot(num(f[1])).to_string(),
             "bswap" => bitop::bswap(num(f[1])).to_string(),
             "tohex" => {
-                let n = if f[2] == "none" { None } else { Some(num(f[2])) };
+                let n = if f[2] == "none" {
+                    None
+                } else {
+                    Some(num(f[2]))
+                };
                 bitop::tohex(num(f[1]), n)
             }
             "lshift" => bitop::lshift(num(f[1]), num(f[2])).to_string(),
@@ -256,7 +259,10 @@ fn numfmt_matches_luajit() {
         let (got, want) = match f[0] {
             "tostring" => {
                 let x = from_bits_hex(f[1]);
-                (hex(numfmt::number_to_string(x).as_bytes()), f[2].to_string())
+                (
+                    hex(numfmt::number_to_string(x).as_bytes()),
+                    f[2].to_string(),
+                )
             }
             "tonumber" => {
                 let s = unhex(f[1]);
@@ -330,4 +336,77 @@ fn format_matches_luajit() {
         }
     }
     check_all("format", total, failures);
+}
+
+#[test]
+fn date_matches_luajit() {
+    use skein::stdlib::date::{self, DateFields, OsDate, Tm};
+    let text = golden("date.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let (got, want) = match f[0] {
+            "date" => {
+                let t = date::time_from_number(num(f[1]));
+                let got = match date::os_date(&unhex(f[2]), t) {
+                    OsDate::Nil => "nil".to_string(),
+                    OsDate::Table(_) => "table".to_string(),
+                    OsDate::Text(v) => hex(&v),
+                };
+                (got, f[3].to_string())
+            }
+            "table" => {
+                let t = date::time_from_number(num(f[1]));
+                let got = match Tm::from_time(t) {
+                    None => "nil".to_string(),
+                    Some(tm) => format!(
+                        "{},{},{},{},{},{},{},{},{}",
+                        tm.year,
+                        tm.month,
+                        tm.day,
+                        tm.hour,
+                        tm.min,
+                        tm.sec,
+                        tm.wday + 1,
+                        tm.yday + 1,
+                        tm.isdst
+                    ),
+                };
+                (got, f[2].to_string())
+            }
+            "time" => {
+                let v: Vec<&str> = f[1].split(',').collect();
+                let n = |i: usize| date::field_from_number(num(v[i]));
+                let fields = DateFields {
+                    year: n(0),
+                    month: n(1),
+                    day: n(2),
+                    hour: n(3),
+                    min: n(4),
+                    sec: n(5),
+                    isdst: match v[6] {
+                        "true" => Some(true),
+                        "false" => Some(false),
+                        _ => None,
+                    },
+                };
+                let got = match date::os_time(&fields) {
+                    None => "nil".to_string(),
+                    Some(t) => t.to_string(),
+                };
+                let want = match f[2] {
+                    "nil" => "nil".to_string(),
+                    w => (num(w) as i64).to_string(),
+                };
+                (got, want)
+            }
+            other => panic!("unknown date case {other}"),
+        };
+        if got != want {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("date", total, failures);
 }
