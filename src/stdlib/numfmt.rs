@@ -33,6 +33,15 @@ pub fn number_to_string(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
+    // Fast path: integers below 1e14 print all their digits under %.14g.
+    if x.fract() == 0.0 && x.abs() < 1e14 {
+        let v = x as i64;
+        return if v == 0 && x.is_sign_negative() {
+            "-0".into()
+        } else {
+            v.to_string()
+        };
+    }
     let body = fmt_general(x.abs(), 14, false, false);
     if x.is_sign_negative() {
         format!("-{body}")

@@ -410,3 +410,89 @@ fn date_matches_luajit() {
     }
     check_all("date", total, failures);
 }
+
+mod never_panic {
+    //! Property tests: the engines return results or errors, never panic, on any input.
+    use proptest::prelude::*;
+    use skein::stdlib::{date, format, numfmt, pattern};
+
+    /// Bytes biased towards pattern syntax.
+    fn pattern_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(b"%()[]^$*+-?.abfz019AaSdw\0".to_vec()),
+                any::<u8>(),
+            ],
+            0..24,
+        )
+    }
+
+    fn format_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(b"%-+ #0123456789.diouxXcCeEfFgGaAsqlz_^EO".to_vec()),
+                any::<u8>(),
+            ],
+            0..24,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn patterns_never_panic(pat in pattern_bytes(), subject in prop::collection::vec(prop::sample::select(b"ab()1 \0".to_vec()), 0..16), init in -20i64..20) {
+            let _ = pattern::find(&subject, &pat, init, false);
+            let _ = pattern::match_at(&subject, &pat, init);
+            let mut it = pattern::Gmatch::new();
+            for _ in 0..20 {
+                match it.next_match(&subject, &pat) {
+                    Ok(Some(m)) => { let _ = m.values(); }
+                    _ => break,
+                }
+            }
+            let _ = pattern::gsub_str(&subject, &pat, b"<%0%1%%%>%", 100);
+        }
+
+        #[test]
+        fn formats_never_panic(fmt in format_bytes(), x in any::<f64>(), s in prop::collection::vec(any::<u8>(), 0..8)) {
+            let args = [format::FormatArg::Num(x), format::FormatArg::Str(&s), format::FormatArg::Other("nil")];
+            let _ = format::format::<()>(&fmt, &args, |_| Ok(b"nil".to_vec()));
+            let _ = date::os_date(&fmt, date::time_from_number(x));
+        }
+
+        #[test]
+        fn numbers_never_panic(s in prop::collection::vec(prop::sample::select(b"0123456789abcdefxXpPeE+-. \t\0".to_vec()), 0..30), base in 2u32..37, x in any::<f64>()) {
+            let _ = numfmt::str_to_number(&s);
+            let _ = numfmt::str_to_number_base(&s, base);
+            let text = numfmt::number_to_string(x);
+            // Round trip: every finite number printed with 14 digits parses back close to it.
+            if x.is_finite() {
+                let back = numfmt::str_to_number(text.as_bytes()).expect("printed number parses");
+                prop_assert!((back - x).abs() <= x.abs() * 1e-13);
+            }
+        }
+
+        #[test]
+        fn os_time_never_panics(y in any::<i32>(), mo in any::<i32>(), d in any::<i32>(), h in any::<i32>(), mi in any::<i32>(), s in any::<i32>()) {
+            let f = date::DateFields { year: y, month: mo, day: d, hour: h, min: mi, sec: s, isdst: Some(true) };
+            if let Some(t) = date::os_time(&f) {
+                prop_assert!(date::Tm::from_time(t).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn deep_patterns_stay_within_the_depth_limit() {
+        // Long subjects and patterns: errors, not stack overflows.
+        let s = vec![b'a'; 100_000];
+        let p = b"a?".repeat(5_000);
+        assert_eq!(
+            pattern::find(&s, &p, 1, false),
+            Err(pattern::PatternError::TooComplex)
+        );
+        let p = b"(a*)".repeat(6);
+        assert!(pattern::find(&s, &p, 1, false).is_ok());
+        assert_eq!(pattern::find(&s[..2000], b".-b", 1, false), Ok(None));
+    }
+}
