@@ -5,3 +5,4 @@ pub mod random;
 pub mod numfmt;
 pub mod format;
 pub mod date;
+pub mod sort;

@@ -496,3 +496,55 @@ mod never_panic {
         assert_eq!(pattern::find(&s[..2000], b".-b", 1, false), Ok(None));
     }
 }
+
+#[test]
+fn sort_matches_luajit() {
+    use skein::stdlib::sort::{sort, SortError};
+    let text = golden("sort.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let keys: Vec<i64> = f[1]
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        // Elements are (key, id); id 0 stands for nil.
+        let mut items: Vec<(i64, usize)> =
+            keys.iter().enumerate().map(|(i, &k)| (k, i + 1)).collect();
+        let mut calls = Vec::new();
+        let kind = f[0];
+        let r = sort(&mut items, &(0, 0), |a, b| {
+            calls.push(format!("{}<{}", a.1, b.1));
+            if a.1 == 0 || b.1 == 0 {
+                return Err("nil compared".to_string());
+            }
+            Ok(match kind {
+                "lt" => a.0 < b.0,
+                "le" => a.0 <= b.0,
+                "gt" => a.0 > b.0,
+                "always" => true,
+                "hash3" => (a.1 * 7 + b.1 * 13) % 3 == 0,
+                "hash2" => (a.1 * 5 + b.1 * 3) % 4 != 0,
+                _ => false,
+            })
+        });
+        let result = match r {
+            Ok(()) => items
+                .iter()
+                .map(|x| x.1.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            Err(SortError::InvalidOrder) => "E:invalid order function for sorting".into(),
+            Err(SortError::Compare(e)) => format!("E:{e}"),
+        };
+        let got = format!("{}\t{}", calls.join(";"), result);
+        let want = format!("{}\t{}", f[2], f[3]);
+        if got != want {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("sort", total, failures);
+}
