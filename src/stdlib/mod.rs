@@ -6,3 +6,5 @@ pub mod numfmt;
 pub mod format;
 pub mod date;
 pub mod sort;
+pub mod mathlib;
+pub mod strlib;
