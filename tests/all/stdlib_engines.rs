@@ -8,8 +8,11 @@ use skein::stdlib::pattern::{self, Capture, Match, PatternError};
 
 const GOLDEN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/stdlib");
 
+/// Reads a golden file; `SKEIN_STDLIB_GOLDEN_DIR` points the tests at another directory
+/// (for example a large one-off corpus from the generators with other seeds).
 fn golden(name: &str) -> String {
-    std::fs::read_to_string(format!("{GOLDEN_DIR}/{name}"))
+    let dir = std::env::var("SKEIN_STDLIB_GOLDEN_DIR").unwrap_or_else(|_| GOLDEN_DIR.to_string());
+    std::fs::read_to_string(format!("{dir}/{name}"))
         .unwrap_or_else(|e| panic!("reading golden file {name}: {e}"))
 }
 
