@@ -1,10 +1,10 @@
 //! The Lua standard library.
-pub mod pattern;
 pub mod bitop;
-pub mod random;
-pub mod numfmt;
-pub mod format;
 pub mod date;
-pub mod sort;
+pub mod format;
 pub mod mathlib;
+pub mod numfmt;
+pub mod pattern;
+pub mod random;
+pub mod sort;
 pub mod strlib;
