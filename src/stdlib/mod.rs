@@ -1,5 +1,6 @@
 //! The Lua standard library.
 pub mod bitop;
+pub mod chunkname;
 pub mod date;
 pub mod format;
 pub mod mathlib;
