@@ -8,6 +8,7 @@
 //! - anything else is source text: `[string "first line"]`. The text is scanned up to the
 //!   first byte below 0x20 (newline, tab, ...) or 48 bytes; if the scan stopped before the
 //!   end of the text, at most 45 bytes are kept and "..." follows.
+//!
 //! Names are C strings in the reference: everything from a NUL byte on is ignored.
 //!
 //! Rules for whoever changes this file: `tests/golden/stdlib/misc.txt` holds the
