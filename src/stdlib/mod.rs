@@ -7,5 +7,6 @@ pub mod mathlib;
 pub mod numfmt;
 pub mod pattern;
 pub mod random;
+pub mod searchpath;
 pub mod sort;
 pub mod strlib;
