@@ -94,6 +94,24 @@ fn exact_significant_digits(x: f64, exp10: i32) -> Option<i64> {
     }
 }
 
+/// Cheap pre-check: can the exact decimal expansion of finite `x` have exactly
+/// `digits` significant digits? (Only then can rounding to `digits - 1` digits be a tie.)
+/// Conservative: the decimal exponent is estimated and allowed to be off by one.
+fn tie_possible(x: f64, digits: usize) -> bool {
+    let Some((_, e)) = odd_binary(x) else {
+        return false;
+    };
+    let estimate = x.abs().log10().floor() as i64;
+    if e < 0 {
+        // N = exp10 - e + 1 must equal `digits`.
+        let n = estimate - e as i64 + 1;
+        (n - digits as i64).abs() <= 1
+    } else {
+        // An integer needs at least `digits` digits to be rounded at all.
+        estimate + 2 >= digits as i64
+    }
+}
+
 /// Increment a string of ASCII digits by one unit in the last place; true on overflow
 /// (all nines became zeros).
 fn increment_digits(d: &mut [u8]) -> bool {
@@ -112,6 +130,9 @@ fn increment_digits(d: &mut [u8]) -> bool {
 /// rounded away from zero, as LuaJIT's formatter does (`%.0e` of 2.5 is `3e+00`).
 /// Returns the mantissa text ("d.ddd") and the decimal exponent.
 fn rust_exp(x: f64, prec: usize) -> (String, i32) {
+    if !tie_possible(x, prec + 2) {
+        return rust_exp_even(x, prec);
+    }
     let (longer, e_longer) = rust_exp_even(x, prec + 1);
     let is_tie =
         longer.ends_with('5') && exact_significant_digits(x, e_longer) == Some(prec as i64 + 2);
@@ -206,7 +227,21 @@ pub fn fmt_general(x: f64, prec: usize, alt: bool, upper: bool) -> String {
     let p = if prec == 0 { 1 } else { prec };
     let (mut mant, exp) = rust_exp(x, p - 1);
     if exp < p as i32 && exp >= -4 {
-        let mut s = fmt_fixed(x, (p as i32 - 1 - exp) as usize, alt);
+        // The fixed form has the same P significant digits: move the decimal point.
+        let digits: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
+        let mut s = String::with_capacity(digits.len() + 6);
+        if exp >= 0 {
+            let int_len = exp as usize + 1;
+            s.extend(digits[..int_len].iter().map(|&c| c as char));
+            if digits.len() > int_len || alt {
+                s.push('.');
+            }
+            s.extend(digits[int_len..].iter().map(|&c| c as char));
+        } else {
+            s.push_str("0.");
+            s.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
+            s.extend(digits.iter().map(|&c| c as char));
+        }
         if !alt {
             strip_fraction_zeros(&mut s);
         }

@@ -533,10 +533,21 @@ pub fn plain_find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if needle.is_empty() {
         return Some(from);
     }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    let first = needle[0];
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let mut i = from;
+    while i <= last_start {
+        // Jump to the next occurrence of the first byte, then compare the rest.
+        match hay[i..=last_start].iter().position(|&b| b == first) {
+            None => return None,
+            Some(k) => i += k,
+        }
+        if &hay[i..i + needle.len()] == needle {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Convert a Lua start position (1-based, negative from the end) to a 0-based offset,
