@@ -7,6 +7,7 @@ pub mod mathlib;
 pub mod numfmt;
 pub mod pattern;
 pub mod random;
+pub mod readnum;
 pub mod searchpath;
 pub mod sort;
 pub mod strlib;

@@ -658,3 +658,34 @@ fn misc_string_and_math_match_luajit() {
     }
     check_all("misc", total, failures);
 }
+
+#[test]
+fn readnum_matches_luajit() {
+    use skein::stdlib::readnum::{read_number, SliceStream};
+    let text = golden("readnum.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let input = unhex(f[0]);
+        let mut st = SliceStream {
+            bytes: &input,
+            pos: 0,
+        };
+        let v = read_number(&mut st);
+        let value_ok = match (v, f[1]) {
+            (None, "nil") => true,
+            (Some(x), w) if w != "nil" => {
+                let want = from_bits_hex(w);
+                x.to_bits() == want.to_bits() || (x.is_nan() && want.is_nan())
+            }
+            _ => false,
+        };
+        let rest = hex(&input[st.pos..]);
+        if !value_ok || rest != f[2] {
+            failures.push(format!("{line}\n    got  {v:?} {rest}"));
+        }
+    }
+    check_all("readnum", total, failures);
+}
