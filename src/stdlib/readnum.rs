@@ -133,7 +133,7 @@ pub fn read_number<S: ByteStream>(s: &mut S) -> Option<f64> {
         text.push(c);
         s.bump();
     }
-    if !got_digit && !(hex && got_dot) {
+    if !(got_digit || (hex && got_dot)) {
         return None;
     }
     // An exponent without digits is ignored.
