@@ -468,6 +468,9 @@ mod never_panic {
         fn numbers_never_panic(s in prop::collection::vec(prop::sample::select(b"0123456789abcdefxXpPeE+-. \t\0".to_vec()), 0..30), base in 2u32..37, x in any::<f64>()) {
             let _ = numfmt::str_to_number(&s);
             let _ = numfmt::str_to_number_base(&s, base);
+            let mut stream = skein::stdlib::readnum::SliceStream { bytes: &s, pos: 0 };
+            let _ = skein::stdlib::readnum::read_number(&mut stream);
+            prop_assert!(stream.pos <= s.len());
             let text = numfmt::number_to_string(x);
             // Round trip: every finite number printed with 14 digits parses back close to it.
             if x.is_finite() {
