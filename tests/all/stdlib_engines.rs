@@ -485,7 +485,7 @@ mod never_panic {
             let mut sorted = v.clone();
             sorted.sort();
             let mut k = 0usize;
-            let r = skein::stdlib::sort::sort::<_, ()>(&mut v, &-1, |_, _| {
+            let r = skein::stdlib::sort::sort::<_, ()>(&mut v, |_, _| {
                 k += 1;
                 Ok(answers[k % answers.len()])
             });
@@ -539,7 +539,7 @@ fn sort_matches_luajit() {
             keys.iter().enumerate().map(|(i, &k)| (k, i + 1)).collect();
         let mut calls = Vec::new();
         let kind = f[0];
-        let r = sort(&mut items, &(0, 0), |a, b| {
+        let r = sort(&mut items, |a, b| {
             calls.push(format!("{}<{}", a.1, b.1));
             if a.1 == 0 || b.1 == 0 {
                 return Err("nil compared".to_string());
