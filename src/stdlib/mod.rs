@@ -11,3 +11,4 @@ pub mod readnum;
 pub mod searchpath;
 pub mod sort;
 pub mod strlib;
+pub mod tz;
