@@ -295,7 +295,7 @@ impl TimeZone {
                 let mut adjusted = None;
                 'probe: while delta < BOUND {
                     for dir in [-1i64, 1] {
-                        let other = self.local_type(t + delta * dir);
+                        let other = self.local_type(t.saturating_add(delta * dir));
                         if other.isdst == want {
                             adjusted = Some(target - other.utoff);
                             break 'probe;
@@ -319,8 +319,14 @@ impl PosixTz {
         };
         // The rules are evaluated for the UTC year of `t`.
         let year = super::date::civil_from_days(t.div_euclid(86_400)).0;
-        let start = rule_day(*start_rule, year) * 86_400 + start_time - self.std.utoff;
-        let end = rule_day(*end_rule, year) * 86_400 + end_time - dst.utoff;
+        // Saturating: `t` may be anywhere in i64 (NaN times arrive as i64::MIN).
+        let instant = |rule, time: i64, utoff: i64| {
+            rule_day(rule, year)
+                .saturating_mul(86_400)
+                .saturating_add(time - utoff)
+        };
+        let start = instant(*start_rule, *start_time, self.std.utoff);
+        let end = instant(*end_rule, *end_time, dst.utoff);
         let in_dst = if start > end {
             t < end || t >= start
         } else {

@@ -498,6 +498,19 @@ mod never_panic {
         }
 
         #[test]
+        fn zone_parsers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200), text in "[A-Za-z<>+0-9:,./JM-]{0,40}", t in any::<i64>(), local in -10_000_000_000_000i64..10_000_000_000_000) {
+            use skein::stdlib::tz::TimeZone;
+            let mut tzif = b"TZif2".to_vec();
+            tzif.extend_from_slice(&bytes);
+            for zone in [TimeZone::from_tzif(&tzif), TimeZone::from_tzif(&bytes), TimeZone::from_posix(&text)].into_iter().flatten() {
+                let _ = zone.local_type(t);
+                let _ = zone.mktime(local, 0, Some(true));
+                let _ = zone.local_type(i64::MAX);
+                let _ = zone.local_type(i64::MIN);
+            }
+        }
+
+        #[test]
         fn os_time_never_panics(y in any::<i32>(), mo in any::<i32>(), d in any::<i32>(), h in any::<i32>(), mi in any::<i32>(), s in any::<i32>()) {
             let f = date::DateFields { year: y, month: mo, day: d, hour: h, min: mi, sec: s, isdst: Some(true) };
             if let Some(t) = date::os_time(&f, &skein::stdlib::tz::TimeZone::utc()) {
