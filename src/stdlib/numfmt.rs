@@ -50,6 +50,30 @@ pub fn number_to_string(x: f64) -> String {
     }
 }
 
+/// Append `tostring(x)` to `out` (integers below 1e14 without any allocation).
+pub fn push_number(out: &mut Vec<u8>, x: f64) {
+    if x.fract() == 0.0 && x.abs() < 1e14 && !(x == 0.0 && x.is_sign_negative()) {
+        let mut v = x as i64;
+        if v < 0 {
+            out.push(b'-');
+            v = -v;
+        }
+        let mut digits = [0u8; 20];
+        let mut n = 0;
+        loop {
+            digits[n] = b'0' + (v % 10) as u8;
+            n += 1;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        out.extend(digits[..n].iter().rev());
+    } else {
+        out.extend_from_slice(number_to_string(x).as_bytes());
+    }
+}
+
 /// Split Rust's `{:.*e}` output ("1.2345e-7") into mantissa text and exponent.
 /// Rust rounds exact ties half-to-even.
 fn rust_exp_even(x: f64, prec: usize) -> (String, i32) {
@@ -617,6 +641,25 @@ mod tests {
         assert_eq!(number_to_string(f64::NAN), "nan");
         assert_eq!(number_to_string(2f64.powi(63)), "9.2233720368548e+18");
         assert_eq!(number_to_string(0.1), "0.1");
+    }
+
+    #[test]
+    fn push_number_matches_tostring() {
+        for x in [
+            0.0,
+            -0.0,
+            7.0,
+            -12345.0,
+            99999999999999.0,
+            1e14,
+            0.5,
+            -2.5e-7,
+            f64::NAN,
+        ] {
+            let mut out = Vec::new();
+            push_number(&mut out, x);
+            assert_eq!(out, number_to_string(x).into_bytes());
+        }
     }
 
     #[test]
