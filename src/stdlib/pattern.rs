@@ -8,7 +8,7 @@
 //! The pattern is interpreted directly, never compiled, because errors in a pattern are
 //! found lazily, exactly when the matcher reaches the faulty item: `("xyz"):find("a[a")`
 //! returns nil while `("abc"):find("a[a")` raises "malformed pattern (missing ']')".
-//! [`MatchState::do_match`] is a backtracking matcher with the classic shape: single
+//! `MatchState::do_match` is a backtracking matcher with the classic shape: single
 //! items followed by a plain character loop without recursion; `?`, `*`, `-`, captures
 //! and end-of-capture recurse for the rest of the pattern.
 //!

@@ -6,7 +6,7 @@
 //!   Otherwise the error text is one "\n\tno file 'x'" per template tried, which
 //!   `require` also uses for its "module 'm' not found:" message.
 //! - [`path_from_env`]: `LUA_PATH` / `LUA_CPATH` with each ";;" replaced by
-//!   ";<default>;".
+//!   `;default;`.
 //! - Defaults are Debian's LuaJIT 2.1 values so that `require` error messages match.
 //!
 //! File access is a callback so that the engine stays free of I/O and testable.
