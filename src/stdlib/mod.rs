@@ -1,1 +1,14 @@
 //! The Lua standard library.
+pub mod bitop;
+pub mod chunkname;
+pub mod date;
+pub mod format;
+pub mod mathlib;
+pub mod numfmt;
+pub mod pattern;
+pub mod random;
+pub mod readnum;
+pub mod searchpath;
+pub mod sort;
+pub mod strlib;
+pub mod tz;

@@ -3,3 +3,4 @@
 mod analyze;
 mod bytecode;
 mod jit;
+mod stdlib_engines;
