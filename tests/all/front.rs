@@ -187,3 +187,240 @@ fn compare_files() {
         .collect();
     run_all(pairs);
 }
+
+/// A tiny deterministic PRNG (xorshift64*), so the robustness corpus is reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Asserts that compiling `src` does not panic and that an error has the
+/// `chunk:line: message` form.
+fn assert_robust(src: &[u8]) {
+    let result = std::panic::catch_unwind(|| {
+        compile(src, b"@fuzz.lua").map(|p| {
+            assert!(listing(&p).starts_with("-- BYTECODE --"));
+        })
+    });
+    let Ok(result) = result else {
+        panic!(
+            "compile panicked on input {:?}",
+            String::from_utf8_lossy(src)
+        );
+    };
+    if let Err(e) = result {
+        let rest = e.message.strip_prefix("fuzz.lua:").unwrap_or_else(|| {
+            panic!(
+                "bad error prefix: {:?} for {:?}",
+                e.message,
+                String::from_utf8_lossy(src)
+            )
+        });
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        assert!(
+            digits > 0 && rest[digits..].starts_with(": ") && rest.len() > digits + 2,
+            "bad error message {:?}",
+            e.message
+        );
+    }
+}
+
+const PIECES: &[&str] = &[
+    "(",
+    ")",
+    "=",
+    " end ",
+    " local ",
+    ",",
+    "\"",
+    "'",
+    "[[",
+    "]]",
+    "--",
+    "--[[",
+    "\\",
+    "..",
+    "...",
+    "::",
+    " goto ",
+    "0x",
+    "1e",
+    ".",
+    "\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    " function ",
+    " return ",
+    " break ",
+    "\\x",
+    "\\u{",
+    "#",
+    "\u{ff}",
+    "\0",
+    ";",
+    ":",
+    "5",
+    "\\z",
+    " not ",
+    "-",
+    "~",
+    " if ",
+    " then ",
+    " else ",
+    " for ",
+    " in ",
+    " do ",
+    " while ",
+    " repeat ",
+    " until ",
+    "\r",
+    "[=[",
+    "]=]",
+    "0x1p",
+    "\\300",
+    " and ",
+    " or ",
+    " nil ",
+    "<=",
+    "^",
+];
+
+#[test]
+fn random_and_mutated_sources_never_panic() {
+    let dir = root().join("tests/golden/bl/snippets");
+    let corpus: Vec<Vec<u8>> = lua_files(&dir)
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .collect();
+    assert!(!corpus.is_empty());
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    for _ in 0..3000 {
+        let mut src = corpus[rng.below(corpus.len())].clone();
+        for _ in 0..1 + rng.below(4) {
+            let p = rng.below(src.len() + 1);
+            match rng.below(4) {
+                0 => {
+                    let piece = PIECES[rng.below(PIECES.len())].as_bytes();
+                    src.splice(p..p, piece.iter().copied());
+                }
+                1 => {
+                    let end = (p + 1 + rng.below(8)).min(src.len());
+                    src.drain(p..end);
+                }
+                2 => {
+                    let q = rng.below(src.len() + 1);
+                    let end = (q + 1 + rng.below(20)).min(src.len());
+                    let copy = src[q..end].to_vec();
+                    src.splice(p..p, copy);
+                }
+                _ => {
+                    if p < src.len() {
+                        src[p] = rng.next() as u8;
+                    }
+                }
+            }
+        }
+        assert_robust(&src);
+    }
+    // Pure noise: random bytes and random token soup.
+    for _ in 0..1000 {
+        let len = rng.below(200);
+        let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        assert_robust(&bytes);
+        let soup: String = (0..rng.below(60))
+            .map(|_| PIECES[rng.below(PIECES.len())])
+            .collect();
+        assert_robust(soup.as_bytes());
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = |open: &str, mid: &str, close: &str, n: usize| {
+        format!("x = {}{}{}", open.repeat(n), mid, close.repeat(n))
+    };
+    for src in [
+        deep("(", "1", ")", 100_000),
+        deep("{", "1", "}", 100_000),
+        deep("-", "1", "", 100_000),
+        deep("not ", "1", "", 100_000),
+        deep("function() return ", "1", " end", 10_000),
+        format!("{}x = 1{}", "do ".repeat(100_000), " end".repeat(100_000)),
+        format!("x = 1{}", " .. x".repeat(100_000)),
+        format!("x = {}", "a.".repeat(100_000) + "b"),
+        format!("{}= 1", "a, ".repeat(100_000)),
+        "::a:: ".repeat(10_000),
+    ] {
+        // Run on a small stack to leave room for the caller's own frames.
+        let src2 = src.clone();
+        let r = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || compile(src2.as_bytes(), b"@deep.lua").map(|_| ()))
+            .expect("spawn")
+            .join()
+            .expect("compile must not overflow the stack");
+        if let Err(e) = r {
+            assert!(e.message.starts_with("deep.lua:"), "{}", e.message);
+        }
+    }
+    let e = compile(deep("(", "1", ")", 300).as_bytes(), b"@deep.lua").unwrap_err();
+    assert_eq!(e.message, "deep.lua:1: chunk has too many syntax levels");
+}
+
+#[test]
+fn error_messages_are_worded_like_luajit() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "@t.lua",
+            b"local x 1",
+            "t.lua:1: unexpected symbol near '1'",
+        ),
+        (
+            "@t.lua",
+            b"x = 1 +",
+            "t.lua:1: unexpected symbol near '<eof>'",
+        ),
+        (
+            "x = ",
+            b"x = ",
+            "[string \"x = \"]:1: unexpected symbol near '<eof>'",
+        ),
+        (
+            "=stdin",
+            b"\n\nx = = 1",
+            "stdin:3: unexpected symbol near '='",
+        ),
+        ("@t.lua", b"f(", "t.lua:1: unexpected symbol near '<eof>'"),
+        (
+            "@t.lua",
+            b"if x then\n\n",
+            "t.lua:3: 'end' expected (to close 'if' at line 1) near '<eof>'",
+        ),
+        (
+            "@t.lua",
+            b"#!/bin/lua\nx = 1 1",
+            "t.lua:2: unexpected symbol near '1'",
+        ),
+        (
+            "@t.lua",
+            b"return 1 1",
+            "t.lua:1: '<eof>' expected near '1'",
+        ),
+    ];
+    for (chunk, src, msg) in cases {
+        let e = compile(src, chunk.as_bytes()).unwrap_err();
+        assert_eq!(&e.message, msg);
+        assert_eq!(e.to_string(), *msg);
+    }
+}
