@@ -309,7 +309,19 @@ fn random_and_mutated_sources_never_panic() {
         .collect();
     assert!(!corpus.is_empty());
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
-    for _ in 0..3000 {
+    // FRONT_FUZZ_ITERS scales the campaign for a long local run (default: a quick one).
+    let iters: usize = std::env::var("FRONT_FUZZ_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000);
+    if let Ok(seed) = std::env::var("FRONT_FUZZ_SEED") {
+        rng.0 ^= seed
+            .parse::<u64>()
+            .unwrap_or(0)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            | 1;
+    }
+    for _ in 0..iters {
         let mut src = corpus[rng.below(corpus.len())].clone();
         for _ in 0..1 + rng.below(4) {
             let p = rng.below(src.len() + 1);
@@ -338,7 +350,7 @@ fn random_and_mutated_sources_never_panic() {
         assert_robust(&src);
     }
     // Pure noise: random bytes and random token soup.
-    for _ in 0..1000 {
+    for _ in 0..iters / 3 {
         let len = rng.below(200);
         let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         assert_robust(&bytes);
