@@ -138,6 +138,9 @@ impl<'a> Parser<'a> {
 
     /// Compiles the main chunk.
     pub(super) fn parse_main(mut self) -> R<Proto> {
+        if let Some(message) = self.lx.bytecode_error.take() {
+            return Err(CompileError { message });
+        }
         self.fs.flags |= ProtoFlags::VARARG;
         self.fscope_begin(0);
         self.emit_ad(Op::FUNCV, 0, 0)?;
