@@ -872,3 +872,27 @@ fn compare_dumps() {
     let files: Vec<PathBuf> = list.split_whitespace().map(PathBuf::from).collect();
     eprintln!("{} dumps compared", dump_check_all(&files));
 }
+
+#[test]
+fn loadstring_chunk_names_in_messages() {
+    // Expected texts are luajit's `select(2, loadstring(src))`.
+    let cases: &[(&[u8], &str)] = &[
+        (
+            b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx = = 1",
+            "[string \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ...\"]:1: unexpected symbol near '='",
+        ),
+        (b"x\t= = 1", "[string \"x...\"]:1: unexpected symbol near '='"),
+        (
+            b"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy+",
+            "[string \"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy+\"]:1: '=' expected near '+'",
+        ),
+        (
+            b"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy+",
+            "[string \"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy...\"]:1: '=' expected near '+'",
+        ),
+        (b"x = \n= 1", "[string \"x = ...\"]:2: unexpected symbol near '='"),
+    ];
+    for (src, msg) in cases {
+        assert_eq!(compile(src, src).unwrap_err().message, *msg);
+    }
+}
