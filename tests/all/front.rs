@@ -896,3 +896,22 @@ fn loadstring_chunk_names_in_messages() {
         assert_eq!(compile(src, src).unwrap_err().message, *msg);
     }
 }
+
+#[test]
+fn control_structure_too_long() {
+    // luajit: "elif.lua:12002: control structure too long near 'then'" (the escape jumps of
+    // an if/elseif chain are linked across a 24000-instruction block).
+    let body = "y = y + 1\n".repeat(12000);
+    let src = format!("if a then\n{body}elseif b then\n{body}elseif c then x = 1 end\n");
+    let e = compile(src.as_bytes(), b"@elif.lua").unwrap_err();
+    assert_eq!(
+        e.message,
+        "elif.lua:12002: control structure too long near 'then'"
+    );
+    let src = format!("while x do\n{}end\n", "y = y + 1\n".repeat(17000));
+    let e = compile(src.as_bytes(), b"@w.lua").unwrap_err();
+    assert_eq!(
+        e.message,
+        "w.lua:17002: control structure too long near 'end'"
+    );
+}
