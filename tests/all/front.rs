@@ -1,7 +1,7 @@
 //! Front-end tests: `-bl` listings compared line for line with LuaJIT's (goldens made by
 //! `tests/golden/bl/regen.sh`), error messages, and robustness against random input.
 
-use skein::front::{compile, listing};
+use skein::front::{compile, listing, listing_bytes};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -16,10 +16,10 @@ const DEVIATIONS: &[(&str, &str)] = &[(
 )];
 
 /// What compiling `src` (listed as `file`) must produce: a listing, or an error message.
-fn actual(src: &[u8], file: &str) -> String {
+fn actual(src: &[u8], file: &str) -> Vec<u8> {
     match compile(src, format!("@{file}").as_bytes()) {
-        Ok(p) => listing(&p),
-        Err(e) => format!("luajit: {}\n", e.message),
+        Ok(p) => listing_bytes(&p),
+        Err(e) => format!("luajit: {}\n", e.message).into_bytes(),
     }
 }
 
@@ -30,7 +30,7 @@ fn check(src_path: &Path, golden: &Path) -> Option<String> {
     };
     let file = src_path.file_name()?.to_string_lossy().into_owned();
     let expected = match std::fs::read(golden) {
-        Ok(g) => String::from_utf8_lossy(&g).into_owned(),
+        Ok(g) => g,
         Err(_) => {
             // No golden yet (a new bench or script): ask the oracle if it is installed.
             let out = match std::process::Command::new("luajit")
@@ -45,8 +45,8 @@ fn check(src_path: &Path, golden: &Path) -> Option<String> {
                     return None;
                 }
             };
-            let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
-            s.push_str(&String::from_utf8_lossy(&out.stderr));
+            let mut s = out.stdout;
+            s.extend_from_slice(&out.stderr);
             s
         }
     };
@@ -54,6 +54,8 @@ fn check(src_path: &Path, golden: &Path) -> Option<String> {
     if got == expected {
         return None;
     }
+    let expected = String::from_utf8_lossy(&expected).into_owned();
+    let got = String::from_utf8_lossy(&got).into_owned();
     let (mut el, mut gl) = (expected.lines(), got.lines());
     for n in 1.. {
         match (el.next(), gl.next()) {
