@@ -848,7 +848,11 @@ fn dump_check_all(files: &[PathBuf]) -> usize {
 
 #[test]
 fn prototypes_match_luajit_dumps() {
-    if std::process::Command::new("luajit").arg("-v").output().is_err() {
+    if std::process::Command::new("luajit")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
         eprintln!("luajit not installed: prototype dumps not compared");
         return;
     }
