@@ -4,3 +4,4 @@ mod analyze;
 mod bytecode;
 mod jit;
 mod stdlib_engines;
+mod front;
