@@ -122,9 +122,14 @@ fn snippets_match_luajit() {
     run_all(pairs);
 }
 
+/// The conformance cases in `../shared` beside the checkout (as CI lays it out).
+fn shared_seeds() -> PathBuf {
+    root().join("../shared/conformance/seed")
+}
+
 #[test]
 fn seed_scenarios_match_luajit() {
-    let seeds = Path::new("/work/shared/conformance/seed");
+    let seeds = shared_seeds();
     let mut pairs = Vec::new();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(seeds)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -857,7 +862,7 @@ fn prototypes_match_luajit_dumps() {
         return;
     }
     let mut files = lua_files(&root().join("tests/golden/bl/snippets"));
-    let seeds = Path::new("/work/shared/conformance/seed");
+    let seeds = shared_seeds();
     if let Ok(rd) = std::fs::read_dir(seeds) {
         files.extend(
             rd.flatten()

@@ -2,6 +2,6 @@
 
 mod analyze;
 mod bytecode;
+mod front;
 mod jit;
 mod stdlib_engines;
-mod front;
