@@ -1,43 +1,53 @@
-//! TEMPORARY STUB on branch `vm` until the real front end is merged: compiles by running
-//! `luajit -b -g` and reading the dump. Replaced wholesale by the `front` branch.
+//! Lexer and parser emitting LuaJIT 2.1 bytecode.
+//!
+//! [`compile`] turns Lua 5.1 source (plus the syntax LuaJIT 2.1 accepts: `goto` and
+//! labels, `\x`, `\z` and `\u{...}` escapes, hexadecimal floats) into a [`bc::Proto`] whose
+//! bytecode is the bytecode `luajit` itself produces for the same source: the same
+//! instructions, slots, constants and their numbering, jump layout, line numbers, upvalue
+//! descriptors and debug variable ranges. The tracing JIT records bytecode, so trace
+//! start positions and snapshots only match LuaJIT's when the bytecode does.
+//!
+//! The pipeline is single-pass, like LuaJIT's: `lexer` produces tokens on demand,
+//! `parser` drives the grammar, `expr` holds expression descriptors and expression code
+//! generation, `func_state` the per-function state (instruction buffer, jump lists,
+//! registers, constants). [`listing`] prints a prototype in `luajit -bl` format.
+//! `design/frontend.md` describes the algorithms and the known deviations.
+//!
+//! Rules for whoever changes this module: no input may panic; every error is a
+//! [`CompileError`] worded exactly as LuaJIT words it (`chunk:line: message near 'tok'`).
 
-/// A compile error.
-#[derive(Debug)]
+mod expr;
+mod func_state;
+mod lexer;
+mod listing;
+mod parser;
+
+use crate::bc;
+
+pub use listing::fmt_num;
+
+/// A compile (syntax) error with LuaJIT's message, e.g. `t.lua:3: '=' expected near 'x'`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileError {
-    /// Lua-style message.
+    /// The full message, `chunk:line: message`.
     pub message: String,
 }
 
-/// Compiles Lua source (stub: via luajit).
-pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<crate::bc::Proto, CompileError> {
-    use std::io::Write;
-    let dir = std::env::temp_dir();
-    let id = std::process::id() as u64 * 1000003 + source.len() as u64;
-    let n = std::sync::atomic::AtomicU64::new(0);
-    let _ = &n;
-    let src = dir.join(format!("skein-stub-{id}-{:p}.lua", source));
-    let out = dir.join(format!("skein-stub-{id}-{:p}.out", source));
-    std::fs::File::create(&src).and_then(|mut f| f.write_all(source)).map_err(|e| CompileError { message: e.to_string() })?;
-
-    let r = std::process::Command::new("luajit")
-        .args(["-b", "-g"])
-        .arg(&src)
-        .arg(&out)
-        .output()
-        .map_err(|e| CompileError { message: e.to_string() })?;
-    let _ = std::fs::remove_file(&src);
-    if !r.status.success() {
-        let msg = String::from_utf8_lossy(&r.stderr).into_owned();
-        let msg = msg.trim().trim_start_matches("luajit: ").to_string();
-        let msg = msg.split('\n').next().unwrap_or("").to_string();
-        return Err(CompileError { message: msg });
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
     }
-    let bytes = std::fs::read(&out).map_err(|e| CompileError { message: e.to_string() })?;
-    let _ = std::fs::remove_file(&out);
-    crate::vm::load::read_luajit_dump(&bytes, chunkname).map_err(|m| CompileError { message: m })
 }
 
-/// Listing (stub).
-pub fn listing(_p: &crate::bc::Proto) -> String {
-    String::new()
+impl std::error::Error for CompileError {}
+
+/// Compiles Lua source to the main function's prototype. `chunkname` is the raw Lua chunk
+/// name (`@t1.lua`, `=stdin`, or the source string itself for `loadstring`).
+pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<bc::Proto, CompileError> {
+    parser::Parser::new(source, chunkname).parse_main()
+}
+
+/// The `luajit -bl` listing of `proto` and all nested prototypes, in LuaJIT's order.
+pub fn listing(proto: &bc::Proto) -> String {
+    listing::listing(proto)
 }

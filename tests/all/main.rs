@@ -1,3 +1,4 @@
 //! skein's integration tests: one binary, one module per topic.
 
 mod bytecode;
+mod front;
