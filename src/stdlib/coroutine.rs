@@ -65,11 +65,11 @@ fn resume(l: &mut Lua) -> Result<usize, LuaError> {
 }
 
 fn co_yield(l: &mut Lua) -> Result<usize, LuaError> {
-    if l.is_main_running() {
-        return Err(l.error_msg_level(1, "attempt to yield from outside a coroutine"));
-    }
     if !l.can_yield() {
         return Err(l.error_msg_level(1, "attempt to yield across C-call boundary"));
+    }
+    if l.is_main_running() {
+        return Err(l.error_msg_level(1, "attempt to yield from outside a coroutine"));
     }
     Err(LuaError::Yield(l.nargs()))
 }

@@ -8,15 +8,14 @@ use super::{Lua, LuaError, MM};
 
 impl Lua {
     /// The name of the running native (for "bad argument ... to 'name'").
-    pub fn native_name(&self) -> &'static str {
-        let th = self.th();
-        let Some(f) = th.frames.last() else {
-            return "?";
-        };
-        match th.stack[f.base as usize - 2].as_func().map(|c| c.kind()) {
-            Some(FuncKind::Native { name, .. }) => name,
-            _ => "?",
+    /// LuaJIT names the function after the call site (`string.rep` -> 'rep'); a native
+    /// called from another native (e.g. through `pcall`) is '?'.
+    pub fn native_name(&self) -> String {
+        let n = self.th().frames.len();
+        if n == 0 {
+            return "?".into();
         }
+        self.callee_name(n - 1).unwrap_or_else(|| "?".into())
     }
 
     /// "bad argument #i to 'name' (msg)".

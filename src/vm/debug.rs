@@ -209,7 +209,7 @@ impl Lua {
     }
 
     /// The name under which frame `i` was called (from its caller's call instruction).
-    fn callee_name(&self, i: usize) -> Option<String> {
+    pub(crate) fn callee_name(&self, i: usize) -> Option<String> {
         let th = self.th();
         if i == 0 {
             return None;

@@ -555,23 +555,20 @@ impl Marker {
     }
 }
 
-/// The first slot above everything live on a thread's stack.
+/// The first slot above everything live on a thread's stack: the extent of the innermost
+/// frame (frames nest upwards, so every outer frame's live slots lie below it). Stale
+/// slots above a caller's call slot are not live and get cleared.
 pub fn live_top(th: &Thread) -> usize {
-    let mut top = th.top;
-    for f in &th.frames {
-        let end = match f.kind {
-            FrameKind::Native => f.top as usize,
-            _ => {
-                let func = th.stack[f.base as usize - 2];
-                match func.as_func().map(|f| f.kind()) {
-                    Some(FuncKind::Lua { proto, .. }) => {
-                        f.base as usize + proto.framesize as usize
-                    }
-                    _ => f.base as usize,
-                }
+    let top = match th.frames.last() {
+        None => th.top,
+        Some(f) if f.kind == FrameKind::Native => f.top as usize,
+        Some(f) => {
+            let func = th.stack[f.base as usize - 2];
+            match func.as_func().map(|c| c.kind()) {
+                Some(FuncKind::Lua { proto, .. }) => f.base as usize + proto.framesize as usize,
+                _ => f.base as usize,
             }
-        };
-        top = top.max(end);
-    }
+        }
+    };
     top.min(th.stack.len())
 }

@@ -292,7 +292,6 @@ impl Lua {
             let th = self.th();
             th.stack.copy_within(src..src + n, dest);
             th.multres = n;
-            th.top = th.top.max(dest + n);
         } else {
             let want = nres as usize;
             let k = n.min(want);
@@ -343,13 +342,23 @@ impl Lua {
                 return Ok(true);
             }
         }
-        // A native (or a non-function): run it inside a Rust-level protected call.
+        // A native (or a non-function): run it inside a Rust-level protected call, under
+        // a native frame standing for pcall itself (so `error` levels and tracebacks see it).
         let depth = self.th().frames.len();
+        self.th().frames.push(Frame {
+            base: (func + 2) as u32,
+            func: func as u32,
+            fslot: func as u32,
+            pc: 0,
+            nres,
+            kind: FrameKind::Native,
+            top: (func + 2) as u32,
+        });
         let saved_nny = self.nny;
         self.nny += 1;
         let r = self.precall(fslot, inner_nargs, -1).and_then(|pushed| {
             if pushed {
-                self.execute(depth + 1)
+                self.execute(depth + 2)
             } else {
                 Ok(())
             }
@@ -358,6 +367,7 @@ impl Lua {
         let th = self.th();
         match r {
             Ok(()) => {
+                th.frames.truncate(depth);
                 let n = th.multres;
                 th.stack[func] = Value::TRUE;
                 self.place_results(func + 1, fslot, n, nres.max(-1) - (nres > 0) as i32);
@@ -738,7 +748,6 @@ impl Lua {
                         Op::POW => arith!(ins, Arith::Pow, s!(bc::b(ins)), s!(bc::c(ins)), Some(bc::b(ins)), Some(bc::c(ins)), f64::powf),
                         Op::CAT => {
                             save_pc!();
-                            self.th().top = base + proto.framesize as usize;
                             self.gc_check();
                             let r = tri!(self.concat(base, bc::b(ins) as usize, bc::c(ins) as usize));
                             reload!();
@@ -768,7 +777,6 @@ impl Lua {
                         }
                         Op::FNEW => {
                             save_pc!();
-                            self.th().top = base + proto.framesize as usize;
                             self.gc_check();
                             let child = kstr!(bc::d(ins)).as_proto().unwrap_or_else(|| unreachable!());
                             let mut ups = Vec::with_capacity(child.uv.len());
@@ -790,7 +798,6 @@ impl Lua {
                         }
                         Op::TNEW => {
                             save_pc!();
-                            self.th().top = base + proto.framesize as usize;
                             self.gc_check();
                             let d = bc::d(ins) as usize;
                             let narr = d & 0x7ff;
@@ -801,7 +808,6 @@ impl Lua {
                         }
                         Op::TDUP => {
                             save_pc!();
-                            self.th().top = base + proto.framesize as usize;
                             self.gc_check();
                             let tpl = kstr!(bc::d(ins)).as_tab().unwrap_or_else(|| unreachable!());
                             let t = self.adopt_table(tpl.duplicate());
@@ -1129,11 +1135,10 @@ impl Lua {
                                 jump!(ins);
                             }
                         }
-                        Op::LOOP => {
-                            hot!(Op::LOOP);
-                            jump!(ins);
-                        }
-                        Op::ILOOP | Op::JMP => jump!(ins),
+                        // LOOP's operand points past the loop for the JIT; it never jumps.
+                        Op::LOOP => hot!(Op::LOOP),
+                        Op::ILOOP => {}
+                        Op::JMP => jump!(ins),
                         Op::FUNCF | Op::FUNCV => hot!(bc::op(ins)),
                         Op::IFUNCF | Op::IFUNCV => {}
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
