@@ -213,6 +213,14 @@ fn run(args: &[String]) -> i32 {
         }
     }
     l.flush_out();
+    if std::env::var_os("SKEIN_REPORT_HWM").is_some() {
+        // Test hook: report the peak resident set size (see tests/all/vm.rs).
+        if let Ok(s) = std::fs::read_to_string("/proc/self/status") {
+            if let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:")) {
+                eprintln!("{line}");
+            }
+        }
+    }
     status
 }
 

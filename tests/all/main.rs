@@ -2,3 +2,4 @@
 
 mod bytecode;
 mod front;
+mod vm;
