@@ -13,7 +13,11 @@ use crate::vm::{Lua, LuaError, Value};
 use std::ffi::OsString;
 use std::io::{BufRead, IsTerminal, Write};
 
-const VERSION: &str = concat!("skein ", env!("CARGO_PKG_VERSION"), " -- a Lua 5.1 runtime with a LuaJIT-2.1-style tracing JIT");
+const VERSION: &str = concat!(
+    "skein ",
+    env!("CARGO_PKG_VERSION"),
+    " -- a Lua 5.1 runtime with a LuaJIT-2.1-style tracing JIT"
+);
 
 const USAGE: &str = "usage: skein [options]... [script [args]...].
 Available options are:

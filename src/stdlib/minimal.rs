@@ -413,9 +413,7 @@ fn tab_concat(l: &mut Lua) -> Result<usize, LuaError> {
     while k <= j {
         let v = t.get_int(k);
         if !(v.is_str() || v.is_num()) {
-            let msg = format!(
-                "invalid value (at index {k}) in table for 'concat'"
-            );
+            let msg = format!("invalid value (at index {k}) in table for 'concat'");
             return Err(l.error_msg_level(1, &msg));
         }
         out.extend_from_slice(&l.tostring_raw(v));
@@ -446,7 +444,12 @@ fn sort_less(l: &mut Lua, cmp: Value, a: Value, b: Value) -> Result<bool, LuaErr
     }
 }
 
-fn merge_sort(l: &mut Lua, cmp: Value, v: &mut [Value], tmp: &mut Vec<Value>) -> Result<(), LuaError> {
+fn merge_sort(
+    l: &mut Lua,
+    cmp: Value,
+    v: &mut [Value],
+    tmp: &mut Vec<Value>,
+) -> Result<(), LuaError> {
     let n = v.len();
     if n <= 12 {
         for i in 1..n {
@@ -601,21 +604,11 @@ fn math_randomseed(l: &mut Lua) -> Result<usize, LuaError> {
 }
 
 fn os_clock(l: &mut Lua) -> Result<usize, LuaError> {
-    // Process CPU time, as C's clock() reports it.
-    let mut ts = [0i64; 2];
-    let secs = match std::fs::read_to_string("/proc/self/stat") {
-        Ok(s) => {
-            let fields: Vec<&str> = s.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-            let ut: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-            let st: f64 = fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-            (ut + st) / 100.0
-        }
-        Err(_) => {
-            ts[0] = 0;
-            0.0
-        }
-    };
-    l.push_num(secs);
+    // Seconds since the state's process started (wall clock; precise enough for timing
+    // loops until the full os library lands).
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = START.get_or_init(std::time::Instant::now);
+    l.push_num(start.elapsed().as_secs_f64());
     Ok(1)
 }
 

@@ -30,11 +30,7 @@ pub fn slot_name(p: &ProtoObj, pc: usize, slot: u32) -> Option<(&'static str, St
         let op = bc::op(ins);
         let a = bc::a(ins);
         match op.mode_a() {
-            Mode::Base => {
-                if slot >= a && (op != Op::KNIL || slot <= bc::d(ins)) {
-                    return None;
-                }
-            }
+            Mode::Base if slot >= a && (op != Op::KNIL || slot <= bc::d(ins)) => return None,
             Mode::Dst if a == slot => {
                 return match op {
                     Op::MOV => {
@@ -148,7 +144,10 @@ impl Lua {
     pub fn operand_error(&mut self, what: &str, v: Value, slot: Option<u32>) -> LuaError {
         let msg = match self.describe(slot) {
             Some((kind, name)) => {
-                format!("attempt to {what} {kind} '{name}' (a {} value)", v.type_name())
+                format!(
+                    "attempt to {what} {kind} '{name}' (a {} value)",
+                    v.type_name()
+                )
             }
             None => format!("attempt to {what} a {} value", v.type_name()),
         };
@@ -158,7 +157,9 @@ impl Lua {
     /// The error for calling the non-callable value `f` in stack slot `func`.
     pub fn call_error(&mut self, func: usize, f: Value) -> LuaError {
         let slot = match self.frame_at(0) {
-            Some((fr, Some(_))) if func >= fr.base as usize => Some((func - fr.base as usize) as u32),
+            Some((fr, Some(_))) if func >= fr.base as usize => {
+                Some((func - fr.base as usize) as u32)
+            }
             _ => None,
         };
         self.operand_error("call", f, slot)
@@ -184,7 +185,10 @@ impl Lua {
                     } else if let Some(name) = name {
                         format!("{src}:{line}: in function '{name}'")
                     } else {
-                        format!("{src}:{line}: in function <{src}:{}>", proto.debug.firstline)
+                        format!(
+                            "{src}:{line}: in function <{src}:{}>",
+                            proto.debug.firstline
+                        )
                     }
                 }
                 Some(FuncKind::Native { name: nname, .. }) => match name {
@@ -218,7 +222,10 @@ impl Lua {
         if caller.kind == FrameKind::Native {
             return None;
         }
-        let p = match th.stack[caller.base as usize - 2].as_func().map(|c| c.kind()) {
+        let p = match th.stack[caller.base as usize - 2]
+            .as_func()
+            .map(|c| c.kind())
+        {
             Some(FuncKind::Lua { proto, .. }) => *proto,
             _ => return None,
         };

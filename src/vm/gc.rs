@@ -276,7 +276,11 @@ impl Lua {
             high_water: 0,
         };
         let r = ThreadRef::from_ptr(Box::into_raw(Box::new(t)));
-        self.register_obj(GcKind::Thread, r.addr(), std::mem::size_of::<Thread>() + 512);
+        self.register_obj(
+            GcKind::Thread,
+            r.addr(),
+            std::mem::size_of::<Thread>() + 512,
+        );
         r
     }
 
@@ -339,7 +343,8 @@ impl Lua {
         // Weak tables: clear references to unmarked objects.
         for t in std::mem::take(&mut m.weak) {
             let (wk, wv) = weak_mode(self, t);
-            t.get_mut().clear_entries(|k, v| (wk && !is_alive(k)) || (wv && !is_alive(v)));
+            t.get_mut()
+                .clear_entries(|k, v| (wk && !is_alive(k)) || (wv && !is_alive(v)));
         }
         // Finalizers: resurrect unmarked userdata with __gc.
         let gc_name = self.mm[MM::Gc as usize];
@@ -389,9 +394,7 @@ impl Lua {
                 }
             }
         }
-        self.heap
-            .strings
-            .retain(|s| header(s.addr()).marked);
+        self.heap.strings.retain(|s| header(s.addr()).marked);
         let mut bytes = 0;
         self.heap.objects.retain(|&(kind, addr)| {
             let h = header(addr);

@@ -42,6 +42,7 @@ use super::object::*;
 use super::value::Value;
 use super::{Lua, LuaError, MAX_C_DEPTH};
 use crate::bc::{self, Op};
+use std::cmp::Ordering;
 
 /// Slots guaranteed to natives above their arguments.
 const NATIVE_MIN_STACK: usize = 40;
@@ -504,7 +505,9 @@ impl Lua {
                 return Ok(());
             };
             let base = fr.base as usize;
-            let closure = th.stack[base - 2].as_func().unwrap_or_else(|| unreachable!());
+            let closure = th.stack[base - 2]
+                .as_func()
+                .unwrap_or_else(|| unreachable!());
             let FuncKind::Lua { proto, upvals } = &closure.kind else {
                 unreachable!()
             };
@@ -591,8 +594,9 @@ impl Lua {
             macro_rules! branch {
                 ($cond:expr) => {{
                     if $cond {
-                        // SAFETY: a comparison is always followed by its JMP.
-                        let jmp = unsafe { *code.add(pc) };
+                        // A comparison is always followed by its JMP (inside the outer
+                        // unsafe block of the dispatch loop).
+                        let jmp = *code.add(pc);
                         pc = (pc as isize + 1 + bc::j(jmp) as isize) as usize;
                     } else {
                         pc += 1;
@@ -613,16 +617,12 @@ impl Lua {
                     let a = bc::a($ins);
                     if b.is_num() && c.is_num() {
                         let f: fn(f64, f64) -> f64 = $f;
-                        // SAFETY: see above.
-                        unsafe {
-                            s!(a) = Value::num(f(b.as_num_unchecked(), c.as_num_unchecked()))
-                        };
+                        s!(a) = Value::from_arith(f(b.as_num_unchecked(), c.as_num_unchecked()));
                     } else {
                         save_pc!();
                         let r = tri!(self.arith_slow($kind, b, c, $bs, $cs));
                         reload!();
-                        // SAFETY: see above.
-                        unsafe { s!(a) = r };
+                        s!(a) = r;
                     }
                 }};
             }
@@ -645,9 +645,12 @@ impl Lua {
                                 let (x, y) = (x.as_num_unchecked(), y.as_num_unchecked());
                                 match op {
                                     Op::ISLT => x < y,
-                                    Op::ISGE => !(x < y),
+                                    Op::ISGE => x.partial_cmp(&y) != Some(Ordering::Less),
                                     Op::ISLE => x <= y,
-                                    _ => !(x <= y),
+                                    _ => !matches!(
+                                        x.partial_cmp(&y),
+                                        Some(Ordering::Less | Ordering::Equal)
+                                    ),
                                 }
                             } else {
                                 save_pc!();
@@ -730,26 +733,155 @@ impl Lua {
                                 s!(a) = r;
                             }
                         }
-                        Op::ADDVN => arith!(ins, Arith::Add, s!(bc::b(ins)), knum!(bc::c(ins)), Some(bc::b(ins)), None, |x, y| x + y),
-                        Op::SUBVN => arith!(ins, Arith::Sub, s!(bc::b(ins)), knum!(bc::c(ins)), Some(bc::b(ins)), None, |x, y| x - y),
-                        Op::MULVN => arith!(ins, Arith::Mul, s!(bc::b(ins)), knum!(bc::c(ins)), Some(bc::b(ins)), None, |x, y| x * y),
-                        Op::DIVVN => arith!(ins, Arith::Div, s!(bc::b(ins)), knum!(bc::c(ins)), Some(bc::b(ins)), None, |x, y| x / y),
-                        Op::MODVN => arith!(ins, Arith::Mod, s!(bc::b(ins)), knum!(bc::c(ins)), Some(bc::b(ins)), None, lua_mod),
-                        Op::ADDNV => arith!(ins, Arith::Add, knum!(bc::c(ins)), s!(bc::b(ins)), None, Some(bc::b(ins)), |x, y| x + y),
-                        Op::SUBNV => arith!(ins, Arith::Sub, knum!(bc::c(ins)), s!(bc::b(ins)), None, Some(bc::b(ins)), |x, y| x - y),
-                        Op::MULNV => arith!(ins, Arith::Mul, knum!(bc::c(ins)), s!(bc::b(ins)), None, Some(bc::b(ins)), |x, y| x * y),
-                        Op::DIVNV => arith!(ins, Arith::Div, knum!(bc::c(ins)), s!(bc::b(ins)), None, Some(bc::b(ins)), |x, y| x / y),
-                        Op::MODNV => arith!(ins, Arith::Mod, knum!(bc::c(ins)), s!(bc::b(ins)), None, Some(bc::b(ins)), lua_mod),
-                        Op::ADDVV => arith!(ins, Arith::Add, s!(bc::b(ins)), s!(bc::c(ins)), Some(bc::b(ins)), Some(bc::c(ins)), |x, y| x + y),
-                        Op::SUBVV => arith!(ins, Arith::Sub, s!(bc::b(ins)), s!(bc::c(ins)), Some(bc::b(ins)), Some(bc::c(ins)), |x, y| x - y),
-                        Op::MULVV => arith!(ins, Arith::Mul, s!(bc::b(ins)), s!(bc::c(ins)), Some(bc::b(ins)), Some(bc::c(ins)), |x, y| x * y),
-                        Op::DIVVV => arith!(ins, Arith::Div, s!(bc::b(ins)), s!(bc::c(ins)), Some(bc::b(ins)), Some(bc::c(ins)), |x, y| x / y),
-                        Op::MODVV => arith!(ins, Arith::Mod, s!(bc::b(ins)), s!(bc::c(ins)), Some(bc::b(ins)), Some(bc::c(ins)), lua_mod),
-                        Op::POW => arith!(ins, Arith::Pow, s!(bc::b(ins)), s!(bc::c(ins)), Some(bc::b(ins)), Some(bc::c(ins)), f64::powf),
+                        Op::ADDVN => arith!(
+                            ins,
+                            Arith::Add,
+                            s!(bc::b(ins)),
+                            knum!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            None,
+                            |x, y| x + y
+                        ),
+                        Op::SUBVN => arith!(
+                            ins,
+                            Arith::Sub,
+                            s!(bc::b(ins)),
+                            knum!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            None,
+                            |x, y| x - y
+                        ),
+                        Op::MULVN => arith!(
+                            ins,
+                            Arith::Mul,
+                            s!(bc::b(ins)),
+                            knum!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            None,
+                            |x, y| x * y
+                        ),
+                        Op::DIVVN => arith!(
+                            ins,
+                            Arith::Div,
+                            s!(bc::b(ins)),
+                            knum!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            None,
+                            |x, y| x / y
+                        ),
+                        Op::MODVN => arith!(
+                            ins,
+                            Arith::Mod,
+                            s!(bc::b(ins)),
+                            knum!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            None,
+                            lua_mod
+                        ),
+                        Op::ADDNV => arith!(
+                            ins,
+                            Arith::Add,
+                            knum!(bc::c(ins)),
+                            s!(bc::b(ins)),
+                            None,
+                            Some(bc::b(ins)),
+                            |x, y| x + y
+                        ),
+                        Op::SUBNV => arith!(
+                            ins,
+                            Arith::Sub,
+                            knum!(bc::c(ins)),
+                            s!(bc::b(ins)),
+                            None,
+                            Some(bc::b(ins)),
+                            |x, y| x - y
+                        ),
+                        Op::MULNV => arith!(
+                            ins,
+                            Arith::Mul,
+                            knum!(bc::c(ins)),
+                            s!(bc::b(ins)),
+                            None,
+                            Some(bc::b(ins)),
+                            |x, y| x * y
+                        ),
+                        Op::DIVNV => arith!(
+                            ins,
+                            Arith::Div,
+                            knum!(bc::c(ins)),
+                            s!(bc::b(ins)),
+                            None,
+                            Some(bc::b(ins)),
+                            |x, y| x / y
+                        ),
+                        Op::MODNV => arith!(
+                            ins,
+                            Arith::Mod,
+                            knum!(bc::c(ins)),
+                            s!(bc::b(ins)),
+                            None,
+                            Some(bc::b(ins)),
+                            lua_mod
+                        ),
+                        Op::ADDVV => arith!(
+                            ins,
+                            Arith::Add,
+                            s!(bc::b(ins)),
+                            s!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            Some(bc::c(ins)),
+                            |x, y| x + y
+                        ),
+                        Op::SUBVV => arith!(
+                            ins,
+                            Arith::Sub,
+                            s!(bc::b(ins)),
+                            s!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            Some(bc::c(ins)),
+                            |x, y| x - y
+                        ),
+                        Op::MULVV => arith!(
+                            ins,
+                            Arith::Mul,
+                            s!(bc::b(ins)),
+                            s!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            Some(bc::c(ins)),
+                            |x, y| x * y
+                        ),
+                        Op::DIVVV => arith!(
+                            ins,
+                            Arith::Div,
+                            s!(bc::b(ins)),
+                            s!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            Some(bc::c(ins)),
+                            |x, y| x / y
+                        ),
+                        Op::MODVV => arith!(
+                            ins,
+                            Arith::Mod,
+                            s!(bc::b(ins)),
+                            s!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            Some(bc::c(ins)),
+                            lua_mod
+                        ),
+                        Op::POW => arith!(
+                            ins,
+                            Arith::Pow,
+                            s!(bc::b(ins)),
+                            s!(bc::c(ins)),
+                            Some(bc::b(ins)),
+                            Some(bc::c(ins)),
+                            f64::powf
+                        ),
                         Op::CAT => {
                             save_pc!();
                             self.gc_check();
-                            let r = tri!(self.concat(base, bc::b(ins) as usize, bc::c(ins) as usize));
+                            let r =
+                                tri!(self.concat(base, bc::b(ins) as usize, bc::c(ins) as usize));
                             reload!();
                             s!(a) = r;
                         }
@@ -767,10 +899,22 @@ impl Lua {
                             }
                         }
                         Op::UGET => s!(a) = upvals.get_unchecked(bc::d(ins) as usize).get(),
-                        Op::USETV => upvals.get_unchecked(a as usize).get_mut().set(s!(bc::d(ins))),
-                        Op::USETS => upvals.get_unchecked(a as usize).get_mut().set(kstr!(bc::d(ins))),
-                        Op::USETN => upvals.get_unchecked(a as usize).get_mut().set(knum!(bc::d(ins))),
-                        Op::USETP => upvals.get_unchecked(a as usize).get_mut().set(prim(bc::d(ins))),
+                        Op::USETV => upvals
+                            .get_unchecked(a as usize)
+                            .get_mut()
+                            .set(s!(bc::d(ins))),
+                        Op::USETS => upvals
+                            .get_unchecked(a as usize)
+                            .get_mut()
+                            .set(kstr!(bc::d(ins))),
+                        Op::USETN => upvals
+                            .get_unchecked(a as usize)
+                            .get_mut()
+                            .set(knum!(bc::d(ins))),
+                        Op::USETP => upvals
+                            .get_unchecked(a as usize)
+                            .get_mut()
+                            .set(prim(bc::d(ins))),
                         Op::UCLO => {
                             self.close_upvals(base + a as usize);
                             jump!(ins);
@@ -778,7 +922,9 @@ impl Lua {
                         Op::FNEW => {
                             save_pc!();
                             self.gc_check();
-                            let child = kstr!(bc::d(ins)).as_proto().unwrap_or_else(|| unreachable!());
+                            let child = kstr!(bc::d(ins))
+                                .as_proto()
+                                .unwrap_or_else(|| unreachable!());
                             let mut ups = Vec::with_capacity(child.uv.len());
                             for uv in child.uv.iter() {
                                 if uv.is_local() {
@@ -830,7 +976,8 @@ impl Lua {
                             let k = kstr!(bc::d(ins));
                             let env = closure.env;
                             if env.meta.is_none() {
-                                env.get_mut().set_str(k.as_str().unwrap_or_else(|| unreachable!()), s!(a));
+                                env.get_mut()
+                                    .set_str(k.as_str().unwrap_or_else(|| unreachable!()), s!(a));
                             } else {
                                 save_pc!();
                                 tri!(self.newindex_slow(Value::tab(env), k, s!(a), None));
@@ -878,7 +1025,8 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r = tri!(self.index_slow(tv, Value::num(k as f64), Some(bc::b(ins))));
+                            let r =
+                                tri!(self.index_slow(tv, Value::num(k as f64), Some(bc::b(ins))));
                             reload!();
                             s!(a) = r;
                         }
@@ -904,7 +1052,10 @@ impl Lua {
                             let k = kstr!(bc::c(ins));
                             if let Some(t) = tv.as_tab() {
                                 if t.meta.is_none() {
-                                    t.get_mut().set_str(k.as_str().unwrap_or_else(|| unreachable!()), s!(a));
+                                    t.get_mut().set_str(
+                                        k.as_str().unwrap_or_else(|| unreachable!()),
+                                        s!(a),
+                                    );
                                     continue;
                                 }
                             }
@@ -922,7 +1073,12 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(tv, Value::num(k as f64), s!(a), Some(bc::b(ins))));
+                            tri!(self.newindex_slow(
+                                tv,
+                                Value::num(k as f64),
+                                s!(a),
+                                Some(bc::b(ins))
+                            ));
                             reload!();
                         }
                         Op::TSETM => {
@@ -950,7 +1106,13 @@ impl Lua {
                             let f = s!(a);
                             if let Some(c) = f.as_func() {
                                 if let FuncKind::Lua { .. } = c.kind {
-                                    tri!(self.push_lua_frame(func, nargs, nres, FrameKind::Lua, func));
+                                    tri!(self.push_lua_frame(
+                                        func,
+                                        nargs,
+                                        nres,
+                                        FrameKind::Lua,
+                                        func
+                                    ));
                                     continue 'frame;
                                 }
                             }
@@ -985,7 +1147,13 @@ impl Lua {
                                     let fslot = fr.fslot as usize;
                                     th.stack.copy_within(func..func + 2 + nargs, fslot);
                                     th.frames.pop();
-                                    tri!(self.push_lua_frame(fslot, nargs, fr.nres, fr.kind, fr.func as usize));
+                                    tri!(self.push_lua_frame(
+                                        fslot,
+                                        nargs,
+                                        fr.nres,
+                                        fr.kind,
+                                        fr.func as usize
+                                    ));
                                     continue 'frame;
                                 }
                                 _ => {
@@ -1103,9 +1271,15 @@ impl Lua {
                                 } else {
                                     "step"
                                 };
-                                throw!(self.error_msg_pos(&format!("'for' {what} must be a number")));
+                                throw!(
+                                    self.error_msg_pos(&format!("'for' {what} must be a number"))
+                                );
                             }
-                            let (i, lim, st) = (i.as_num_unchecked(), lim.as_num_unchecked(), st.as_num_unchecked());
+                            let (i, lim, st) = (
+                                i.as_num_unchecked(),
+                                lim.as_num_unchecked(),
+                                st.as_num_unchecked(),
+                            );
                             if if st >= 0.0 { i <= lim } else { i >= lim } {
                                 s!(a + 3) = Value::num(i);
                             } else {
@@ -1148,7 +1322,10 @@ impl Lua {
                                 None => false,
                             };
                             if !done {
-                                throw!(self.error_msg_pos(&format!("trace {} is not available", bc::d(ins))));
+                                throw!(self.error_msg_pos(&format!(
+                                    "trace {} is not available",
+                                    bc::d(ins)
+                                )));
                             }
                             continue 'frame;
                         }
@@ -1182,9 +1359,13 @@ impl Lua {
 
     /// A tail call of a native (or pcall): run it as a normal call wanting all results.
     fn precall_tail_native(&mut self, func: usize, nargs: usize) -> Result<bool, LuaError> {
-        let f = self.th().stack[func].as_func().unwrap_or_else(|| unreachable!());
+        let f = self.th().stack[func]
+            .as_func()
+            .unwrap_or_else(|| unreachable!());
         if let FuncKind::Native {
-            f, builtin: Builtin::None | Builtin::Next | Builtin::Yield, ..
+            f,
+            builtin: Builtin::None | Builtin::Next | Builtin::Yield,
+            ..
         } = f.kind
         {
             self.call_native(func, nargs, -1, f, true)?;

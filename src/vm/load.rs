@@ -59,7 +59,7 @@ impl Lua {
                     for (kk, kv) in &kt.hash {
                         let key = self.kvalue(kk);
                         let v = self.kvalue(kv);
-                        if !key.is_nil() && !(key.is_num() && key.as_num_unchecked().is_nan()) {
+                        if !(key.is_nil() || key.as_num().is_some_and(f64::is_nan)) {
                             t.set(key, v);
                         }
                     }

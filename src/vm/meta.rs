@@ -94,7 +94,12 @@ impl Lua {
     }
 
     /// `t[k]` with `__index` (the `slot` holding `t` names it in errors).
-    pub fn index_slow(&mut self, mut t: Value, k: Value, slot: Option<u32>) -> Result<Value, LuaError> {
+    pub fn index_slow(
+        &mut self,
+        mut t: Value,
+        k: Value,
+        slot: Option<u32>,
+    ) -> Result<Value, LuaError> {
         for level in 0..100 {
             let mm = if let Some(tab) = t.as_tab() {
                 let v = tab.get(k);
@@ -274,7 +279,9 @@ impl Lua {
 
     /// `a == b` for two tables or two userdata that are not identical (`__eq`).
     pub fn equal_slow(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
-        if !(a.is_tab() && b.is_tab()) && !(a.as_udata().is_some() && b.as_udata().is_some()) {
+        let both_tables = a.is_tab() && b.is_tab();
+        let both_udata = a.as_udata().is_some() && b.as_udata().is_some();
+        if !(both_tables || both_udata) {
             return Ok(false);
         }
         let (Some(ma), Some(mb)) = (self.metatable_of(a), self.metatable_of(b)) else {
@@ -380,10 +387,8 @@ impl Lua {
     pub fn coerce_to_str(&mut self, v: Value) -> Option<StrRef> {
         if let Some(s) = v.as_str() {
             Some(s)
-        } else if let Some(n) = v.as_num() {
-            Some(self.intern(fmt_num(n).as_bytes()))
         } else {
-            None
+            v.as_num().map(|n| self.intern(fmt_num(n).as_bytes()))
         }
     }
 
@@ -422,7 +427,11 @@ pub fn fmt_num(n: f64) -> String {
 pub fn fmt_g(n: f64, prec: usize) -> String {
     let prec = prec.max(1);
     if n == 0.0 {
-        return if n.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if n.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let e = format!("{:.*e}", prec - 1, n);
     let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
@@ -469,10 +478,16 @@ pub fn str_to_number(s: &[u8]) -> Option<f64> {
     let lower = text.to_ascii_lowercase();
     let core = lower.trim_start_matches(['+', '-']);
     if core == "inf" || core == "infinity" || core == "nan" {
-        let v: f64 = if core == "nan" { f64::NAN } else { f64::INFINITY };
+        let v: f64 = if core == "nan" {
+            f64::NAN
+        } else {
+            f64::INFINITY
+        };
         return Some(if lower.starts_with('-') { -v } else { v });
     }
-    let ok = body.iter().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+    let ok = body
+        .iter()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
         && body.iter().any(|c| c.is_ascii_digit());
     if !ok {
         return None;

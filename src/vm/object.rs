@@ -74,8 +74,7 @@ macro_rules! gc_refs {
             /// Wraps a pointer produced by the heap.
             #[inline(always)]
             pub fn from_ptr(p: *mut $ty) -> $name {
-                // SAFETY: callers pass pointers from `Box::into_raw`, which are non-null.
-                $name(unsafe { NonNull::new_unchecked(p) })
+                $name(NonNull::new(p).expect("heap objects have non-null addresses"))
             }
             /// Rebuilds the reference from a value payload.
             #[inline(always)]

@@ -21,6 +21,10 @@
 use super::object::{GcHeader, GcKind, StrRef, TabRef};
 use super::value::Value;
 
+/// `next` was given a key that is not in the table.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct InvalidKey;
+
 /// A key/value node of the hash part.
 #[derive(Copy, Clone, Debug)]
 pub struct Node {
@@ -296,7 +300,7 @@ impl Table {
         // nums[b] counts integer keys in (2^(b-1), 2^b].
         let mut nums = [0usize; 64];
         let mut total_int = 0;
-        let mut count_int = |i: usize, nums: &mut [usize; 64]| {
+        let count_int = |i: usize, nums: &mut [usize; 64]| {
             let b = if i <= 1 {
                 0
             } else {
@@ -386,6 +390,11 @@ impl Table {
         self.insert_new(k, key_hash(k), v);
     }
 
+    /// Whether the table has no entries at all.
+    pub fn is_empty(&self) -> bool {
+        self.entry_from(0).is_none()
+    }
+
     /// The length operator (a border), without metamethods.
     pub fn len(&self) -> usize {
         let n = self.array.len();
@@ -459,7 +468,7 @@ impl Table {
     }
 
     /// `next(t, k)`: the entry after key `k` (`nil` starts). `Err` for an unknown key.
-    pub fn next(&self, k: Value) -> Result<Option<(Value, Value)>, ()> {
+    pub fn next(&self, k: Value) -> Result<Option<(Value, Value)>, InvalidKey> {
         let pos = if k.is_nil() {
             0
         } else if let Some(i) = as_index(k).filter(|&i| i <= self.array.len()) {
@@ -472,7 +481,7 @@ impl Table {
             };
             match self.find_node(k, key_hash(k)) {
                 Some(n) => self.array.len() + n + 1,
-                None => return Err(()),
+                None => return Err(InvalidKey),
             }
         };
         Ok(self.entry_from(pos).map(|(_, k, v)| (k, v)))

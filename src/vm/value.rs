@@ -85,6 +85,13 @@ impl Value {
         }
     }
 
+    /// The result of hardware arithmetic on numbers: no NaN check is needed, because
+    /// arithmetic only produces the default NaN or propagates an operand's (canonical) NaN.
+    #[inline(always)]
+    pub fn from_arith(n: f64) -> Value {
+        Value(n.to_bits())
+    }
+
     /// A boolean.
     #[inline(always)]
     pub fn bool(b: bool) -> Value {
@@ -367,7 +374,10 @@ mod tests {
         assert!(Value::num(0.0).truthy() && Value::num(0.0).is_num());
         assert!(Value::num(f64::NAN).is_num() && Value::num(-f64::NAN).is_num());
         assert!(!Value::NIL.is_num() && !Value::TRUE.is_num());
-        assert_eq!(Value::num(f64::from_bits(0xFFFF_0000_0000_0001)).0, 0xFFF8_0000_0000_0000);
+        assert_eq!(
+            Value::num(f64::from_bits(0xFFFF_0000_0000_0001)).0,
+            0xFFF8_0000_0000_0000
+        );
         assert_eq!(Value::NIL.type_name(), "nil");
         assert!(Value::num(0.0).raw_eq(Value::num(-0.0)));
         assert!(!Value::num(f64::NAN).raw_eq(Value::num(f64::NAN)));

@@ -131,20 +131,29 @@ fn cli_uncaught_error_has_traceback_and_status_1() {
     let (code, _, err) = skein(&["-e", "local x; x.y = 1"], "");
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("skein: (command line):1: attempt to index local 'x' (a nil value)\nstack traceback:\n"),
+        err.starts_with(
+            "skein: (command line):1: attempt to index local 'x' (a nil value)\nstack traceback:\n"
+        ),
         "{err}"
     );
     assert!(err.contains("(command line):1: in main chunk"), "{err}");
     let (code, _, err) = skein(&["-e", "error({})"], "");
     assert_eq!(code, 1);
-    assert!(err.starts_with("skein: (error object is a table value)"), "{err}");
+    assert!(
+        err.starts_with("skein: (error object is a table value)"),
+        "{err}"
+    );
 }
 
 #[test]
 fn cli_arg_table_and_script_args() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("a.lua");
-    std::fs::write(&f, "print(arg[0] ~= nil, arg[1], arg[2], #arg, arg[-1] ~= nil, ...)").unwrap();
+    std::fs::write(
+        &f,
+        "print(arg[0] ~= nil, arg[1], arg[2], #arg, arg[-1] ~= nil, ...)",
+    )
+    .unwrap();
     let fs = f.to_string_lossy().into_owned();
     let (code, out, _) = skein(&[&fs, "x", "y"], "");
     assert_eq!(code, 0);
@@ -180,7 +189,10 @@ fn embedding_api_calls_rust_functions() {
     l.register("double", double);
     let r = l.exec(b"return double(21), 'x'", b"=api").unwrap();
     assert_eq!(r[0].as_num(), Some(42.0));
-    assert_eq!(r[1].as_str().map(|s| s.as_bytes().to_vec()), Some(b"x".to_vec()));
+    assert_eq!(
+        r[1].as_str().map(|s| s.as_bytes().to_vec()),
+        Some(b"x".to_vec())
+    );
     let e = l.exec(b"return double('a')", b"=api").unwrap_err();
     assert_eq!(
         l.error_text(&e),
@@ -192,7 +204,11 @@ fn embedding_api_calls_rust_functions() {
 /// bounded peak RSS: ~2 GB allocated in release builds, scaled down in debug builds.
 #[test]
 fn gc_bounds_peak_rss() {
-    let iters = if cfg!(debug_assertions) { 200_000 } else { 4_000_000 };
+    let iters = if cfg!(debug_assertions) {
+        200_000
+    } else {
+        4_000_000
+    };
     let script = format!(
         "local keep = {{}}
          for i = 1, {iters} do
