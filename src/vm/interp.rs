@@ -636,7 +636,7 @@ impl Lua {
                 // SAFETY: see the macro comment above; each arm only touches slots and
                 // constants named by its operands.
                 unsafe {
-                    match bc::op(ins) {
+                    match decode_op(ins) {
                         Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
@@ -1477,6 +1477,18 @@ impl Lua {
         }
         self.execute(1)
     }
+}
+
+/// The opcode of an instruction without a range check.
+///
+/// # Safety
+/// The opcode byte must be below `bc::NUM_OPS`: the front end only emits valid opcodes
+/// and the dump reader rejects invalid ones.
+#[inline(always)]
+unsafe fn decode_op(ins: u32) -> Op {
+    debug_assert!((bc::op_num(ins) as usize) < bc::NUM_OPS);
+    // SAFETY: `Op` is `repr(u8)` with contiguous discriminants 0..NUM_OPS.
+    unsafe { std::mem::transmute::<u8, Op>(bc::op_num(ins)) }
 }
 
 /// The primitive value encoded in a KPRI/ISEQP operand.

@@ -191,6 +191,9 @@ impl Lua {
         } else {
             crate::front::compile(source, chunkname).map_err(|e| e.message)?
         };
+        load::verify(&proto, None).map_err(|e| {
+            format!("{}: {e}", debug::short_chunkname(chunkname))
+        })?;
         let g = self.globals;
         Ok(self.load_proto(&proto, g))
     }
