@@ -140,6 +140,11 @@ impl Lua {
         Some(th.stack[th.frames[i].base as usize - 2])
     }
 
+    /// Testing aid: collect at every safe point (very slow; finds rooting bugs).
+    pub fn set_gc_stress(&mut self, on: bool) {
+        self.heap.stress = on;
+    }
+
     /// `collectgarbage("stop"/"restart")`.
     pub fn set_gc_stopped(&mut self, stopped: bool) {
         self.heap.stopped = stopped;

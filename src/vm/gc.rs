@@ -67,6 +67,8 @@ pub struct Heap {
     pub stopped: bool,
     /// Userdata whose finalizers are due.
     pub to_finalize: Vec<UdRef>,
+    /// Testing aid: collect at every safe point.
+    pub stress: bool,
 }
 
 impl Default for Heap {
@@ -80,6 +82,7 @@ impl Default for Heap {
             stepmul: 200,
             stopped: false,
             to_finalize: Vec::new(),
+            stress: false,
         }
     }
 }
@@ -295,7 +298,7 @@ impl Lua {
     /// Runs a collection if the allocation debt is due (a safe point).
     #[inline]
     pub fn gc_check(&mut self) {
-        if self.heap.bytes > self.heap.threshold {
+        if self.heap.bytes > self.heap.threshold || self.heap.stress {
             self.gc_due();
         }
     }
@@ -305,7 +308,12 @@ impl Lua {
         let grown = GROWTH.with(|g| g.replace(0));
         self.heap.bytes += grown;
         if !self.heap.stopped {
+            if self.heap.stress && self.in_gc {
+                return;
+            }
+            self.in_gc = true;
             self.full_gc();
+            self.in_gc = false;
         } else {
             self.heap.threshold = self.heap.bytes + (1 << 20);
         }

@@ -436,11 +436,23 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
             }
             continue;
         }
-        if matches!(op, Op::FUNCF | Op::FUNCV | Op::IFUNCF | Op::IFUNCV | Op::JFUNCF | Op::JFUNCV | Op::FUNCC | Op::FUNCCW) {
+        if matches!(
+            op,
+            Op::FUNCF
+                | Op::FUNCV
+                | Op::IFUNCF
+                | Op::IFUNCV
+                | Op::JFUNCF
+                | Op::JFUNCV
+                | Op::FUNCC
+                | Op::FUNCCW
+        ) {
             return bad(pc, "function header inside the body");
         }
         // Comparisons and tests must be followed by their jump.
-        if (op as u8) <= Op::ISF as u8 && !matches!(p.bc.get(pc + 1).map(|&i| bc::op(i)), Some(Op::JMP)) {
+        if (op as u8) <= Op::ISF as u8
+            && !matches!(p.bc.get(pc + 1).map(|&i| bc::op(i)), Some(Op::JMP))
+        {
             return bad(pc, "conditional without jump");
         }
         let a = bc::a(ins);
@@ -457,7 +469,19 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
             match mode {
                 Mode::Dst | Mode::Base | Mode::Var | Mode::Rbase => {
                     if is_a {
-                        a_extent <= fs.max(1) || (matches!(op, Op::RET0 | Op::RET1 | Op::RET | Op::RETM | Op::UCLO | Op::LOOP | Op::ILOOP | Op::JMP | Op::JLOOP) && v <= fs)
+                        a_extent <= fs.max(1)
+                            || (matches!(
+                                op,
+                                Op::RET0
+                                    | Op::RET1
+                                    | Op::RET
+                                    | Op::RETM
+                                    | Op::UCLO
+                                    | Op::LOOP
+                                    | Op::ILOOP
+                                    | Op::JMP
+                                    | Op::JLOOP
+                            ) && v <= fs)
                     } else {
                         v < fs.max(1)
                     }
@@ -488,7 +512,8 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
         if matches!(op, Op::KNIL) && cd >= fs {
             return bad(pc, "KNIL range out of frame");
         }
-        if matches!(op, Op::ITERC | Op::ITERN | Op::TSETM | Op::ISNEXT) && a < 3 && op != Op::TSETM {
+        if matches!(op, Op::ITERC | Op::ITERN | Op::TSETM | Op::ISNEXT) && a < 3 && op != Op::TSETM
+        {
             return bad(pc, "iterator base too low");
         }
         if op == Op::TSETM && a < 1 {
@@ -497,7 +522,12 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
         if matches!(op, Op::ITERL | Op::IITERL) && a < 1 {
             return bad(pc, "ITERL base too low");
         }
-        if matches!(op, Op::ITERN) && !matches!(p.bc.get(pc + 1).map(|&i| bc::op(i)), Some(Op::ITERL | Op::IITERL | Op::JITERL)) {
+        if matches!(op, Op::ITERN)
+            && !matches!(
+                p.bc.get(pc + 1).map(|&i| bc::op(i)),
+                Some(Op::ITERL | Op::IITERL | Op::JITERL)
+            )
+        {
             return bad(pc, "ITERN without ITERL");
         }
     }

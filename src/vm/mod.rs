@@ -119,6 +119,8 @@ pub struct Lua {
     pub(crate) next_fn: Option<FnRef>,
     /// Where `print` and `io.write` write (buffered standard output by default).
     pub out: Box<dyn std::io::Write>,
+    /// A collection (and its finalizers) is running.
+    pub(crate) in_gc: bool,
 }
 
 impl Drop for Lua {
@@ -166,6 +168,7 @@ impl Lua {
             traceback: None,
             next_fn: None,
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            in_gc: false,
         };
         for (i, name) in MM_NAMES.iter().enumerate() {
             l.mm[i] = l.intern(name.as_bytes());
@@ -191,9 +194,8 @@ impl Lua {
         } else {
             crate::front::compile(source, chunkname).map_err(|e| e.message)?
         };
-        load::verify(&proto, None).map_err(|e| {
-            format!("{}: {e}", debug::short_chunkname(chunkname))
-        })?;
+        load::verify(&proto, None)
+            .map_err(|e| format!("{}: {e}", debug::short_chunkname(chunkname)))?;
         let g = self.globals;
         Ok(self.load_proto(&proto, g))
     }
