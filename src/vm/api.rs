@@ -140,9 +140,10 @@ impl Lua {
         Some(th.stack[th.frames[i].base as usize - 2])
     }
 
-    /// Testing aid: collect at every safe point (very slow; finds rooting bugs).
-    pub fn set_gc_stress(&mut self, on: bool) {
-        self.heap.stress = on;
+    /// Testing aid: collect at every `every`-th safe point (0 turns it off). Slow; finds
+    /// values the VM forgot to root.
+    pub fn set_gc_stress(&mut self, every: u32) {
+        self.heap.stress = every;
     }
 
     /// `collectgarbage("stop"/"restart")`.
