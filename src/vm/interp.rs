@@ -619,8 +619,16 @@ impl Lua {
             }
             macro_rules! hot {
                 ($op:expr) => {
-                    if let Some(h) = self.jit_hook.as_mut() {
-                        h.hot(proto, pc - 1, JitEvent::Hot($op));
+                    if self.jit_hook.is_some() {
+                        save_pc!();
+                        self.th().multres = multres;
+                        if let Some(mut h) = self.jit_hook.take() {
+                            h.hot(self, proto, pc - 1, base, JitEvent::Hot($op));
+                            if self.jit_hook.is_none() {
+                                self.jit_hook = Some(h);
+                            }
+                        }
+                        reload!();
                     }
                 };
             }
@@ -1331,8 +1339,15 @@ impl Lua {
                         Op::IFUNCF | Op::IFUNCV => {}
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
                             save_pc!();
-                            let done = match self.jit_hook.as_mut() {
-                                Some(h) => h.enter_trace(proto, pc - 1, bc::d(ins)),
+                            self.th().multres = multres;
+                            let done = match self.jit_hook.take() {
+                                Some(mut h) => {
+                                    let r = h.enter_trace(self, proto, pc - 1, base, bc::d(ins));
+                                    if self.jit_hook.is_none() {
+                                        self.jit_hook = Some(h);
+                                    }
+                                    r
+                                }
                                 None => false,
                             };
                             if !done {
