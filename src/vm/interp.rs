@@ -37,7 +37,7 @@
 //! - Safe points for the collector: TNEW, TDUP, FNEW, CAT and native calls.
 
 use super::jit_hook::JitEvent;
-use super::meta::Arith;
+use super::meta::{Arith, Step};
 use super::object::*;
 use super::value::Value;
 use super::{Lua, LuaError, MAX_C_DEPTH, MAX_RUST_STACK};
@@ -498,7 +498,23 @@ impl Lua {
                     self.place_results(dest, src, n, fr.nres);
                 }
             }
-            _ => {
+            FrameKind::CmpTrue | FrameKind::CmpFalse => {
+                let r = if n > 0 { th.stack[src] } else { Value::NIL };
+                let want = fr.kind == FrameKind::CmpTrue;
+                if let Some(caller) = th.frames.last_mut() {
+                    let func = th.stack[caller.base as usize - 2];
+                    if let Some(p) = func.as_func().and_then(|f| f.lua_proto()) {
+                        let jmp = p.bc[caller.pc as usize];
+                        if r.truthy() == want {
+                            caller.pc = (caller.pc as i64 + 1 + bc::j(jmp) as i64) as u32;
+                        } else {
+                            caller.pc += 1;
+                        }
+                    }
+                }
+            }
+            FrameKind::Native => {}
+            FrameKind::Pcall | FrameKind::Xpcall => {
                 th.stack[dest - 1] = Value::TRUE;
                 if fr.nres < 0 {
                     self.place_results(dest, src, n, -1);
@@ -533,6 +549,7 @@ impl Lua {
             let mut pc = fr.pc as usize;
             let mut stk: *mut Value = th.stack.as_mut_ptr().wrapping_add(base);
             let mut multres = th.multres;
+            let fsize = proto.framesize as usize;
             if fr.kind != FrameKind::Native && fr.top != 0 {
                 // A tail-called pcall returned into this frame: return its results.
                 if let Some(f) = th.frames.last_mut() {
@@ -632,6 +649,67 @@ impl Lua {
                     }
                 };
             }
+            // The result of a slow step goes to slot $a; Lua metamethods run as frames
+            // returning into that slot.
+            macro_rules! meta_to {
+                ($step:expr, $a:expr) => {{
+                    match tri!($step) {
+                        Step::Value(v) => {
+                            reload!();
+                            s!($a) = v;
+                        }
+                        Step::Call { mm, args, nargs, .. } => {
+                            let dest = base + $a as usize;
+                            let pushed = tri!(self.meta_call(base + fsize, mm, &args[..nargs], dest, 1, FrameKind::Lua));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                        }
+                    }
+                }};
+            }
+            // A slow store (`__newindex`): no result.
+            macro_rules! meta_do {
+                ($step:expr) => {{
+                    match tri!($step) {
+                        Step::Value(_) => {
+                            reload!();
+                        }
+                        Step::Call { mm, args, nargs, .. } => {
+                            let top = base + fsize;
+                            let pushed = tri!(self.meta_call(top, mm, &args[..nargs], top, 0, FrameKind::Lua));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                        }
+                    }
+                }};
+            }
+            // A slow comparison: take the following JMP when the outcome's truth is $want.
+            macro_rules! meta_cmp {
+                ($step:expr, $want:expr) => {{
+                    match tri!($step) {
+                        Step::Value(v) => {
+                            reload!();
+                            branch!(v.truthy() == $want);
+                        }
+                        Step::Call { mm, args, nargs, negate, .. } => {
+                            let want = $want != negate;
+                            let kind = if want { FrameKind::CmpTrue } else { FrameKind::CmpFalse };
+                            let top = base + fsize;
+                            let pushed = tri!(self.meta_call(top, mm, &args[..nargs], top, 1, kind));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                            let r = self.th().stack[top];
+                            branch!(r.truthy() == want);
+                        }
+                    }
+                }};
+            }
             macro_rules! arith {
                 ($ins:expr, $kind:expr, $b:expr, $c:expr, $bs:expr, $cs:expr, $f:expr) => {{
                     let b: Value = $b;
@@ -642,9 +720,7 @@ impl Lua {
                         s!(a) = Value::from_arith(f(b.as_num_unchecked(), c.as_num_unchecked()));
                     } else {
                         save_pc!();
-                        let r = tri!(self.arith_slow($kind, b, c, $bs, $cs));
-                        reload!();
-                        s!(a) = r;
+                        meta_to!(self.arith_step($kind, b, c, $bs, $cs), a);
                     }
                 }};
             }
@@ -663,9 +739,9 @@ impl Lua {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
                             let op = bc::op(ins);
-                            let r = if x.is_num() && y.is_num() {
+                            if x.is_num() && y.is_num() {
                                 let (x, y) = (x.as_num_unchecked(), y.as_num_unchecked());
-                                match op {
+                                let r = match op {
                                     Op::ISLT => x < y,
                                     Op::ISGE => x.partial_cmp(&y) != Some(Ordering::Less),
                                     Op::ISLE => x <= y,
@@ -673,36 +749,29 @@ impl Lua {
                                         x.partial_cmp(&y),
                                         Some(Ordering::Less | Ordering::Equal)
                                     ),
-                                }
+                                };
+                                branch!(r);
                             } else {
                                 save_pc!();
-                                let r = match op {
-                                    Op::ISLT | Op::ISGE => tri!(self.less_than(x, y)),
-                                    _ => tri!(self.less_equal(x, y)),
-                                };
-                                reload!();
-                                if matches!(op, Op::ISLT | Op::ISLE) {
-                                    r
-                                } else {
-                                    !r
+                                let want = matches!(op, Op::ISLT | Op::ISLE);
+                                match op {
+                                    Op::ISLT | Op::ISGE => meta_cmp!(self.lt_step(x, y), want),
+                                    _ => meta_cmp!(self.le_step(x, y), want),
                                 }
-                            };
-                            branch!(r);
+                            }
                         }
                         Op::ISEQV | Op::ISNEV => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
-                            let eq = if x.raw_eq(y) {
-                                true
+                            let want = bc::op(ins) == Op::ISEQV;
+                            if x.raw_eq(y) {
+                                branch!(want);
                             } else if x.is_num() || y.is_num() || x.itype() != y.itype() {
-                                false
+                                branch!(!want);
                             } else {
                                 save_pc!();
-                                let r = tri!(self.equal_slow(x, y));
-                                reload!();
-                                r
-                            };
-                            branch!(eq == (bc::op(ins) == Op::ISEQV));
+                                meta_cmp!(self.eq_step(x, y), want);
+                            }
                         }
                         Op::ISEQS => branch!(s!(a) == kstr!(bc::d(ins))),
                         Op::ISNES => branch!(s!(a) != kstr!(bc::d(ins))),
@@ -736,9 +805,7 @@ impl Lua {
                                 s!(a) = Value::num(-v.as_num_unchecked());
                             } else {
                                 save_pc!();
-                                let r = tri!(self.arith_slow(Arith::Unm, v, v, Some(d), Some(d)));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.arith_step(Arith::Unm, v, v, Some(d), Some(d)), a);
                             }
                         }
                         Op::LEN => {
@@ -750,9 +817,7 @@ impl Lua {
                                 s!(a) = Value::num(t.len() as f64);
                             } else {
                                 save_pc!();
-                                let r = tri!(self.len_slow(v, d));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.len_step(v, d), a);
                             }
                         }
                         Op::ADDVN => arith!(
@@ -989,9 +1054,7 @@ impl Lua {
                                 s!(a) = v;
                             } else {
                                 save_pc!();
-                                let r = tri!(self.index_slow(Value::tab(env), k, None));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.index_step(Value::tab(env), k, None), a);
                             }
                         }
                         Op::GSET => {
@@ -1002,8 +1065,7 @@ impl Lua {
                                     .set_str(k.as_str().unwrap_or_else(|| unreachable!()), s!(a));
                             } else {
                                 save_pc!();
-                                tri!(self.newindex_slow(Value::tab(env), k, s!(a), None));
-                                reload!();
+                                meta_do!(self.newindex_step(Value::tab(env), k, s!(a), None));
                             }
                         }
                         Op::TGETV | Op::TGETR => {
@@ -1017,9 +1079,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r = tri!(self.index_slow(tv, k, Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(self.index_step(tv, k, Some(bc::b(ins))), a);
                         }
                         Op::TGETS => {
                             let tv = s!(bc::b(ins));
@@ -1032,9 +1092,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r = tri!(self.index_slow(tv, k, Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(self.index_step(tv, k, Some(bc::b(ins))), a);
                         }
                         Op::TGETB => {
                             let tv = s!(bc::b(ins));
@@ -1047,10 +1105,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r =
-                                tri!(self.index_slow(tv, Value::num(k as f64), Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(self.index_step(tv, Value::num(k as f64), Some(bc::b(ins))), a);
                         }
                         Op::TSETV | Op::TSETR => {
                             let tv = s!(bc::b(ins));
@@ -1066,8 +1121,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(tv, k, s!(a), Some(bc::b(ins))));
-                            reload!();
+                            meta_do!(self.newindex_step(tv, k, s!(a), Some(bc::b(ins))));
                         }
                         Op::TSETS => {
                             let tv = s!(bc::b(ins));
@@ -1082,8 +1136,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(tv, k, s!(a), Some(bc::b(ins))));
-                            reload!();
+                            meta_do!(self.newindex_step(tv, k, s!(a), Some(bc::b(ins))));
                         }
                         Op::TSETB => {
                             let tv = s!(bc::b(ins));
@@ -1095,13 +1148,12 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(
+                            meta_do!(self.newindex_step(
                                 tv,
                                 Value::num(k as f64),
                                 s!(a),
                                 Some(bc::b(ins))
                             ));
-                            reload!();
                         }
                         Op::TSETM => {
                             let t = s!(a - 1).as_tab().unwrap_or_else(|| unreachable!());
@@ -1534,4 +1586,36 @@ fn prim(d: u32) -> Value {
 #[inline(always)]
 pub fn lua_mod(a: f64, b: f64) -> f64 {
     a - (a / b).floor() * b
+}
+
+impl Lua {
+    /// Calls metamethod `mm` with `args`, placing the function at slot `top` (above the
+    /// running frame). A Lua metamethod becomes a frame of `kind` returning `nres` results
+    /// into `dest` (true: the loop must continue with the new frame); a native one runs
+    /// now and its first result is copied to `dest` when `nres` is 1.
+    pub(crate) fn meta_call(
+        &mut self,
+        top: usize,
+        mm: Value,
+        args: &[Value],
+        dest: usize,
+        nres: i32,
+        kind: FrameKind,
+    ) -> Result<bool, LuaError> {
+        self.grow_stack(top + 3 + args.len())?;
+        let th = self.th();
+        th.stack[top] = mm;
+        th.stack[top + 1] = Value::NIL;
+        th.stack[top + 2..top + 2 + args.len()].copy_from_slice(args);
+        if let Some(FuncKind::Lua { .. }) = mm.as_func().map(|f| f.kind()) {
+            self.push_lua_frame(top, args.len(), nres, kind, dest)?;
+            return Ok(true);
+        }
+        self.call_at(top, args.len(), nres)?;
+        if nres == 1 && dest != top {
+            let th = self.th();
+            th.stack[dest] = th.stack[top];
+        }
+        Ok(false)
+    }
 }
