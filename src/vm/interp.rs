@@ -658,9 +658,18 @@ impl Lua {
                             reload!();
                             s!($a) = v;
                         }
-                        Step::Call { mm, args, nargs, .. } => {
+                        Step::Call {
+                            mm, args, nargs, ..
+                        } => {
                             let dest = base + $a as usize;
-                            let pushed = tri!(self.meta_call(base + fsize, mm, &args[..nargs], dest, 1, FrameKind::Lua));
+                            let pushed = tri!(self.meta_call(
+                                base + fsize,
+                                mm,
+                                &args[..nargs],
+                                dest,
+                                1,
+                                FrameKind::Lua
+                            ));
                             if pushed {
                                 continue 'frame;
                             }
@@ -676,9 +685,18 @@ impl Lua {
                         Step::Value(_) => {
                             reload!();
                         }
-                        Step::Call { mm, args, nargs, .. } => {
+                        Step::Call {
+                            mm, args, nargs, ..
+                        } => {
                             let top = base + fsize;
-                            let pushed = tri!(self.meta_call(top, mm, &args[..nargs], top, 0, FrameKind::Lua));
+                            let pushed = tri!(self.meta_call(
+                                top,
+                                mm,
+                                &args[..nargs],
+                                top,
+                                0,
+                                FrameKind::Lua
+                            ));
                             if pushed {
                                 continue 'frame;
                             }
@@ -695,11 +713,22 @@ impl Lua {
                             reload!();
                             branch!(v.truthy() == $want);
                         }
-                        Step::Call { mm, args, nargs, negate, .. } => {
+                        Step::Call {
+                            mm,
+                            args,
+                            nargs,
+                            negate,
+                            ..
+                        } => {
                             let want = $want != negate;
-                            let kind = if want { FrameKind::CmpTrue } else { FrameKind::CmpFalse };
+                            let kind = if want {
+                                FrameKind::CmpTrue
+                            } else {
+                                FrameKind::CmpFalse
+                            };
                             let top = base + fsize;
-                            let pushed = tri!(self.meta_call(top, mm, &args[..nargs], top, 1, kind));
+                            let pushed =
+                                tri!(self.meta_call(top, mm, &args[..nargs], top, 1, kind));
                             if pushed {
                                 continue 'frame;
                             }
@@ -1105,7 +1134,10 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            meta_to!(self.index_step(tv, Value::num(k as f64), Some(bc::b(ins))), a);
+                            meta_to!(
+                                self.index_step(tv, Value::num(k as f64), Some(bc::b(ins))),
+                                a
+                            );
                         }
                         Op::TSETV | Op::TSETR => {
                             let tv = s!(bc::b(ins));

@@ -149,7 +149,12 @@ impl Lua {
     }
 
     /// Resolves `t[k]` through `__index` chains up to a value or a metamethod call.
-    pub fn index_step(&mut self, mut t: Value, k: Value, slot: Option<u32>) -> Result<Step, LuaError> {
+    pub fn index_step(
+        &mut self,
+        mut t: Value,
+        k: Value,
+        slot: Option<u32>,
+    ) -> Result<Step, LuaError> {
         for level in 0..100 {
             let mm = if let Some(tab) = t.as_tab() {
                 let v = tab.get(k);
