@@ -1220,7 +1220,7 @@ impl Lua {
                                     let nb = func + 2;
                                     let np = cp.numparams as usize;
                                     if !cp.is_vararg
-                                        && nb + cp.framesize as usize < th.stack.len()
+                                        && nb + (cp.framesize as usize) < th.stack.len()
                                         && th.frames.len() < super::MAX_STACK / 4
                                     {
                                         for i in nargs..np {
