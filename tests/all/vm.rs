@@ -154,9 +154,14 @@ fn cli_uncaught_error_has_traceback_and_status_1() {
     let (code, _, err) = skein(&["-e", "error({})"], "");
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("skein: (error object is a table value)"),
+        err.starts_with("skein: (error object is not a string)"),
         "{err}"
     );
+    let (code, _, err) = skein(&["-e", "error()"], "");
+    assert_eq!((code, err.as_str()), (1, ""));
+    let (code, _, err) = skein(&["-e", "error(42)"], "");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("skein: (command line):1: 42\n"), "{err}");
 }
 
 #[test]
