@@ -1191,7 +1191,10 @@ impl Lua {
                             ));
                         }
                         Op::TSETM => {
-                            let t = s!(a - 1).as_tab().unwrap_or_else(|| unreachable!());
+                            let Some(t) = s!(a - 1).as_tab() else {
+                                save_pc!();
+                                throw!(self.error_msg_pos("bad bytecode: TSETM without a table"));
+                            };
                             let kn = knum!(bc::d(ins)).as_num_unchecked();
                             let start = if kn >= 4503599627370496.0 {
                                 (kn.to_bits() & 0xffff_ffff) as i64
@@ -1317,8 +1320,14 @@ impl Lua {
                             reload!();
                         }
                         Op::ITERN => {
-                            let t = s!(a - 2).as_tab().unwrap_or_else(|| unreachable!());
-                            let pos = s!(a - 1).as_num_unchecked() as usize;
+                            let (Some(t), Some(pos)) = (s!(a - 2).as_tab(), s!(a - 1).as_num())
+                            else {
+                                // Not set up by ISNEXT (foreign bytecode): run it as ITERC.
+                                *code.add(pc - 1) = bc::set_op(ins, Op::ITERC);
+                                pc -= 1;
+                                continue;
+                            };
+                            let pos = pos as usize;
                             match t.entry_from(pos) {
                                 Some((next, k, v)) => {
                                     s!(a) = k;
