@@ -1389,6 +1389,30 @@ impl Lua {
                             }
                             jump!(ins);
                         }
+                        Op::RET1 | Op::RET0
+                            if (*frp).kind == FrameKind::Lua
+                                && (*frp).nres == 1
+                                && self
+                                    .th()
+                                    .open_upvals
+                                    .last()
+                                    .is_none_or(|u| u.slot < (*frp).fslot as usize) =>
+                        {
+                            // Fast path: one result wanted by a Lua caller, nothing to close.
+                            let v = if bc::op(ins) == Op::RET1 {
+                                s!(a)
+                            } else {
+                                Value::NIL
+                            };
+                            let th = self.th();
+                            let dest = (*frp).func as usize;
+                            th.frames.pop();
+                            *th.stack.get_unchecked_mut(dest) = v;
+                            if th.frames.len() < entry_depth {
+                                return Ok(());
+                            }
+                            continue 'frame;
+                        }
                         Op::RETM | Op::RET | Op::RET0 | Op::RET1 => {
                             let n = match bc::op(ins) {
                                 Op::RETM => bc::d(ins) as usize + multres,
