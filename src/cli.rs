@@ -283,7 +283,9 @@ fn bytecode_option(args: &[String], i: usize) -> i32 {
     };
     match crate::front::compile(&src, &name) {
         Ok(p) => {
-            print!("{}", crate::front::listing(&p));
+            let mut out = std::io::stdout();
+            let _ = out.write_all(&crate::front::listing_bytes(&p));
+            let _ = out.flush();
             0
         }
         Err(e) => {
