@@ -43,7 +43,7 @@ macro_rules! metamethods {
         /// Metamethod names, in LuaJIT's order.
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
         #[repr(u8)]
-        pub enum MM { $( $name, )* }
+        pub enum MM { $( #[doc = $text] $name, )* }
         /// The metamethod name strings.
         pub const MM_NAMES: &[&str] = &[ $( $text, )* ];
     };
