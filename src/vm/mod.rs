@@ -303,14 +303,14 @@ impl Lua {
     #[inline]
     pub fn nargs(&self) -> usize {
         let f = self.nframe();
-        (f.top - f.base) as usize
+        f.top.saturating_sub(f.base) as usize
     }
 
     /// Argument `i` (1-based) of the running native, nil if absent.
     #[inline]
     pub fn arg(&self, i: usize) -> Value {
         let f = *self.nframe();
-        if i >= 1 && i <= (f.top - f.base) as usize {
+        if i >= 1 && i <= f.top.saturating_sub(f.base) as usize {
             self.th().stack[f.base as usize + i - 1]
         } else {
             Value::NIL
@@ -320,7 +320,7 @@ impl Lua {
     /// Overwrites argument `i` (1-based, must exist).
     pub fn set_arg(&mut self, i: usize, v: Value) {
         let f = *self.nframe();
-        if i >= 1 && i <= (f.top - f.base) as usize {
+        if i >= 1 && i <= f.top.saturating_sub(f.base) as usize {
             self.th().stack[f.base as usize + i - 1] = v;
         }
     }
