@@ -91,6 +91,27 @@ pub enum LuaError {
     Yield(usize),
 }
 
+impl std::fmt::Display for LuaError {
+    /// Strings and numbers print as text; other error objects are described by type
+    /// (use [`Lua::error_text`] for `__tostring`-free formatting with the state).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            LuaError::Error(v) => {
+                if let Some(s) = v.as_str() {
+                    write!(f, "{}", s.to_str_lossy())
+                } else if let Some(n) = v.as_num() {
+                    write!(f, "{}", meta::fmt_num(n))
+                } else {
+                    write!(f, "(error object is a {} value)", v.type_name())
+                }
+            }
+            LuaError::Yield(_) => write!(f, "attempt to yield from outside a coroutine"),
+        }
+    }
+}
+
+impl std::error::Error for LuaError {}
+
 /// A Lua state: heap, globals, threads.
 pub struct Lua {
     pub(crate) heap: gc::Heap,
@@ -216,6 +237,12 @@ impl Lua {
             }
         };
         self.call_value(f, &[], -1)
+    }
+
+    /// Calls the global function `name` with `args`, returning all its results.
+    pub fn call_global(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, LuaError> {
+        let f = self.get_global(name);
+        self.call_value(f, args, -1)
     }
 
     /// Registers a global Rust function.
