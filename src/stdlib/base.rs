@@ -5,7 +5,7 @@
 //! with `Lua::push`, the result count returned. `pcall`/`xpcall` are markers: the
 //! interpreter runs them as frames (see `vm/interp.rs`), so their bodies never run.
 
-use crate::vm::object::{Builtin, FuncKind, GcKind};
+use crate::vm::object::{Builtin, FuncKind};
 use crate::vm::value::Value;
 use crate::vm::{Lua, LuaError, MM};
 
@@ -539,9 +539,4 @@ fn newproxy(l: &mut Lua) -> Result<usize, LuaError> {
     }
     l.push(Value::udata(u));
     Ok(1)
-}
-
-#[allow(dead_code)]
-fn is_collectable(v: Value) -> bool {
-    v.gc_object().is_some_and(|(k, _)| k != GcKind::Str)
 }

@@ -279,7 +279,6 @@ impl Lua {
             status: CoStatus::Suspended,
             multres: 0,
             fresh: true,
-            high_water: 0,
         };
         let r = ThreadRef::from_ptr(Box::into_raw(Box::new(t)));
         self.register_obj(

@@ -320,8 +320,6 @@ pub struct Thread {
     pub multres: usize,
     /// Whether the coroutine was just created and not yet started.
     pub fresh: bool,
-    /// Highest slot ever written (the GC clears stale slots up to here).
-    pub high_water: usize,
 }
 
 /// A prototype loaded into the heap: bytecode plus constants as values.
