@@ -468,4 +468,5 @@ static EMPTY_FRAME: Frame = Frame {
     nres: 0,
     kind: FrameKind::Native,
     top: 0,
+    cont: 0,
 };

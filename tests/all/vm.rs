@@ -212,9 +212,13 @@ fn embedding_api_calls_rust_functions() {
         r[1].as_str().map(|s| s.as_bytes().to_vec()),
         Some(b"x".to_vec())
     );
-    l.exec(b"function add(a, b) return a + b end", b"=api").unwrap();
+    l.exec(b"function add(a, b) return a + b end", b"=api")
+        .unwrap();
     let r = l
-        .call_global("add", &[skein::vm::Value::num(2.0), skein::vm::Value::num(3.0)])
+        .call_global(
+            "add",
+            &[skein::vm::Value::num(2.0), skein::vm::Value::num(3.0)],
+        )
         .unwrap();
     assert_eq!(r[0].as_num(), Some(5.0));
     let e = l.exec(b"error('plain')", b"=api").unwrap_err();
