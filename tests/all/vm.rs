@@ -323,3 +323,19 @@ fn cli_bytecode_listing() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("KSHORT") && out.contains("RET1"), "{out}");
 }
+
+#[test]
+fn registry_refs_keep_values_alive() {
+    let mut l = Lua::new();
+    let t = l.exec(b"return {answer = 42}", b"=refs").unwrap()[0];
+    let r = l.make_ref(t);
+    l.exec(b"collectgarbage() collectgarbage()", b"=refs")
+        .unwrap();
+    let f = l
+        .exec(b"return function(t) return t.answer end", b"=refs")
+        .unwrap()[0];
+    let got = l.call_value(f, &[l.get_ref(r)], 1).unwrap();
+    assert_eq!(got[0].as_num(), Some(42.0));
+    l.release_ref(r);
+    assert!(l.get_ref(r).is_nil());
+}
