@@ -311,6 +311,10 @@ impl Lua {
             th.multres = n;
         } else {
             let want = nres as usize;
+            if dest + want > th.stack.len() {
+                let _ = self.grow_stack(dest + want + 1);
+            }
+            let th = self.th();
             let k = n.min(want);
             th.stack.copy_within(src..src + k, dest);
             for i in k..want {
