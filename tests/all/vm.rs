@@ -223,7 +223,7 @@ fn embedding_api_calls_rust_functions() {
     assert_eq!(r[0].as_num(), Some(5.0));
     let e = l.exec(b"error('plain')", b"=api").unwrap_err();
     assert_eq!(e.to_string(), "api:1: plain");
-    let e = l.exec(b"return double('a')", b"=api").unwrap_err();
+    let e = l.exec(b"local x = double('a')", b"=api").unwrap_err();
     assert_eq!(
         l.error_text(&e),
         "api:1: bad argument #1 to 'double' (number expected, got string)"
