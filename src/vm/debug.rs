@@ -231,7 +231,8 @@ impl Lua {
         for e in entries {
             lines.push(format!("\t{e}"));
         }
-        lines.push("\t[C]: in ?".into());
+        // LuaJIT ends with the C entry point's address ("[C]: at 0x...").
+        lines.push(format!("\t[C]: at {:#x}", self.main.addr()));
         lines.join("\n")
     }
 
