@@ -818,7 +818,7 @@ impl Lua {
                         Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
-                            let op = bc::op(ins);
+                            let op = decode_op(ins);
                             if x.is_num() && y.is_num() {
                                 let (x, y) = (x.as_num_unchecked(), y.as_num_unchecked());
                                 let r = match op {
@@ -843,7 +843,7 @@ impl Lua {
                         Op::ISEQV | Op::ISNEV => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
-                            let want = bc::op(ins) == Op::ISEQV;
+                            let want = decode_op(ins) == Op::ISEQV;
                             if x.raw_eq(y) {
                                 branch!(want);
                             } else if x.is_num() || y.is_num() || x.itype() != y.itype() {
@@ -1177,7 +1177,7 @@ impl Lua {
                             let k = s!(bc::c(ins));
                             if let Some(t) = tv.as_tab() {
                                 let v = t.get(k);
-                                if !v.is_nil() || t.meta.is_none() || bc::op(ins) == Op::TGETR {
+                                if !v.is_nil() || t.meta.is_none() || decode_op(ins) == Op::TGETR {
                                     s!(a) = v;
                                     continue;
                                 }
@@ -1218,7 +1218,7 @@ impl Lua {
                             let tv = s!(bc::b(ins));
                             let k = s!(bc::c(ins));
                             if let Some(t) = tv.as_tab() {
-                                if t.meta.is_none() || bc::op(ins) == Op::TSETR {
+                                if t.meta.is_none() || decode_op(ins) == Op::TSETR {
                                     if k.is_nil() || (k.is_num() && k.as_num_unchecked().is_nan()) {
                                         save_pc!();
                                         throw!(self.key_error(k));
@@ -1279,7 +1279,7 @@ impl Lua {
                             }
                         }
                         Op::CALL | Op::CALLM => {
-                            let nargs = if bc::op(ins) == Op::CALL {
+                            let nargs = if decode_op(ins) == Op::CALL {
                                 bc::c(ins) as usize - 1
                             } else {
                                 bc::c(ins) as usize + multres
@@ -1331,7 +1331,7 @@ impl Lua {
                             multres = self.th().multres;
                         }
                         Op::CALLT | Op::CALLMT => {
-                            let nargs = if bc::op(ins) == Op::CALLT {
+                            let nargs = if decode_op(ins) == Op::CALLT {
                                 bc::d(ins) as usize - 1
                             } else {
                                 bc::d(ins) as usize + multres
@@ -1472,7 +1472,7 @@ impl Lua {
                                     .is_none_or(|u| u.slot < (*frp).fslot as usize) =>
                         {
                             // Fast path: one result wanted by a Lua caller, nothing to close.
-                            let v = if bc::op(ins) == Op::RET1 {
+                            let v = if decode_op(ins) == Op::RET1 {
                                 s!(a)
                             } else {
                                 Value::NIL
@@ -1487,7 +1487,7 @@ impl Lua {
                             continue 'frame;
                         }
                         Op::RETM | Op::RET | Op::RET0 | Op::RET1 => {
-                            let n = match bc::op(ins) {
+                            let n = match decode_op(ins) {
                                 Op::RETM => bc::d(ins) as usize + multres,
                                 _ => bc::d(ins) as usize - 1,
                             };
@@ -1524,7 +1524,7 @@ impl Lua {
                             }
                         }
                         Op::FORL | Op::IFORL => {
-                            if bc::op(ins) == Op::FORL {
+                            if decode_op(ins) == Op::FORL {
                                 hot!(Op::FORL);
                             }
                             let st = s!(a + 2).as_num_unchecked();
@@ -1537,7 +1537,7 @@ impl Lua {
                             }
                         }
                         Op::ITERL | Op::IITERL => {
-                            if bc::op(ins) == Op::ITERL {
+                            if decode_op(ins) == Op::ITERL {
                                 hot!(Op::ITERL);
                             }
                             let v = s!(a);
@@ -1550,7 +1550,7 @@ impl Lua {
                         Op::LOOP => hot!(Op::LOOP),
                         Op::ILOOP => {}
                         Op::JMP => jump!(ins),
-                        Op::FUNCF | Op::FUNCV => hot!(bc::op(ins)),
+                        Op::FUNCF | Op::FUNCV => hot!(decode_op(ins)),
                         Op::IFUNCF | Op::IFUNCV => {}
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
                             save_pc!();
