@@ -1406,13 +1406,21 @@ impl Lua {
                                     s!(a) = k;
                                     s!(a + 1) = v;
                                     s!(a - 1) = Value::num(next as f64);
-                                    // Take the following ITERL's branch.
+                                    // Take the following ITERL's branch (a JITERL is
+                                    // left to run as itself: it enters its trace).
                                     let il = *code.add(pc);
-                                    pc += 1;
-                                    if bc::op(il) == Op::ITERL {
-                                        hot!(Op::ITERL);
+                                    match decode_op(il) {
+                                        Op::ITERL => {
+                                            pc += 1;
+                                            hot!(Op::ITERL);
+                                            jump!(il);
+                                        }
+                                        Op::IITERL => {
+                                            pc += 1;
+                                            jump!(il);
+                                        }
+                                        _ => {}
                                     }
-                                    jump!(il);
                                 }
                                 None => pc += 1,
                             }
