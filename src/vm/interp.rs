@@ -1506,19 +1506,31 @@ impl Lua {
                             continue 'frame;
                         }
                         Op::FORI | Op::JFORI => {
-                            let (i, lim, st) = (s!(a), s!(a + 1), s!(a + 2));
+                            let (mut i, mut lim, mut st) = (s!(a), s!(a + 1), s!(a + 2));
                             if !(i.is_num() && lim.is_num() && st.is_num()) {
-                                save_pc!();
-                                let what = if !i.is_num() {
-                                    "initial value"
-                                } else if !lim.is_num() {
-                                    "limit"
-                                } else {
-                                    "step"
-                                };
-                                throw!(
-                                    self.error_msg_pos(&format!("'for' {what} must be a number"))
-                                );
+                                // Numeric strings are coerced (once, here), as in LuaJIT.
+                                let conv = |v: Value| self.to_number(v).map(Value::num);
+                                match (conv(i), conv(lim), conv(st)) {
+                                    (Some(x), Some(y), Some(z)) => {
+                                        (i, lim, st) = (x, y, z);
+                                        s!(a) = x;
+                                        s!(a + 1) = y;
+                                        s!(a + 2) = z;
+                                    }
+                                    (x, y, _) => {
+                                        save_pc!();
+                                        let what = if x.is_none() {
+                                            "initial value"
+                                        } else if y.is_none() {
+                                            "limit"
+                                        } else {
+                                            "step"
+                                        };
+                                        throw!(self.error_msg_pos(&format!(
+                                            "'for' {what} must be a number"
+                                        )));
+                                    }
+                                }
                             }
                             let (i, lim, st) = (
                                 i.as_num_unchecked(),
