@@ -590,7 +590,10 @@ pub fn sig_digits(n: f64, sig: usize) -> (Vec<u8>, i32) {
         let digits: Vec<u8> = m.bytes().filter(u8::is_ascii_digit).collect();
         (digits, e.parse().unwrap_or(0))
     };
-    let (mut digits, mut exp) = parse(&format!("{:.*e}", sig - 1 + 25, n.abs()));
+    // Three guard digits decide every case except near-ties ("500"/"499" after
+    // rounding), which are settled with the exact expansion. Few digits keep Rust on
+    // its fast (Grisu) path.
+    let (mut digits, mut exp) = parse(&format!("{:.*e}", sig - 1 + 3, n.abs()));
     let tail = &digits[sig..];
     let near_tie = (tail[0] == b'5' && tail[1..].iter().all(|&d| d == b'0'))
         || (tail[0] == b'4' && tail[1..].iter().all(|&d| d == b'9'));
