@@ -5,3 +5,4 @@ mod bytecode;
 mod front;
 mod jit;
 mod stdlib_engines;
+mod vm;
