@@ -1,8 +1,28 @@
 //! The tracing JIT: the trace world (tables keyed by generational ids and dense typed
 //! indexes) and the systems that run over it. See `design/jit.md`.
+//!
+//! Layout: [`ir`] and [`snap`] are the per-trace data; [`opt`] holds one file per
+//! optimisation pass; [`world`] holds the long-lived tables; [`hotcount`], [`penalty`]
+//! and [`params`] are the tuning state; [`events`] is the one event stream that
+//! [`log_v`] and [`log_dump`] read; [`lifecycle`] is the trace state machine and the
+//! schedule of systems.
 
+pub mod events;
+pub mod fmtnum;
+pub mod hotcount;
+pub mod ids;
+pub mod ir;
+pub mod lifecycle;
 pub mod link;
+pub mod log_dump;
+pub mod log_v;
+pub mod opt;
+pub mod params;
+pub mod penalty;
+pub mod query;
+pub mod snap;
 pub mod traceerr;
+pub mod world;
 
 pub use link::LinkType;
 pub use traceerr::TraceError;
