@@ -1,4 +1,5 @@
 //! The Lua standard library.
 pub mod base;
 pub mod coroutine;
+pub mod jitlib;
 pub mod minimal;

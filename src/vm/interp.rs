@@ -603,10 +603,15 @@ impl Lua {
                     }
                 }};
             }
+            // (jitrec edit) The hook is taken out of the state while it runs so it can
+            // see the stack; hot counting never moves the stack.
             macro_rules! hot {
                 ($op:expr) => {
-                    if let Some(h) = self.jit_hook.as_mut() {
-                        h.hot(proto, pc - 1, JitEvent::Hot($op));
+                    if let Some(mut h) = self.jit_hook.take() {
+                        save_pc!();
+                        h.hot(self, proto, pc - 1, JitEvent::Hot($op));
+                        self.jit_hook = Some(h);
+                        reload!();
                     }
                 };
             }
@@ -628,6 +633,18 @@ impl Lua {
             }
 
             loop {
+                // (jitrec edit) While recording, the recorder sees each instruction (with
+                // live values) before it runs; it may patch the bytecode, so the
+                // instruction is fetched afterwards.
+                if self.jit_recording {
+                    if let Some(mut h) = self.jit_hook.take() {
+                        save_pc!();
+                        self.th().multres = multres;
+                        h.record(self, proto, pc);
+                        self.jit_hook = Some(h);
+                        reload!();
+                    }
+                }
                 // SAFETY: pc stays inside the bytecode: every function ends in a return and
                 // jumps target instructions of the same function.
                 let ins = unsafe { *code.add(pc) };
@@ -1317,8 +1334,14 @@ impl Lua {
                         Op::IFUNCF | Op::IFUNCV => {}
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
                             save_pc!();
-                            let done = match self.jit_hook.as_mut() {
-                                Some(h) => h.enter_trace(proto, pc - 1, bc::d(ins)),
+                            self.th().multres = multres;
+                            // (jitrec edit) hook taken out while the trace runs on the stack.
+                            let done = match self.jit_hook.take() {
+                                Some(mut h) => {
+                                    let r = h.enter_trace(self, proto, pc - 1, bc::d(ins));
+                                    self.jit_hook = Some(h);
+                                    r
+                                }
                                 None => false,
                             };
                             if !done {

@@ -8,6 +8,7 @@
 //! handed to [`JitHook::enter_trace`]; without a hook they raise an error.
 
 use super::object::ProtoRef;
+use super::Lua;
 use crate::bc::Op;
 
 /// What the interpreter reports.
@@ -18,10 +19,21 @@ pub enum JitEvent {
 }
 
 /// The JIT's entry points into the interpreter loop.
+///
+/// (jitrec edit) Every method receives the state: the interpreter takes the hook out of
+/// `Lua::jit_hook` for the duration of the call, so the JIT can read and write the stack
+/// and frames (recording uses live values; the trace executor runs on the stack).
 pub trait JitHook {
     /// Called when the interpreter executes a hot-counted op (FORL, ITERL, LOOP, FUNCF,
-    /// FUNCV) at bytecode position `pc` of `proto`.
-    fn hot(&mut self, proto: ProtoRef, pc: usize, event: JitEvent);
-    /// Called for a J-variant: the JIT runs trace `trace`. Returns false if it could not.
-    fn enter_trace(&mut self, proto: ProtoRef, pc: usize, trace: u32) -> bool;
+    /// FUNCV) at bytecode position `pc` of `proto`, before the op's own semantics.
+    fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, event: JitEvent);
+    /// Called for a J-variant at `pc`: the JIT runs trace `trace` (and, for JFORL/JITERL,
+    /// the loop step the interpreter would have done). The frame's saved pc is `pc + 1`;
+    /// the JIT leaves the resume pc in the top frame. Returns false if it could not.
+    fn enter_trace(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, trace: u32) -> bool;
+    /// (jitrec) Called before every instruction while `Lua::jit_recording` is set: the
+    /// recorder sees instruction `pc` of `proto` with the live values of the top frame.
+    fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize);
+    /// (jitrec) Access to the concrete hook (the `jit` library finds the JIT through it).
+    fn as_any(&mut self) -> &mut dyn std::any::Any;
 }

@@ -111,6 +111,9 @@ pub struct Lua {
     pub pinned: Vec<Value>,
     /// Hook for hot-counted bytecodes.
     pub jit_hook: Option<Box<dyn JitHook>>,
+    /// (jitrec) Set while a trace is being recorded: the interpreter calls
+    /// `JitHook::record` before each instruction.
+    pub jit_recording: bool,
     /// Capture a traceback when an error escapes every pcall of the main thread.
     pub want_traceback: bool,
     /// The traceback captured for the last uncaught error.
@@ -162,6 +165,7 @@ impl Lua {
             nny: 0,
             pinned: Vec::new(),
             jit_hook: None,
+            jit_recording: false,
             want_traceback: false,
             traceback: None,
             next_fn: None,

@@ -3,5 +3,5 @@
 mod analyze;
 mod bytecode;
 mod front;
-mod vm;
 mod jit;
+mod vm;

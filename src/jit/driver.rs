@@ -1,0 +1,520 @@
+//! The driver: glue between the interpreter and the JIT world, implementing
+//! [`JitHook`].
+//!
+//! The interpreter reports hot loops and calls ([`JitHook::hot`]), hands over every
+//! instruction while a trace is recorded ([`JitHook::record`]) and asks to run a trace at
+//! a J-variant ([`JitHook::enter_trace`]). The driver turns these into the schedule of
+//! `lifecycle::Jit` (hotcount → record → stop/abort → optimise → assemble → link; exits
+//! → side traces), applies the resulting [`VmCommand`]s to the bytecode (patching
+//! FORL→JFORL and its FORI→JFORI, blacklisting to I-variants, restoring everything on a
+//! flush), runs traces with the portable executor ([`crate::jit::exec`]) and, after each
+//! step, feeds new events to the log sinks (jit.v, jit.dump), which are plain readers of
+//! the event stream.
+//!
+//! Rules: the driver is the only place that knows both VM and JIT types; it never
+//! decides trace behaviour itself (that lives in the recorder and the life cycle).
+
+use crate::bc::{self, Op};
+use crate::jit::events::{Cursor, TraceEvent, TraceNo};
+use crate::jit::exec::{self, ExecOutcome};
+use crate::jit::hotcount::HotKey;
+use crate::jit::ids::{BcPos, FuncRef, ProtoKey, TraceId};
+use crate::jit::ir::{sload, IrOp, IrRef, KValue};
+use crate::jit::lifecycle::{Backend, Jit, TraceState, VmCommand};
+use crate::jit::log_dump::{DumpLog, TraceView};
+use crate::jit::log_v::VLog;
+use crate::jit::record::{LiveFrame, RecResult, Recorder, StartKind};
+use crate::jit::traceerr::TraceError;
+use crate::jit::world::{ProtoInfo, World};
+use crate::vm::jit_hook::{JitEvent, JitHook};
+use crate::vm::object::ProtoRef;
+use crate::vm::{Lua, Value};
+use std::collections::HashMap;
+use std::io::Write;
+
+/// The backend of the portable executor: checks that every instruction can be run.
+pub struct ExecBackend;
+
+impl Backend for ExecBackend {
+    fn assemble(&mut self, world: &mut World, id: TraceId) -> Result<(), TraceError> {
+        let data = &world.data[id];
+        for r in data.ir.refs() {
+            if !exec::supported(data.ir.at(r).op) {
+                return Err(TraceError::NyiAssemble);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a log sink prints.
+pub enum SinkKind {
+    /// jit.v.
+    Verbose(VLog),
+    /// jit.dump.
+    Dump(DumpLog),
+}
+
+/// A reader of the event stream writing to a file or stdout.
+pub struct Sink {
+    /// Formatter.
+    pub kind: SinkKind,
+    /// Destination.
+    pub out: Box<dyn Write>,
+    /// Position in the stream.
+    pub cursor: Cursor,
+}
+
+/// The trace being recorded, with where its frame sits on the stack.
+struct Active {
+    rec: Recorder,
+    /// Stack index of trace slot 0.
+    base0: usize,
+}
+
+/// The JIT as the VM sees it.
+pub struct JitDriver {
+    /// The trace world and life cycle.
+    pub jit: Jit,
+    /// `jit.on()` / `jit.off()`.
+    pub enabled: bool,
+    protos: HashMap<usize, ProtoKey>,
+    refs: HashMap<ProtoKey, ProtoRef>,
+    active: Option<Active>,
+    /// Original instructions of patched positions.
+    patches: HashMap<(usize, usize), u32>,
+    /// Log sinks (jit.v, jit.dump).
+    pub sinks: Vec<Sink>,
+}
+
+impl Default for JitDriver {
+    fn default() -> Self {
+        JitDriver::new()
+    }
+}
+
+impl JitDriver {
+    /// A driver with default parameters, JIT on.
+    pub fn new() -> JitDriver {
+        JitDriver {
+            jit: Jit::default(),
+            enabled: true,
+            protos: HashMap::new(),
+            refs: HashMap::new(),
+            active: None,
+            patches: HashMap::new(),
+            sinks: Vec::new(),
+        }
+    }
+
+    /// The driver installed in `lua`, if any.
+    pub fn of(lua: &mut Lua) -> Option<&mut JitDriver> {
+        lua.jit_hook
+            .as_mut()
+            .and_then(|h| h.as_any().downcast_mut::<JitDriver>())
+    }
+
+    /// The JIT key of `proto`, registering it on first sight.
+    fn key(&mut self, lua: &mut Lua, proto: ProtoRef) -> ProtoKey {
+        if let Some(&k) = self.protos.get(&proto.addr()) {
+            return k;
+        }
+        let p = proto.get_mut();
+        let info = ProtoInfo {
+            chunk: p.debug.short_source(),
+            lines: p.debug.lineinfo.clone(),
+            firstline: p.debug.firstline,
+            nojit: false,
+        };
+        let k = self.jit.world.protos.insert(info);
+        self.protos.insert(proto.addr(), k);
+        self.refs.insert(k, proto);
+        // Keep the prototype alive while the JIT refers to it.
+        lua.pinned.push(Value::proto(proto));
+        k
+    }
+
+    /// Stops any recording (e.g. `jit.off()` or a flush).
+    pub fn cancel_recording(&mut self, lua: &mut Lua) {
+        self.active = None;
+        lua.jit_recording = false;
+    }
+
+    /// `jit.flush()`.
+    pub fn flush(&mut self, lua: &mut Lua) {
+        self.cancel_recording(lua);
+        self.jit.flush();
+        self.apply_commands();
+        self.flush_logs();
+    }
+
+    /// Applies the queued VM commands to the bytecode.
+    fn apply_commands(&mut self) {
+        let cmds = std::mem::take(&mut self.jit.commands);
+        for c in cmds {
+            match c {
+                VmCommand::Record { .. } => {}
+                VmCommand::PatchEnter { pos, trace } => {
+                    let Some(&p) = self.refs.get(&pos.proto) else {
+                        continue;
+                    };
+                    let code = &mut p.get_mut().bc;
+                    let pc = pos.pc as usize;
+                    let ins = code[pc];
+                    if bc::op(ins) == Op::FORL {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_d(bc::set_op(ins, Op::JFORL), trace.0 as u32);
+                        let fori = (pc as isize + bc::j(ins) as isize) as usize;
+                        if let Some(&fi) = code.get(fori) {
+                            if bc::op(fi) == Op::FORI {
+                                self.patches.entry((p.addr(), fori)).or_insert(fi);
+                                code[fori] = bc::set_op(fi, Op::JFORI);
+                            }
+                        }
+                    }
+                }
+                VmCommand::Blacklist(pos) => {
+                    let Some(&p) = self.refs.get(&pos.proto) else {
+                        continue;
+                    };
+                    let code = &mut p.get_mut().bc;
+                    let pc = pos.pc as usize;
+                    let ins = code[pc];
+                    let iop = match bc::op(ins) {
+                        Op::FORL => Op::IFORL,
+                        Op::ITERL => Op::IITERL,
+                        Op::LOOP => Op::ILOOP,
+                        Op::FUNCF => Op::IFUNCF,
+                        Op::FUNCV => Op::IFUNCV,
+                        _ => continue,
+                    };
+                    self.patches.entry((p.addr(), pc)).or_insert(ins);
+                    code[pc] = bc::set_op(ins, iop);
+                }
+                VmCommand::UnpatchAll => {
+                    for ((addr, pc), ins) in self.patches.drain() {
+                        let p = ProtoRef::from_addr(addr);
+                        if let Some(slot) = p.get_mut().bc.get_mut(pc) {
+                            *slot = ins;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes new events to every sink.
+    pub fn flush_logs(&mut self) {
+        if self.sinks.is_empty() {
+            return;
+        }
+        let world = &self.jit.world;
+        for s in &mut self.sinks {
+            let evs = world.events.read(&mut s.cursor);
+            let mut text = String::new();
+            for ev in evs {
+                match &mut s.kind {
+                    SinkKind::Verbose(v) => {
+                        if let Some(line) = v.format(ev, world) {
+                            text.push_str(&line);
+                        }
+                    }
+                    SinkKind::Dump(d) => {
+                        let view = match ev {
+                            TraceEvent::Stop { no, .. } => world
+                                .by_number(*no)
+                                .and_then(|id| world.data.get(id))
+                                .map(|t| TraceView {
+                                    ir: &t.ir,
+                                    snaps: &t.snaps,
+                                    regs: None,
+                                }),
+                            TraceEvent::Abort { .. } => {
+                                world.last_aborted.as_ref().map(|t| TraceView {
+                                    ir: &t.ir,
+                                    snaps: &t.snaps,
+                                    regs: None,
+                                })
+                            }
+                            _ => None,
+                        };
+                        text.push_str(&d.format(ev, view, world));
+                    }
+                }
+            }
+            if !text.is_empty() {
+                let _ = s.out.write_all(text.as_bytes());
+                let _ = s.out.flush();
+            }
+        }
+    }
+
+    /// Builds the live view of the top frame and runs `f` with it.
+    fn with_live<R>(
+        lua: &mut Lua,
+        key: ProtoKey,
+        proto: ProtoRef,
+        base0: usize,
+        world: &World,
+        f: impl FnOnce(&LiveFrame<'_>) -> R,
+    ) -> R {
+        let th = lua.th();
+        let p = proto.get_mut();
+        let stack = th.stack.get(base0..).unwrap_or(&[]);
+        let trace_of = |d: u32| {
+            let no = TraceNo(d as u16);
+            world.by_number(no).map(|_| no)
+        };
+        let lf = LiveFrame {
+            key,
+            code: &p.bc,
+            knum: &p.knum,
+            kgc: &p.kgc,
+            stack,
+            trace_of: &trace_of,
+        };
+        f(&lf)
+    }
+
+    /// Starts a root trace at the hot FORL `pc`.
+    fn start_root_forl(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::ForLoop(pc), key, pc, flags);
+        let id = rec.id;
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(id).unwrap_or_default();
+        let res = Self::with_live(lua, key, proto, base0, world, |lf| {
+            r.setup_root_forl(&mut data, lf, pc)
+        });
+        world.data.insert(id, data);
+        match res {
+            Ok(()) => {
+                self.active = Some(Active { rec: r, base0 });
+                lua.jit_recording = true;
+            }
+            Err((e, arg)) => self.jit.abort(FuncRef::Lua(key), pc as u32, e, arg),
+        }
+    }
+
+    /// Starts a side trace at the exit just taken (the snapshot is already restored).
+    fn start_side(
+        &mut self,
+        lua: &mut Lua,
+        key: ProtoKey,
+        pc: usize,
+        parent: TraceId,
+        exit: u16,
+        base0: usize,
+    ) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::Side, key, pc, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        if let Some(pd) = world.data.get(parent) {
+            let sn = crate::jit::snap::SnapNo(exit);
+            let nslots = pd.snaps.get(sn).map_or(2, |s| s.nslots as usize);
+            for e in pd.snaps.entries(sn) {
+                if e.flags() & (crate::jit::snap::SNAP_FRAME | crate::jit::snap::SNAP_CONT) != 0 {
+                    continue;
+                }
+                let pr = e.r();
+                let s = e.slot() as usize;
+                let r2 = if pr.is_const() {
+                    match pd.ir.kvalue(pr) {
+                        KValue::Int(i) => data.ir.kint(*i),
+                        KValue::Num(n) => data.ir.knum(*n),
+                        KValue::None => data.ir.kpri(pd.ir.at(pr).ty),
+                        _ => continue,
+                    }
+                } else {
+                    let ty = pd.ir.at(pr).ty;
+                    let mut e = crate::jit::opt::Emitter::new(&mut data.ir, flags);
+                    match e.op(IrOp::SLOAD, ty, s as u16, sload::PARENT | sload::INHERIT) {
+                        Ok(x) => x,
+                        Err(_) => continue,
+                    }
+                };
+                r.slots[s] = Some((r2, 0));
+            }
+            r.maxslot = nslots.saturating_sub(2);
+        }
+        r.pc = pc;
+        r.snap_add_pub(&mut data);
+        world.data.insert(rec.id, data);
+        self.active = Some(Active { rec: r, base0 });
+        lua.jit_recording = true;
+    }
+
+    fn after_step(&mut self) {
+        self.apply_commands();
+        self.flush_logs();
+    }
+}
+
+impl JitHook for JitDriver {
+    fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, event: JitEvent) {
+        if !self.enabled || self.jit.state != TraceState::Idle || self.active.is_some() {
+            return;
+        }
+        let key = self.key(lua, proto);
+        let addr = proto.get_mut().bc.as_ptr() as u64 + (pc as u64 + 1) * 4;
+        let hk = HotKey(addr);
+        let pos = BcPos {
+            proto: key,
+            pc: pc as u32,
+        };
+        let func = FuncRef::Lua(key);
+        let JitEvent::Hot(op) = event;
+        match op {
+            Op::FORL => {
+                if self.jit.on_hot_loop(pos, func, hk).is_some() {
+                    self.start_root_forl(lua, proto, key, pc);
+                }
+            }
+            Op::ITERL | Op::LOOP => {
+                if self.jit.on_hot_loop(pos, func, hk).is_some() {
+                    let arg = Some((op as u8).to_string());
+                    self.jit
+                        .abort(func, pc as u32, TraceError::NyiBytecode, arg);
+                }
+            }
+            _ => {
+                if self.jit.on_hot_call(pos, func, hk).is_some() {
+                    let arg = Some((op as u8).to_string());
+                    self.jit
+                        .abort(func, pc as u32, TraceError::NyiBytecode, arg);
+                }
+            }
+        }
+        self.after_step();
+    }
+
+    fn enter_trace(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, trace: u32) -> bool {
+        let Some(id) = self.jit.world.by_number(TraceNo(trace as u16)) else {
+            return false;
+        };
+        let key = self.key(lua, proto);
+        let th = lua.th();
+        let Some(fr) = th.frames.last().copied() else {
+            return false;
+        };
+        let base = fr.base as usize;
+        let ins = proto.get_mut().bc[pc];
+        if bc::op(ins) == Op::JFORL {
+            // The loop step the interpreter would have done.
+            let a = base + bc::a(ins) as usize;
+            let st = th.stack[a + 2].as_num_unchecked();
+            let i = th.stack[a].as_num_unchecked() + st;
+            let lim = th.stack[a + 1].as_num_unchecked();
+            let go = if st >= 0.0 { i <= lim } else { i >= lim };
+            if !go {
+                if let Some(f) = th.frames.last_mut() {
+                    f.pc = pc as u32 + 1;
+                }
+                return true;
+            }
+            th.stack[a] = Value::num(i);
+            th.stack[a + 3] = Value::num(i);
+        } else {
+            return false;
+        }
+        let base0 = base - 2;
+        let refs = &self.refs;
+        let _ = refs;
+        let out = exec::run(&self.jit.world, id, &mut th.stack, base0, &|_, _| None);
+        let (resume, exit) = match out {
+            ExecOutcome::Exit { trace, exit, pc } => (pc, Some((trace, exit))),
+            ExecOutcome::Done { pc } => (pc, None),
+        };
+        let rpc = resume.map_or(pc as u32 + 1, |p| p.pc);
+        if let Some(f) = lua.th().frames.last_mut() {
+            f.pc = rpc;
+        }
+        if let Some((tid, ex)) = exit {
+            let no = self.jit.world.traces[tid].no;
+            if self.enabled && self.active.is_none() {
+                let rpos = BcPos {
+                    proto: key,
+                    pc: rpc,
+                };
+                if self.jit.on_exit(no, ex, rpos, FuncRef::Lua(key)).is_some()
+                    && self.jit.rec.is_some()
+                {
+                    self.start_side(lua, key, rpc as usize, tid, ex, base0);
+                }
+            } else {
+                self.jit
+                    .world
+                    .events
+                    .push(TraceEvent::Exit { no, exit: ex });
+            }
+        }
+        self.after_step();
+        true
+    }
+
+    fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
+        let Some(mut act) = self.active.take() else {
+            lua.jit_recording = false;
+            return;
+        };
+        let Some(rec) = self.jit.rec.clone() else {
+            lua.jit_recording = false;
+            return;
+        };
+        let key = self.key(lua, proto);
+        let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
+        let func = FuncRef::Lua(key);
+        let res = if base < 2 || base - 2 != act.base0 || key != act.rec.cur_key {
+            // A frame the recorder did not follow (metamethod, callback): give up.
+            let op = bc::op(proto.get_mut().bc[pc]);
+            RecResult::Abort(TraceError::NyiBytecode, Some((op as u8).to_string()))
+        } else {
+            let world = &mut self.jit.world;
+            let mut data = world.data.remove(rec.id).unwrap_or_default();
+            let r = Self::with_live(lua, key, proto, act.base0, world, |lf| {
+                act.rec.record_ins(&mut data, lf, pc)
+            });
+            world.data.insert(rec.id, data);
+            r
+        };
+        match res {
+            RecResult::Continue => {
+                self.active = Some(act);
+                return;
+            }
+            RecResult::Stop { link_type, link } => {
+                lua.jit_recording = false;
+                let _ = self
+                    .jit
+                    .stop(func, pc as u32, link_type, link, &mut ExecBackend);
+            }
+            RecResult::Abort(e, arg) => {
+                lua.jit_recording = false;
+                self.jit.abort(func, pc as u32, e, arg);
+            }
+        }
+        self.after_step();
+    }
+
+    fn as_any(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+/// Installs a fresh driver in `lua` (JIT on with default parameters).
+pub fn install(lua: &mut Lua) {
+    if JitDriver::of(lua).is_none() {
+        lua.jit_hook = Some(Box::new(JitDriver::new()));
+    }
+}
+
+/// The ref type used by the executor's GC-constant resolver.
+pub type GcRef = IrRef;

@@ -1,0 +1,365 @@
+//! The portable trace executor: runs a trace's IR directly on the VM stack.
+//!
+//! This is the reference semantics of every IR instruction the recorder emits, and the
+//! backend on hosts without native code generation. A trace runs with `base0`, the stack
+//! index of trace slot 0 (the function slot of the frame the trace started in), so
+//! `SLOAD #s` reads `stack[base0 + s]`.
+//!
+//! Values live in a dense array indexed by ref; each holds raw bits interpreted by the
+//! instruction's type (`int`: an `i32`, `num`: an `f64`, everything else: a boxed
+//! `Value`). A failing guard exits through the snapshot in effect at the guard
+//! (`SnapBuf::snap_for`): its entries are written back to the stack (ints widened to
+//! numbers) and the interpreter resumes at the snapshot's pc. If the exit has a side
+//! trace attached, that trace runs at once instead (no exit is reported, as in LuaJIT).
+//! At the end of the IR the trace follows its link: `loop` (and tail recursion) with a
+//! `LOOP` marker copies the PHI values and jumps back just after `LOOP`; a link to
+//! another trace writes back the final snapshot and continues in that trace; every other
+//! link writes back the final snapshot and returns to the interpreter at its pc.
+//!
+//! Rules for whoever changes this: an op the executor cannot run must be rejected by
+//! [`supported`] at assembly time (the trace then aborts with "NYI: cannot assemble IR
+//! instruction"), never reached at run time.
+
+use crate::jit::ids::{BcPos, TraceId};
+use crate::jit::ir::{sload, IrBuf, IrOp, IrRef, IrType, KValue, REF_BIAS, REF_FIRST};
+use crate::jit::link::LinkType;
+use crate::jit::snap::SnapNo;
+use crate::jit::world::World;
+use crate::vm::Value;
+
+/// How a run ended.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ExecOutcome {
+    /// A guard failed in trace `trace` at `exit` (no side trace attached); the snapshot
+    /// was restored and the interpreter resumes at `pc`.
+    Exit {
+        /// The trace.
+        trace: TraceId,
+        /// Exit (snapshot) number.
+        exit: u16,
+        /// Resume position.
+        pc: Option<BcPos>,
+    },
+    /// The trace linked back to the interpreter; resume at `pc`.
+    Done {
+        /// Resume position.
+        pc: Option<BcPos>,
+    },
+}
+
+/// Whether the executor can run `op`.
+pub fn supported(op: IrOp) -> bool {
+    use IrOp::*;
+    matches!(
+        op,
+        NOP | LOOP
+            | PHI
+            | BASE
+            | SLOAD
+            | ADD
+            | SUB
+            | MUL
+            | DIV
+            | MOD
+            | POW
+            | NEG
+            | ABS
+            | CONV
+            | LT
+            | GE
+            | LE
+            | GT
+            | ULT
+            | UGE
+            | ULE
+            | UGT
+            | EQ
+            | NE
+            | KPRI
+            | KINT
+            | KNUM
+            | KGC
+            | KSLOT
+            | KPTR
+            | KKPTR
+            | KNULL
+            | KINT64
+            | RENAME
+    )
+}
+
+/// The boxed value of constant `r`, if it is one the executor materialises.
+fn const_bits(ir: &IrBuf, r: IrRef, gc: &dyn Fn(IrRef) -> Option<Value>) -> u64 {
+    let ins = ir.at(r);
+    match ir.kvalue(r) {
+        KValue::Int(i) => *i as i64 as u64,
+        KValue::Num(n) => n.to_bits(),
+        KValue::Gc(_) => gc(r).unwrap_or(Value::NIL).0,
+        _ => match ins.ty {
+            IrType::Nil => Value::NIL.0,
+            IrType::False => Value::FALSE.0,
+            IrType::True => Value::TRUE.0,
+            _ => 0,
+        },
+    }
+}
+
+/// Converts raw bits of type `ty` to a Lua value.
+fn to_value(bits: u64, ty: IrType) -> Value {
+    match ty {
+        IrType::Int => Value::num(bits as i64 as i32 as f64),
+        IrType::Num => Value::num(f64::from_bits(bits)),
+        _ => Value(bits),
+    }
+}
+
+fn type_ok(v: Value, ty: IrType) -> bool {
+    super::record::type_ok(v, ty)
+}
+
+/// Runs trace `id` on `stack` with trace slot 0 at `base0`. `gc` resolves GC constants.
+pub fn run(
+    world: &World,
+    mut id: TraceId,
+    stack: &mut [Value],
+    base0: usize,
+    gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
+) -> ExecOutcome {
+    let mut vals: Vec<u64> = Vec::new();
+    'trace: loop {
+        let Some(data) = world.data.get(id) else {
+            return ExecOutcome::Done { pc: None };
+        };
+        let ir = &data.ir;
+        let nk = ir.nk().0 as usize;
+        let n = ir.nins().0 as usize;
+        vals.clear();
+        vals.resize(n - nk, 0);
+        let gcf = |r: IrRef| gc(id, r);
+        for r in nk..REF_BIAS as usize {
+            vals[r - nk] = const_bits(ir, IrRef(r as u16), &gcf);
+        }
+        let loop_at = ir.refs().find(|&r| ir.at(r).op == IrOp::LOOP);
+        let mut r = REF_FIRST.0 as usize;
+        let get = |vals: &Vec<u64>, x: u16| vals[x as usize - nk];
+        loop {
+            if r >= n {
+                // End of the IR: follow the link.
+                let h = &world.traces[id];
+                match h.link_type {
+                    LinkType::Loop | LinkType::TailRecursion if h.link == Some(id) => {
+                        if let Some(l) = loop_at {
+                            let phis: Vec<(u16, u64)> = ir
+                                .refs()
+                                .filter(|&p| ir.at(p).op == IrOp::PHI)
+                                .map(|p| {
+                                    let i = ir.at(p);
+                                    (i.op1, get(&vals, i.op2))
+                                })
+                                .collect();
+                            for (dst, v) in phis {
+                                vals[dst as usize - nk] = v;
+                            }
+                            r = l.0 as usize + 1;
+                        } else {
+                            restore_last(ir, data, &vals, nk, stack, base0);
+                            r = REF_FIRST.0 as usize;
+                        }
+                        continue;
+                    }
+                    LinkType::Root | LinkType::Loop | LinkType::TailRecursion => {
+                        restore_last(ir, data, &vals, nk, stack, base0);
+                        match h.link {
+                            Some(t) if world.traces.contains_key(t) => {
+                                id = t;
+                                continue 'trace;
+                            }
+                            _ => {
+                                return ExecOutcome::Done {
+                                    pc: data.snaps.snaps.last().and_then(|s| s.pc),
+                                }
+                            }
+                        }
+                    }
+                    _ => {
+                        let pc = restore_last(ir, data, &vals, nk, stack, base0);
+                        return ExecOutcome::Done { pc };
+                    }
+                }
+            }
+            let ins = *ir.at(IrRef(r as u16));
+            let mut ok = true;
+            let out: u64 = match ins.op {
+                IrOp::NOP | IrOp::LOOP | IrOp::PHI | IrOp::BASE | IrOp::RENAME => 0,
+                IrOp::SLOAD => {
+                    let v = stack
+                        .get(base0 + ins.op1 as usize)
+                        .copied()
+                        .unwrap_or(Value::NIL);
+                    if ins.op2 & sload::TYPECHECK != 0 && !type_ok(v, ins.ty) {
+                        ok = false;
+                        0
+                    } else if ins.ty == IrType::Int {
+                        let x = v.as_num().unwrap_or(0.0);
+                        x as i32 as i64 as u64
+                    } else {
+                        v.0
+                    }
+                }
+                IrOp::ADD | IrOp::SUB | IrOp::MUL | IrOp::DIV | IrOp::MOD | IrOp::POW
+                    if ins.ty == IrType::Num =>
+                {
+                    let a = f64::from_bits(get(&vals, ins.op1));
+                    let b = f64::from_bits(get(&vals, ins.op2));
+                    let x = match ins.op {
+                        IrOp::ADD => a + b,
+                        IrOp::SUB => a - b,
+                        IrOp::MUL => a * b,
+                        IrOp::DIV => a / b,
+                        IrOp::MOD => crate::vm::interp::lua_mod(a, b),
+                        _ => a.powf(b),
+                    };
+                    x.to_bits()
+                }
+                IrOp::ADD | IrOp::SUB | IrOp::MUL => {
+                    let a = get(&vals, ins.op1) as i64 as i32;
+                    let b = get(&vals, ins.op2) as i64 as i32;
+                    let x = match ins.op {
+                        IrOp::ADD => a.wrapping_add(b),
+                        IrOp::SUB => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    };
+                    x as i64 as u64
+                }
+                IrOp::NEG => (-f64::from_bits(get(&vals, ins.op1))).to_bits(),
+                IrOp::ABS => f64::from_bits(get(&vals, ins.op1)).abs().to_bits(),
+                IrOp::CONV => {
+                    let src = IrType::from_u8((ins.op2 & 31) as u8).unwrap_or(IrType::Num);
+                    let x = get(&vals, ins.op1);
+                    if ins.ty == IrType::Num && src == IrType::Int {
+                        (x as i64 as i32 as f64).to_bits()
+                    } else if ins.ty == IrType::Int {
+                        let f = f64::from_bits(x);
+                        let i = f as i32;
+                        if ins.is_guard() && i as f64 != f {
+                            ok = false;
+                        }
+                        i as i64 as u64
+                    } else {
+                        x
+                    }
+                }
+                IrOp::LT
+                | IrOp::GE
+                | IrOp::LE
+                | IrOp::GT
+                | IrOp::ULT
+                | IrOp::UGE
+                | IrOp::ULE
+                | IrOp::UGT => {
+                    let (a, b) = if ins.ty == IrType::Int {
+                        (
+                            get(&vals, ins.op1) as i64 as i32 as f64,
+                            get(&vals, ins.op2) as i64 as i32 as f64,
+                        )
+                    } else {
+                        (
+                            f64::from_bits(get(&vals, ins.op1)),
+                            f64::from_bits(get(&vals, ins.op2)),
+                        )
+                    };
+                    let nan = a.is_nan() || b.is_nan();
+                    ok = match ins.op {
+                        IrOp::LT => a < b,
+                        IrOp::GE => a >= b,
+                        IrOp::LE => a <= b,
+                        IrOp::GT => a > b,
+                        IrOp::ULT => nan || a < b,
+                        IrOp::UGE => nan || a >= b,
+                        IrOp::ULE => nan || a <= b,
+                        _ => nan || a > b,
+                    };
+                    0
+                }
+                IrOp::EQ | IrOp::NE => {
+                    let (x, y) = (get(&vals, ins.op1), get(&vals, ins.op2));
+                    let eq = match ins.ty {
+                        IrType::Num => f64::from_bits(x) == f64::from_bits(y),
+                        IrType::Int => x as i32 == y as i32,
+                        _ => x == y,
+                    };
+                    ok = eq == (ins.op == IrOp::EQ);
+                    0
+                }
+                _ => 0,
+            };
+            if !ok {
+                let sn = data.snaps.snap_for(IrRef(r as u16)).unwrap_or(SnapNo(0));
+                let pc = restore(ir, data, sn, &vals, nk, stack, base0);
+                let side = world
+                    .exit_of(id, sn.0)
+                    .and_then(|e| world.exits.get(e))
+                    .and_then(|e| e.side);
+                match side {
+                    Some(s) if world.traces.contains_key(s) => {
+                        let has_code = world.data.get(s).is_some_and(|d| !d.snaps.is_empty());
+                        if !has_code {
+                            return ExecOutcome::Done { pc };
+                        }
+                        id = s;
+                        continue 'trace;
+                    }
+                    _ => {
+                        return ExecOutcome::Exit {
+                            trace: id,
+                            exit: sn.0,
+                            pc,
+                        }
+                    }
+                }
+            }
+            vals[r - nk] = out;
+            r += 1;
+        }
+    }
+}
+
+fn restore_last(
+    ir: &IrBuf,
+    data: &crate::jit::world::TraceData,
+    vals: &[u64],
+    nk: usize,
+    stack: &mut [Value],
+    base0: usize,
+) -> Option<BcPos> {
+    if data.snaps.is_empty() {
+        return None;
+    }
+    let sn = SnapNo(data.snaps.len() as u16 - 1);
+    restore(ir, data, sn, vals, nk, stack, base0)
+}
+
+/// Writes snapshot `sn` back to the stack; returns its pc.
+fn restore(
+    ir: &IrBuf,
+    data: &crate::jit::world::TraceData,
+    sn: SnapNo,
+    vals: &[u64],
+    nk: usize,
+    stack: &mut [Value],
+    base0: usize,
+) -> Option<BcPos> {
+    for e in data.snaps.entries(sn) {
+        let s = e.slot() as usize;
+        if e.flags() & (crate::jit::snap::SNAP_FRAME | crate::jit::snap::SNAP_CONT) != 0 {
+            continue;
+        }
+        let r = e.r();
+        let ty = ir.at(r).ty;
+        let bits = vals[r.0 as usize - nk];
+        if let Some(slot) = stack.get_mut(base0 + s) {
+            *slot = to_value(bits, ty);
+        }
+    }
+    data.snaps.get(sn).and_then(|s| s.pc)
+}

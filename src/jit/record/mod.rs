@@ -1,0 +1,264 @@
+//! The recorder: bytecode → IR, one instruction at a time, using live values.
+//!
+//! While a trace is being recorded the interpreter calls the driver before every
+//! instruction; the driver hands the instruction to [`Recorder::record_ins`] together with
+//! the live stack (a [`LiveFrame`]). The recorder emits IR for what the instruction *will*
+//! do with these values — a comparison becomes a guard for the direction the live values
+//! take, a slot read becomes a typed `SLOAD` — then the interpreter executes the
+//! instruction normally. This is LuaJIT's design; its facts (which bytecodes are NYI,
+//! snapshot placement, loop and link decisions, the abort messages) are reproduced because
+//! the jit.v / jit.dump logs depend on them.
+//!
+//! State: `slots` maps trace slots (GC64 numbering: 0 = the function, 1 = frame link, 2 =
+//! first local of the start frame; `baseslot` is where the current frame's locals begin)
+//! to IR refs with snapshot flags; `None` means "unchanged since trace entry", read lazily
+//! with `SLOAD`. `maxslot` is the number of live locals of the current frame.
+//!
+//! Files: `snapshot.rs` (when snapshots are taken and shrunk, the bytecode use/def scan),
+//! `loops.rs` (numeric for loops and loop events), `ops.rs` (slots, constants, arithmetic,
+//! comparisons). Rules for whoever changes this: every bytecode the recorder does not
+//! handle must abort with `NYI: bytecode N` (never guess); anything that changes which
+//! guards or snapshots are emitted changes exit numbers in the logs — check the
+//! conformance cases.
+
+mod loops;
+mod ops;
+mod snapshot;
+
+use crate::bc::{self, Op};
+use crate::jit::events::TraceNo;
+use crate::jit::ids::ProtoKey;
+use crate::jit::ir::IrRef;
+use crate::jit::link::LinkType;
+use crate::jit::params::OptFlags;
+use crate::jit::traceerr::TraceError;
+use crate::jit::world::TraceData;
+use crate::vm::Value;
+
+/// How recording of one instruction ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecResult {
+    /// Keep recording.
+    Continue,
+    /// The trace is complete.
+    Stop {
+        /// Link type.
+        link_type: LinkType,
+        /// Linked trace (for `Root`).
+        link: Option<TraceNo>,
+    },
+    /// Give up.
+    Abort(TraceError, Option<String>),
+}
+
+/// The live state the recorder sees: the current frame's bytecode, constants and stack.
+pub struct LiveFrame<'a> {
+    /// The prototype's key in the JIT world.
+    pub key: ProtoKey,
+    /// Its bytecode (as currently patched).
+    pub code: &'a [u32],
+    /// Number constants.
+    pub knum: &'a [Value],
+    /// GC constants.
+    pub kgc: &'a [Value],
+    /// The stack from the function slot of the frame the trace started in (index 0 =
+    /// trace slot 0).
+    pub stack: &'a [Value],
+    /// Trace number of a J-variant's D operand, for linking (`JFORL 4 => trace 1`).
+    pub trace_of: &'a dyn Fn(u32) -> Option<TraceNo>,
+}
+
+/// Where a trace started.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StartKind {
+    /// A hot FORL at this pc.
+    ForLoop(usize),
+    /// A side trace of a parent exit.
+    Side,
+}
+
+/// The recorder's state for one trace.
+pub struct Recorder {
+    /// The trace number.
+    pub no: TraceNo,
+    /// How it started.
+    pub start: StartKind,
+    /// Prototype of the current frame.
+    pub cur_key: ProtoKey,
+    /// The pc being recorded.
+    pub pc: usize,
+    /// Slot → (ref, snapshot flags).
+    pub slots: Vec<Option<(IrRef, u32)>>,
+    /// First slot of the current frame's locals.
+    pub baseslot: usize,
+    /// Live locals of the current frame.
+    pub maxslot: usize,
+    /// Take a snapshot before the next instruction.
+    pub needsnap: bool,
+    /// The next snapshot may merge with the previous one.
+    pub mergesnap: bool,
+    /// Loop range of a root loop trace: body start and FORL pc.
+    pub loop_range: Option<(usize, usize)>,
+    /// Scalar evolution of the start loop: (FORI pc, index ref, stop ref, step ref, int?).
+    pub scev: Option<loops::Scev>,
+    /// Remaining loop unrolls.
+    pub loopunroll: i32,
+    /// Optimisation flags.
+    pub flags: OptFlags,
+    /// Instructions recorded so far.
+    pub count: usize,
+}
+
+impl Recorder {
+    /// A recorder with empty slots.
+    pub fn new(
+        no: TraceNo,
+        start: StartKind,
+        key: ProtoKey,
+        pc: usize,
+        flags: OptFlags,
+    ) -> Recorder {
+        Recorder {
+            no,
+            start,
+            cur_key: key,
+            pc,
+            slots: vec![None; 256],
+            baseslot: 2,
+            maxslot: 0,
+            needsnap: false,
+            mergesnap: false,
+            loop_range: None,
+            scev: None,
+            loopunroll: 15,
+            flags,
+            count: 0,
+        }
+    }
+
+    /// Whether this is a side trace.
+    pub fn is_side(&self) -> bool {
+        self.start == StartKind::Side
+    }
+
+    /// Records the instruction at `pc` of the live frame into `data`.
+    pub fn record_ins(&mut self, data: &mut TraceData, f: &LiveFrame<'_>, pc: usize) -> RecResult {
+        match self.record_inner(data, f, pc) {
+            Ok(r) => r,
+            Err((e, arg)) => RecResult::Abort(e, arg),
+        }
+    }
+
+    fn record_inner(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+    ) -> Result<RecResult, (TraceError, Option<String>)> {
+        self.pc = pc;
+        self.count += 1;
+        if self.count > 4000 {
+            return Err((TraceError::TraceTooLong, None));
+        }
+        let ins = f.code[pc];
+        let op = bc::op(ins);
+        // Root traces record only closed loops.
+        if let Some((lo, hi)) = self.loop_range {
+            if pc < lo || pc > hi {
+                return Err((TraceError::LeavingLoop, None));
+            }
+        }
+        if self.needsnap {
+            self.needsnap = false;
+            self.snap_purge(f.code);
+            self.snap_add(data);
+            self.mergesnap = true;
+        }
+        let a = bc::a(ins) as usize;
+        let nyi = |op: Op| Err((TraceError::NyiBytecode, Some((op as u8).to_string())));
+        match op {
+            Op::ISLT
+            | Op::ISGE
+            | Op::ISLE
+            | Op::ISGT
+            | Op::ISEQV
+            | Op::ISNEV
+            | Op::ISEQS
+            | Op::ISNES
+            | Op::ISEQN
+            | Op::ISNEN
+            | Op::ISEQP
+            | Op::ISNEP => {
+                self.rec_comp(data, f, pc, ins)?;
+            }
+            Op::IST | Op::ISF => {
+                self.rec_test(data, f, pc, ins)?;
+            }
+            Op::MOV => {
+                let v = self.getslot(data, f, bc::d(ins) as usize)?;
+                self.setslot(a, v);
+            }
+            Op::KSHORT => {
+                let k = data.ir.kint(bc::d(ins) as u16 as i16 as i32);
+                self.setslot(a, k);
+            }
+            Op::KNUM => {
+                let v = f.knum[bc::d(ins) as usize].as_num_unchecked();
+                let k = data.ir.knum(v);
+                self.setslot(a, k);
+            }
+            Op::KPRI => {
+                let k = match bc::d(ins) {
+                    0 => crate::jit::ir::REF_NIL,
+                    1 => crate::jit::ir::REF_FALSE,
+                    _ => crate::jit::ir::REF_TRUE,
+                };
+                self.setslot(a, k);
+            }
+            Op::KNIL => {
+                for s in a..=bc::d(ins) as usize {
+                    self.setslot(s, crate::jit::ir::REF_NIL);
+                }
+            }
+            Op::ADDVN
+            | Op::SUBVN
+            | Op::MULVN
+            | Op::DIVVN
+            | Op::MODVN
+            | Op::ADDNV
+            | Op::SUBNV
+            | Op::MULNV
+            | Op::DIVNV
+            | Op::MODNV
+            | Op::ADDVV
+            | Op::SUBVV
+            | Op::MULVV
+            | Op::DIVVV
+            | Op::MODVV
+            | Op::POW => {
+                self.rec_arith(data, f, ins)?;
+            }
+            Op::UNM => {
+                self.rec_unm(data, f, ins)?;
+            }
+            Op::JMP => {}
+            Op::LOOP => {}
+            Op::FORI | Op::JFORI => {
+                return self.rec_fori(data, f, pc, ins);
+            }
+            Op::FORL | Op::JFORL | Op::IFORL => {
+                return self.rec_forl(data, f, pc, ins);
+            }
+            Op::ILOOP | Op::IITERL | Op::IFUNCF | Op::IFUNCV => {
+                return Err((TraceError::Blacklisted, None));
+            }
+            _ => return nyi(op),
+        }
+        Ok(RecResult::Continue)
+    }
+}
+
+/// Whether live value `v` has IR type `ty` (the `SLOAD` type check).
+pub(crate) fn type_ok(v: Value, ty: crate::jit::ir::IrType) -> bool {
+    ops::type_of(v) == ty
+}
