@@ -85,6 +85,8 @@ pub struct JitDriver {
     patches: HashMap<(usize, usize), u32>,
     /// Log sinks (jit.v, jit.dump).
     pub sinks: Vec<Sink>,
+    /// Values of GC constants per trace (closures, strings), for the executor.
+    gcconsts: HashMap<TraceId, Vec<(IrRef, Value)>>,
 }
 
 impl Default for JitDriver {
@@ -104,6 +106,7 @@ impl JitDriver {
             active: None,
             patches: HashMap::new(),
             sinks: Vec::new(),
+            gcconsts: HashMap::new(),
         }
     }
 
@@ -266,6 +269,7 @@ impl JitDriver {
             world.by_number(no).map(|_| no)
         };
         let lf = LiveFrame {
+            numparams: p.numparams as usize,
             key,
             code: &p.bc,
             knum: &p.knum,
@@ -426,9 +430,14 @@ impl JitHook for JitDriver {
             return false;
         }
         let base0 = base - 2;
-        let refs = &self.refs;
-        let _ = refs;
-        let out = exec::run(&self.jit.world, id, &mut th.stack, base0, &|_, _| None);
+        let consts = &self.gcconsts;
+        let gc = |t: TraceId, r: IrRef| {
+            consts
+                .get(&t)
+                .and_then(|v| v.iter().find(|(k, _)| *k == r))
+                .map(|x| x.1)
+        };
+        let out = exec::run(&self.jit.world, id, &mut th.stack, base0, &gc);
         let (resume, exit) = match out {
             ExecOutcome::Exit { trace, exit, pc } => (pc, Some((trace, exit))),
             ExecOutcome::Done { pc } => (pc, None),
@@ -472,7 +481,11 @@ impl JitHook for JitDriver {
         let key = self.key(lua, proto);
         let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
         let func = FuncRef::Lua(key);
-        let res = if base < 2 || base - 2 != act.base0 || key != act.rec.cur_key {
+        if act.rec.pending_callee && base == act.base0 + act.rec.baseslot {
+            act.rec.pending_callee = false;
+            act.rec.cur_key = key;
+        }
+        let res = if base < 2 || base != act.base0 + act.rec.baseslot || key != act.rec.cur_key {
             // A frame the recorder did not follow (metamethod, callback): give up.
             let op = bc::op(proto.get_mut().bc[pc]);
             RecResult::Abort(TraceError::NyiBytecode, Some((op as u8).to_string()))
@@ -492,6 +505,11 @@ impl JitHook for JitDriver {
             }
             RecResult::Stop { link_type, link } => {
                 lua.jit_recording = false;
+                for (_, v) in &act.rec.gcvals {
+                    lua.pinned.push(*v);
+                }
+                self.gcconsts
+                    .insert(rec.id, std::mem::take(&mut act.rec.gcvals));
                 let _ = self
                     .jit
                     .stop(func, pc as u32, link_type, link, &mut ExecBackend);

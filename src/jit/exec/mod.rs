@@ -231,6 +231,37 @@ pub fn run(
                     };
                     x as i64 as u64
                 }
+                IrOp::FLOAD => {
+                    let x = Value(get(&vals, ins.op1));
+                    match crate::jit::ir::IR_FIELDS.get(ins.op2 as usize).copied() {
+                        Some("func.env") => x
+                            .as_func()
+                            .map_or(Value::NIL.0, |f| Value::tab(f.get_mut().env).0),
+                        Some("tab.hmask") => x
+                            .as_tab()
+                            .map_or(0, |t| crate::jit::record::hmask_of(t) as i64 as u64),
+                        _ => x.0,
+                    }
+                }
+                IrOp::HREFK | IrOp::HLOAD => {
+                    // HREFK keeps the table; HLOAD looks the key up through it.
+                    let (tref, kslot) = if ins.op == IrOp::HREFK {
+                        (ins.op1, ins.op2)
+                    } else {
+                        let h = ir.at(IrRef(ins.op1));
+                        (h.op1, h.op2)
+                    };
+                    let t = Value(get(&vals, tref)).as_tab();
+                    let key = Value(get(&vals, ir.at(IrRef(kslot)).op1));
+                    let v = t.map_or(Value::NIL, |t| t.get_mut().get(key));
+                    if ins.op == IrOp::HREFK {
+                        ok = !v.is_nil();
+                        get(&vals, tref)
+                    } else {
+                        ok = type_ok(v, ins.ty);
+                        v.0
+                    }
+                }
                 IrOp::NEG => (-f64::from_bits(get(&vals, ins.op1))).to_bits(),
                 IrOp::ABS => f64::from_bits(get(&vals, ins.op1)).abs().to_bits(),
                 IrOp::CONV => {

@@ -21,6 +21,8 @@
 //! guards or snapshots are emitted changes exit numbers in the logs — check the
 //! conformance cases.
 
+mod calls;
+pub use calls::hmask_of;
 mod loops;
 mod ops;
 mod snapshot;
@@ -28,7 +30,7 @@ mod snapshot;
 use crate::bc::{self, Op};
 use crate::jit::events::TraceNo;
 use crate::jit::ids::ProtoKey;
-use crate::jit::ir::IrRef;
+use crate::jit::ir::{IrOp, IrRef, IrType};
 use crate::jit::link::LinkType;
 use crate::jit::params::OptFlags;
 use crate::jit::traceerr::TraceError;
@@ -64,6 +66,8 @@ pub struct LiveFrame<'a> {
     /// The stack from the function slot of the frame the trace started in (index 0 =
     /// trace slot 0).
     pub stack: &'a [Value],
+    /// Fixed parameters of the prototype.
+    pub numparams: usize,
     /// Trace number of a J-variant's D operand, for linking (`JFORL 4 => trace 1`).
     pub trace_of: &'a dyn Fn(u32) -> Option<TraceNo>,
 }
@@ -107,6 +111,13 @@ pub struct Recorder {
     pub flags: OptFlags,
     /// Instructions recorded so far.
     pub count: usize,
+    /// Inlined frames (innermost last).
+    pub frames: Vec<calls::RecFrame>,
+    /// A call was recorded: the driver sets `cur_key` when the callee's first
+    /// instruction arrives.
+    pub pending_callee: bool,
+    /// GC constants and their values (the executor materialises them).
+    pub gcvals: Vec<(IrRef, Value)>,
 }
 
 impl Recorder {
@@ -133,6 +144,9 @@ impl Recorder {
             loopunroll: 15,
             flags,
             count: 0,
+            frames: Vec::new(),
+            pending_callee: false,
+            gcvals: Vec::new(),
         }
     }
 
@@ -163,7 +177,7 @@ impl Recorder {
         let ins = f.code[pc];
         let op = bc::op(ins);
         // Root traces record only closed loops.
-        if let Some((lo, hi)) = self.loop_range {
+        if let (Some((lo, hi)), true) = (self.loop_range, self.frames.is_empty()) {
             if pc < lo || pc > hi {
                 return Err((TraceError::LeavingLoop, None));
             }
@@ -249,7 +263,26 @@ impl Recorder {
             Op::FORL | Op::JFORL | Op::IFORL => {
                 return self.rec_forl(data, f, pc, ins);
             }
-            Op::ILOOP | Op::IITERL | Op::IFUNCF | Op::IFUNCV => {
+            Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => {
+                return self.rec_call(data, f, ins);
+            }
+            Op::FUNCF | Op::IFUNCF | Op::FUNCV | Op::JFUNCF | Op::JFUNCV => {
+                return self.rec_funcf(op, f.numparams);
+            }
+            Op::RET0 | Op::RET1 | Op::RET | Op::RETM => {
+                return self.rec_ret(data, f, pc, ins);
+            }
+            Op::GGET => {
+                return self.rec_gget(data, f, ins);
+            }
+            Op::TNEW => {
+                let r = self
+                    .emitter(data)
+                    .guard(IrOp::TNEW, IrType::Tab, 0, 0)
+                    .map_err(|e| (e, None))?;
+                self.setslot(a, r);
+            }
+            Op::ILOOP | Op::IITERL => {
                 return Err((TraceError::Blacklisted, None));
             }
             _ => return nyi(op),

@@ -1,0 +1,218 @@
+//! Calls, returns, function headers and global lookups.
+//!
+//! A call to a Lua function is inlined: the recorder guards the callee's identity (`EQ`
+//! against the closure constant), puts the closure and a frame marker into the caller's
+//! call slots (they appear in snapshots as `t1.lua:3 ftsz|`), pushes a [`RecFrame`] and
+//! continues recording the callee's bytecode with `baseslot` moved up to the callee's
+//! first argument (GC64 layout: `base = call slot + 2`). A return at depth > 0 copies the
+//! result refs into the caller's slots and pops the frame. A return at depth 0 ends a side
+//! trace (link `return`) and aborts a root loop trace ("leaving loop in root trace").
+//! Calls to native functions are not recorded yet (`NYI: bytecode 66`).
+//!
+//! Global reads (`GGET`) are recorded as LuaJIT does: the current closure's environment
+//! (`SLOAD #0 R` + `FLOAD func.env`), a guard on its hash mask, `HREFK` on the key and a
+//! typed `HLOAD`.
+
+use super::ops::{type_of, RecErr};
+use super::{LiveFrame, RecResult, Recorder};
+use crate::bc::{self, Op};
+use crate::jit::ir::{sload, GcConst, IrOp, IrType, REF_NIL};
+use crate::jit::link::LinkType;
+use crate::jit::snap::SNAP_FRAME;
+use crate::jit::traceerr::TraceError;
+use crate::jit::world::TraceData;
+use crate::vm::Value;
+
+/// A frame the recorder inlined.
+#[derive(Copy, Clone, Debug)]
+pub struct RecFrame {
+    /// The caller's prototype.
+    pub key: crate::jit::ids::ProtoKey,
+    /// The caller's baseslot.
+    pub baseslot: usize,
+    /// The call slot (A of the CALL).
+    pub call_a: usize,
+    /// Results wanted (-1: all).
+    pub nres: i32,
+}
+
+fn nyi(op: Op) -> RecErr {
+    (TraceError::NyiBytecode, Some((op as u8).to_string()))
+}
+
+/// The hash mask the executor and the recorder agree on for a table (a shape guard).
+pub fn hmask_of(_t: crate::vm::TabRef) -> i32 {
+    63
+}
+
+impl Recorder {
+    /// `CALL A B C` (fixed arguments).
+    pub(crate) fn rec_call(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let op = bc::op(ins);
+        let a = bc::a(ins) as usize;
+        let b = bc::b(ins) as usize;
+        if op != Op::CALL || b == 0 {
+            return Err(nyi(op));
+        }
+        let fv = f
+            .stack
+            .get(self.baseslot + a)
+            .copied()
+            .unwrap_or(Value::NIL);
+        let Some(fc) = fv.as_func() else {
+            return Err(nyi(op));
+        };
+        if fc.lua_proto().is_none() {
+            return Err(nyi(op));
+        }
+        if self.frames.len() >= 20 {
+            return Err((TraceError::TraceTooDeep, None));
+        }
+        let fr = self.getslot(data, f, a)?;
+        let kf = data.ir.kgc(
+            GcConst::Func {
+                id: fc.addr() as u64,
+                func: crate::jit::ids::FuncRef::C(fc.addr() as u64),
+            },
+            IrType::Func,
+        );
+        self.gcvals.push((kf, fv));
+        if fr != kf {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
+                .map_err(|e| (e, None))?;
+        }
+        self.frames.push(RecFrame {
+            key: self.cur_key,
+            baseslot: self.baseslot,
+            call_a: a,
+            nres: bc::c(ins) as i32 - 1,
+        });
+        let link = data.ir.kint64(0);
+        self.slots[self.baseslot + a] = Some((kf, 0));
+        self.slots[self.baseslot + a + 1] = Some((link, SNAP_FRAME));
+        self.baseslot += a + 2;
+        self.maxslot = b - 1;
+        self.pending_callee = true;
+        Ok(RecResult::Continue)
+    }
+
+    /// `FUNCF` / `IFUNCF` at the start of an inlined callee.
+    pub(crate) fn rec_funcf(&mut self, op: Op, numparams: usize) -> Result<RecResult, RecErr> {
+        match op {
+            Op::FUNCF => {
+                for s in self.maxslot..numparams {
+                    self.slots[self.baseslot + s] = Some((REF_NIL, 0));
+                }
+                self.maxslot = numparams;
+                Ok(RecResult::Continue)
+            }
+            Op::IFUNCF | Op::IFUNCV => Err((TraceError::Blacklisted, None)),
+            _ => Err(nyi(op)),
+        }
+    }
+
+    /// `RET0` / `RET1` / `RET`.
+    pub(crate) fn rec_ret(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let op = bc::op(ins);
+        if op == Op::RETM {
+            return Err(nyi(op));
+        }
+        let a = bc::a(ins) as usize;
+        let n = bc::d(ins) as usize - 1;
+        let Some(fr) = self.frames.pop() else {
+            if self.is_side() {
+                return self.stop(data, LinkType::Return, None, pc);
+            }
+            return Err((TraceError::LeavingLoop, None));
+        };
+        let mut res = Vec::with_capacity(n);
+        for i in 0..n {
+            res.push(self.getslot(data, f, a + i)?);
+        }
+        let top = self.baseslot + self.maxslot.max(a + n);
+        for s in self.baseslot - 2..top.min(self.slots.len()) {
+            self.slots[s] = None;
+        }
+        self.baseslot = fr.baseslot;
+        self.cur_key = fr.key;
+        let want = if fr.nres < 0 { n } else { fr.nres as usize };
+        for i in 0..want {
+            let r = res.get(i).copied().unwrap_or(REF_NIL);
+            self.slots[self.baseslot + fr.call_a + i] = Some((r, 0));
+        }
+        self.maxslot = fr.call_a + want;
+        Ok(RecResult::Continue)
+    }
+
+    /// `GGET`: a global read through the closure's environment.
+    pub(crate) fn rec_gget(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let a = bc::a(ins) as usize;
+        let kv = f.kgc[bc::d(ins) as usize];
+        let Some(key) = kv.as_str() else {
+            return Err(nyi(Op::GGET));
+        };
+        let fv = f
+            .stack
+            .get(self.baseslot - 2)
+            .copied()
+            .unwrap_or(Value::NIL);
+        let Some(fc) = fv.as_func() else {
+            return Err(nyi(Op::GGET));
+        };
+        let env = fc.get_mut().env;
+        let v = env.get_mut().get_str(key);
+        if v.is_nil() {
+            // Missing globals need the metatable path: not recorded.
+            return Err(nyi(Op::GGET));
+        }
+        let slot0 = (self.baseslot - 2) as u16;
+        let kname = data.ir.kstr(key.as_bytes());
+        self.gcvals.push((kname, kv));
+        let mut e = self.emitter(data);
+        let m = |x: TraceError| (x, None);
+        let fref = e
+            .op(IrOp::SLOAD, IrType::Func, slot0, sload::READONLY)
+            .map_err(m)?;
+        let envr = e
+            .op(IrOp::FLOAD, IrType::Tab, fref.0, field("func.env"))
+            .map_err(m)?;
+        let hm = e
+            .op(IrOp::FLOAD, IrType::Int, envr.0, field("tab.hmask"))
+            .map_err(m)?;
+        let k = e.ir.kint(hmask_of(env));
+        e.guard(IrOp::EQ, IrType::Int, hm.0, k.0).map_err(m)?;
+        let node = e
+            .op(IrOp::FLOAD, IrType::P64, envr.0, field("tab.node"))
+            .map_err(m)?;
+        let ks = e.ir.kslot(kname, 0);
+        let href = e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?;
+        let r = e.guard(IrOp::HLOAD, type_of(v), href.0, 0).map_err(m)?;
+        self.setslot(a, r);
+        Ok(RecResult::Continue)
+    }
+}
+
+/// The FLOAD literal of field `name`.
+pub fn field(name: &str) -> u16 {
+    crate::jit::ir::IR_FIELDS
+        .iter()
+        .position(|f| *f == name)
+        .unwrap_or(0) as u16
+}
