@@ -79,7 +79,17 @@ pub fn open(l: &mut Lua) {
         let k = l.intern(k.as_bytes());
         math.get_mut().set_str(k, Value::num(v));
     }
-    lib(l, "os", &[("clock", os_clock), ("time", os_time)]);
+    lib(
+        l,
+        "os",
+        &[
+            ("clock", os_clock),
+            ("time", os_time),
+            ("exit", os_exit),
+            ("getenv", os_getenv),
+        ],
+    );
+    lib(l, "debug", &[("traceback", debug_traceback)]);
     lib(l, "io", &[("write", io_write)]);
 }
 
@@ -609,6 +619,48 @@ fn os_clock(l: &mut Lua) -> Result<usize, LuaError> {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let start = START.get_or_init(std::time::Instant::now);
     l.push_num(start.elapsed().as_secs_f64());
+    Ok(1)
+}
+
+fn os_exit(l: &mut Lua) -> Result<usize, LuaError> {
+    let v = l.arg(1);
+    let code = if v.is_nil() || v == Value::TRUE {
+        0
+    } else if v == Value::FALSE {
+        1
+    } else {
+        l.check_int(1)? as i32
+    };
+    l.flush_out();
+    std::process::exit(code)
+}
+
+fn os_getenv(l: &mut Lua) -> Result<usize, LuaError> {
+    let name = l.check_str(1)?.to_str_lossy();
+    match std::env::var_os(&name) {
+        Some(v) => l.push_str(v.to_string_lossy().as_bytes()),
+        None => l.push(Value::NIL),
+    }
+    Ok(1)
+}
+
+/// `debug.traceback([msg])` for the running thread (the debug library proper is a
+/// later issue).
+fn debug_traceback(l: &mut Lua) -> Result<usize, LuaError> {
+    let msg = l.arg(1);
+    if !msg.is_nil() && !msg.is_str() && !msg.is_num() {
+        l.push(msg);
+        return Ok(1);
+    }
+    let mut text = if msg.is_nil() {
+        Vec::new()
+    } else {
+        let mut t = l.tostring_raw(msg);
+        t.push(b'\n');
+        t
+    };
+    text.extend_from_slice(l.traceback_string(1).as_bytes());
+    l.push_str(&text);
     Ok(1)
 }
 

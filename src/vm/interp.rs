@@ -40,7 +40,7 @@ use super::jit_hook::JitEvent;
 use super::meta::Arith;
 use super::object::*;
 use super::value::Value;
-use super::{Lua, LuaError, MAX_C_DEPTH};
+use super::{Lua, LuaError, MAX_C_DEPTH, MAX_RUST_STACK};
 use crate::bc::{self, Op};
 use std::cmp::Ordering;
 
@@ -62,6 +62,20 @@ impl Lua {
             }
             None => th.top,
         }
+    }
+
+    /// Whether another Rust-level call into Lua would nest too deeply: more than
+    /// [`MAX_C_DEPTH`] levels, or more than [`MAX_RUST_STACK`] bytes of Rust stack used
+    /// since the outermost call (debug builds have large frames; embedders may run Lua on
+    /// threads with small stacks).
+    fn rust_stack_exhausted(&mut self) -> bool {
+        let marker = 0u8;
+        let here = &marker as *const u8 as usize;
+        if self.c_depth == 0 {
+            self.stack_origin = here;
+            return false;
+        }
+        self.c_depth >= MAX_C_DEPTH || self.stack_origin.abs_diff(here) > MAX_RUST_STACK
     }
 
     /// Calls `f` with `args` from Rust and returns up to `nres` results (-1: all).
@@ -127,7 +141,7 @@ impl Lua {
         nargs: usize,
         nres: i32,
     ) -> Result<usize, LuaError> {
-        if self.c_depth >= MAX_C_DEPTH {
+        if self.rust_stack_exhausted() {
             return Err(self.error_msg_pos("stack overflow"));
         }
         self.c_depth += 1;
@@ -653,7 +667,7 @@ impl Lua {
                 // SAFETY: see the macro comment above; each arm only touches slots and
                 // constants named by its operands.
                 unsafe {
-                    match bc::op(ins) {
+                    match decode_op(ins) {
                         Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
@@ -1421,12 +1435,16 @@ impl Lua {
                 let v = self.str_value(b"cannot resume dead coroutine");
                 return Ok(Err(v));
             }
-            _ => {
+            CoStatus::Running => {
+                let v = self.str_value(b"cannot resume running coroutine");
+                return Ok(Err(v));
+            }
+            CoStatus::Normal => {
                 let v = self.str_value(b"cannot resume non-suspended coroutine");
                 return Ok(Err(v));
             }
         }
-        if self.c_depth >= MAX_C_DEPTH {
+        if self.rust_stack_exhausted() {
             let v = self.str_value(b"C stack overflow");
             return Ok(Err(v));
         }
@@ -1496,6 +1514,18 @@ impl Lua {
         }
         self.execute(1)
     }
+}
+
+/// The opcode of an instruction without a range check.
+///
+/// # Safety
+/// The opcode byte must be below `bc::NUM_OPS`: the front end only emits valid opcodes
+/// and the dump reader rejects invalid ones.
+#[inline(always)]
+unsafe fn decode_op(ins: u32) -> Op {
+    debug_assert!((bc::op_num(ins) as usize) < bc::NUM_OPS);
+    // SAFETY: `Op` is `repr(u8)` with contiguous discriminants 0..NUM_OPS.
+    unsafe { std::mem::transmute::<u8, Op>(bc::op_num(ins)) }
 }
 
 /// The primitive value encoded in a KPRI/ISEQP operand.

@@ -78,6 +78,8 @@ pub const MM_COUNT: usize = MM_NAMES.len();
 pub const MAX_STACK: usize = 1_000_000;
 /// Most nested Rust-level calls into Lua (metamethods, natives calling Lua, resumes).
 pub const MAX_C_DEPTH: u32 = 190;
+/// Most Rust stack the nested calls may use (safe on 2 MB threads).
+pub const MAX_RUST_STACK: usize = 1 << 20;
 
 /// A Lua error or a coroutine yield travelling up the Rust stack.
 #[derive(Debug, Clone, Copy)]
@@ -122,6 +124,10 @@ pub struct Lua {
     pub(crate) next_fn: Option<FnRef>,
     /// Where `print` and `io.write` write (buffered standard output by default).
     pub out: Box<dyn std::io::Write>,
+    /// A collection (and its finalizers) is running.
+    pub(crate) in_gc: bool,
+    /// Rust stack address at the outermost call into Lua.
+    pub(crate) stack_origin: usize,
 }
 
 impl Drop for Lua {
@@ -170,6 +176,8 @@ impl Lua {
             traceback: None,
             next_fn: None,
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            in_gc: false,
+            stack_origin: 0,
         };
         for (i, name) in MM_NAMES.iter().enumerate() {
             l.mm[i] = l.intern(name.as_bytes());
@@ -195,6 +203,8 @@ impl Lua {
         } else {
             crate::front::compile(source, chunkname).map_err(|e| e.message)?
         };
+        load::verify(&proto, None)
+            .map_err(|e| format!("{}: {e}", debug::short_chunkname(chunkname)))?;
         let g = self.globals;
         Ok(self.load_proto(&proto, g))
     }
