@@ -76,7 +76,8 @@ pub struct IrMode {
 }
 
 impl IrMode {
-    /// LuaJIT's encoded mode byte (`op1 | op2<<2 | kind | W`), as `jit.util.traceir` returns.
+    /// LuaJIT's encoded mode byte, as `jit.util.traceir` returns it: `op1 | op2<<2 | kind`
+    /// with the `W` bit stored inverted (0x80 set for weak ops) and `R` encoded like `N`.
     pub fn bits(self) -> u8 {
         let m = |o: Operand| match o {
             Operand::Ref => 0u8,
@@ -85,13 +86,13 @@ impl IrMode {
             Operand::None => 3,
         };
         let k = match self.kind {
-            OpKind::N => 0x00,
-            OpKind::C | OpKind::R => 0x10,
+            OpKind::N | OpKind::R => 0x00,
+            OpKind::C => 0x10,
             OpKind::A => 0x20,
             OpKind::L => 0x40,
             OpKind::S => 0x60,
         };
-        m(self.op1) | (m(self.op2) << 2) | k | if self.nonweak { 0x80 } else { 0 }
+        (m(self.op1) | (m(self.op2) << 2) | k) ^ if self.nonweak { 0 } else { 0x80 }
     }
 
     /// Whether DCE must keep an unused instruction of this op (`S` kind or `W`).
@@ -159,7 +160,7 @@ macro_rules! irdef {
         #[allow(clippy::upper_case_acronyms)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
-        pub enum IrOp { $( $name, )* }
+        pub enum IrOp { $( #[doc = concat!("LuaJIT's `", stringify!($name), "` op.")] $name, )* }
 
         /// Every op in numbering order.
         pub const ALL_IR_OPS: &[IrOp] = &[ $( IrOp::$name, )* ];
@@ -283,7 +284,7 @@ macro_rules! irtdef {
         #[allow(non_camel_case_types)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
-        pub enum IrType { $( $name, )* }
+        pub enum IrType { $( #[doc = concat!("LuaJIT's `", $text, "` type.")] $name, )* }
 
         /// Every type in numbering order.
         pub const ALL_IR_TYPES: &[IrType] = &[ $( IrType::$name, )* ];
@@ -686,7 +687,15 @@ pub struct IrBuf {
     kval: Vec<KValue>,
     /// Newest instruction or constant per op (`IrRef(0)` = none).
     pub chain: [IrRef; NUM_IR_OPS],
+    /// Set when an instruction or constant did not fit in the 16-bit ref space; the
+    /// emitter and the optimiser turn it into "trace too long".
+    pub overflow: bool,
 }
+
+/// Most instructions a buffer holds (refs stay below 0xff00).
+pub const MAX_INS: usize = 0x7f00;
+/// Most constants a buffer holds.
+pub const MAX_CONSTS: usize = 0x7f00;
 
 impl Default for IrBuf {
     fn default() -> Self {
@@ -702,6 +711,7 @@ impl IrBuf {
             kins: Vec::new(),
             kval: Vec::new(),
             chain: [IrRef(0); NUM_IR_OPS],
+            overflow: false,
         };
         for ty in [IrType::Nil, IrType::False, IrType::True] {
             b.push_const(IrIns::new(IrOp::KPRI, ty, 0, 0), KValue::None);
@@ -761,6 +771,10 @@ impl IrBuf {
     }
 
     fn push_const(&mut self, mut ins: IrIns, v: KValue) -> IrRef {
+        if self.kins.len() >= MAX_CONSTS {
+            self.overflow = true;
+            return REF_NIL;
+        }
         let r = IrRef(REF_BIAS - 1 - self.kins.len() as u16);
         ins.prev = self.chain[ins.op as usize];
         self.chain[ins.op as usize] = r;
@@ -770,7 +784,12 @@ impl IrBuf {
     }
 
     /// Appends `ins` without folding or CSE and links it into its op chain.
+    /// When the buffer is full it sets [`IrBuf::overflow`] and returns `REF_NIL` instead.
     pub fn emit_raw(&mut self, mut ins: IrIns) -> IrRef {
+        if self.ins.len() >= MAX_INS {
+            self.overflow = true;
+            return REF_NIL;
+        }
         let r = self.nins();
         ins.prev = self.chain[ins.op as usize];
         self.chain[ins.op as usize] = r;
@@ -893,15 +912,20 @@ impl IrBuf {
 
     /// The value of an int constant.
     pub fn int_of(&self, r: IrRef) -> Option<i32> {
-        match (r.is_const(), r.is_const().then(|| self.kvalue(r))) {
-            (true, Some(KValue::Int(v))) => Some(*v),
+        match self.const_value(r) {
+            Some(KValue::Int(v)) => Some(*v),
             _ => None,
         }
     }
+    /// The payload of `r` if it is an existing constant (`None` for instructions and for
+    /// refs outside the constant area).
+    pub fn const_value(&self, r: IrRef) -> Option<&KValue> {
+        (r.is_const() && r >= self.nk()).then(|| self.kvalue(r))
+    }
     /// The value of a number constant.
     pub fn num_of(&self, r: IrRef) -> Option<f64> {
-        match (r.is_const(), r.is_const().then(|| self.kvalue(r))) {
-            (true, Some(KValue::Num(v))) => Some(*v),
+        match self.const_value(r) {
+            Some(KValue::Num(v)) => Some(*v),
             _ => None,
         }
     }
@@ -909,6 +933,9 @@ impl IrBuf {
     /// Checks the IR invariants; returns the first violation. Run between passes in debug
     /// builds (see [`debug_verify`]).
     pub fn verify(&self) -> Result<(), String> {
+        if self.overflow {
+            return Err("IR buffer overflowed".into());
+        }
         for (i, k) in self.kins.iter().enumerate() {
             let r = IrRef(REF_BIAS - 1 - i as u16);
             if !k.op.is_const() {
@@ -976,6 +1003,16 @@ fn allows_empty_ref(op: IrOp) -> bool {
         op,
         IrOp::CALLN | IrOp::CALLA | IrOp::CALLL | IrOp::CALLS | IrOp::CNEW | IrOp::USE
     )
+}
+
+/// Verifies `buf` and its snapshots in debug builds, panicking with the pass name on a
+/// violation (a violation is a JIT bug, never a user error).
+pub fn debug_verify_all(buf: &IrBuf, snaps: &super::snap::SnapBuf, after: &str) {
+    if cfg!(debug_assertions) {
+        if let Err(e) = buf.verify().and_then(|_| snaps.verify(buf)) {
+            panic!("IR verifier after {after}: {e}");
+        }
+    }
 }
 
 /// Verifies `buf` in debug builds, panicking with the pass name on a violation.
@@ -1270,9 +1307,63 @@ mod tests {
             "LT    GE    LE    GT    ULT   UGE   ULE   UGT   EQ    NE    ABC   RETF  NOP   BASE"
         ));
         assert!(all.ends_with("CALLN CALLA CALLL CALLS CALLXSCARG  "));
-        assert_eq!(IrOp::SLOAD.mode().bits(), 0x40 | 1 | (1 << 2));
-        assert_eq!(IrOp::ADDOV.mode().bits(), 0x90);
-        assert_eq!(IrOp::LOOP.mode().bits(), 0x60 | 3 | 12);
+        // Mode bytes as luajit's jit.util.traceir reports them for the ops a test program
+        // produced (op name, m).
+        let seen: &[(&str, u8)] = &[
+            ("ABC", 128),
+            ("ABS", 128),
+            ("ADD", 144),
+            ("ADDOV", 16),
+            ("ALEN", 192),
+            ("ALOAD", 204),
+            ("AREF", 128),
+            ("ASTORE", 224),
+            ("BAND", 144),
+            ("BNOT", 140),
+            ("BOR", 144),
+            ("BROL", 128),
+            ("BSAR", 128),
+            ("BSHL", 128),
+            ("BSHR", 128),
+            ("BSWAP", 140),
+            ("BUFHDR", 196),
+            ("BUFPUT", 64),
+            ("BUFSTR", 32),
+            ("BXOR", 144),
+            ("CALLN", 4),
+            ("CONV", 132),
+            ("DIV", 128),
+            ("EQ", 144),
+            ("FLOAD", 196),
+            ("FPMATH", 132),
+            ("HLOAD", 204),
+            ("HREFK", 128),
+            ("HSTORE", 224),
+            ("LE", 128),
+            ("LOOP", 239),
+            ("MAX", 144),
+            ("MIN", 144),
+            ("MOD", 128),
+            ("MUL", 144),
+            ("NE", 144),
+            ("NEWREF", 224),
+            ("NOP", 143),
+            ("PHI", 224),
+            ("RENAME", 228),
+            ("SLOAD", 197),
+            ("STRREF", 128),
+            ("SUB", 128),
+            ("SUBOV", 0),
+            ("TBAR", 236),
+            ("TNEW", 37),
+            ("TOSTR", 132),
+            ("UGE", 128),
+            ("UREFO", 68),
+            ("XLOAD", 196),
+        ];
+        for &(name, m) in seen {
+            assert_eq!(IrOp::from_name(name).unwrap().mode().bits(), m, "{name}");
+        }
         assert_eq!(IrOp::LT.invert_compare(), Some(IrOp::GE));
         assert_eq!(IrOp::ULE.invert_compare(), Some(IrOp::UGT));
         assert_eq!(IrOp::EQ.invert_compare(), Some(IrOp::NE));

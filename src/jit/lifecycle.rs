@@ -39,7 +39,7 @@
 use super::events::{ParentExit, TraceEvent, TraceNo};
 use super::hotcount::HotKey;
 use super::ids::{BcPos, FuncRef, TraceId};
-use super::ir::debug_verify;
+use super::ir::debug_verify_all;
 use super::link::LinkType;
 use super::opt::{self, Emitter};
 use super::params::{JitOpts, OptFlags};
@@ -442,9 +442,21 @@ impl Jit {
             arg,
         });
         let is_root = parent.is_none();
+        if let Some((p, ParentExit::Stitch)) = self.world.traces[rec.id].parent {
+            // A failed stitch continuation self-links its stitched trace, which marks the
+            // continuation as blacklisted (LuaJIT's rule); the VM stops trying there.
+            if let Some(h) = self.world.traces.get_mut(p) {
+                h.link = Some(p);
+            }
+        }
         self.world.last_aborted = self.world.data.remove(rec.id);
         self.world.free_trace(rec.id);
-        if is_root && !rec.start_is_return {
+        if is_root && !rec.start_is_return && err == TraceError::RetryRecording {
+            // "retry recording": no penalty, the next iteration retries at once.
+            if let Some(key) = rec.key {
+                self.world.hot.set(key, 1);
+            }
+        } else if is_root && !rec.start_is_return {
             if let Some(cmd) = penalise(&mut self.world, rec.start, err) {
                 self.commands.push(cmd);
             } else if let Some(key) = rec.key {
@@ -574,10 +586,16 @@ pub fn optimise(
     arena: &Bump,
 ) -> Result<(), TraceError> {
     let data = world.data.get_mut(id).ok_or(TraceError::ErrHook)?;
-    debug_verify(&data.ir, "record");
+    if data.ir.overflow {
+        return Err(TraceError::TraceTooLong);
+    }
+    if data.snaps.overflow {
+        return Err(TraceError::TooManySnapshots);
+    }
+    debug_verify_all(&data.ir, &data.snaps, "record");
     if flags.has(OptFlags::DCE) {
         opt::dce::run(&mut data.ir, &data.snaps);
-        debug_verify(&data.ir, "dce");
+        debug_verify_all(&data.ir, &data.snaps, "dce");
     }
     if looping
         && flags.has(OptFlags::LOOP)
@@ -589,7 +607,7 @@ pub fn optimise(
     {
         let mut e = Emitter::new(&mut data.ir, flags);
         opt::loop_::run(&mut e, &mut data.snaps, arena)?;
-        debug_verify(&data.ir, "loop");
+        debug_verify_all(&data.ir, &data.snaps, "loop");
     }
     let p = &world.opts.params;
     let data = &world.data[id];
@@ -733,6 +751,74 @@ mod tests {
         assert_eq!(
             j.run_schedule(sig, &mut NullBackend),
             vec![VmCommand::Blacklist(qpos)]
+        );
+    }
+
+    #[test]
+    fn aborted_stitch_continuation_self_links_its_parent() {
+        let mut j = Jit::default();
+        let p = j.world.protos.insert(Default::default());
+        let (pos, f) = (BcPos { proto: p, pc: 2 }, FuncRef::Lua(p));
+        assert!((1..=56)
+            .find_map(|_| j.on_hot_loop(pos, f, HotKey(0)))
+            .is_some());
+        j.stop(
+            FuncRef::Fast(1),
+            0,
+            LinkType::Stitch,
+            None,
+            &mut NullBackend,
+        )
+        .unwrap();
+        let t1 = j.world.by_number(TraceNo(1)).unwrap();
+        assert_eq!(j.world.traces[t1].link, None);
+        j.start(pos, f, Some((t1, ParentExit::Stitch)), false, None)
+            .unwrap();
+        j.abort(f, 3, TraceError::NyiBytecode, Some("71".into()));
+        assert_eq!(j.world.traces[t1].link, Some(t1));
+        assert!(j.world.penalties.entries.is_empty());
+    }
+
+    #[test]
+    fn huge_traces_are_too_long_not_a_panic() {
+        use crate::jit::ir::{IrOp, IrType};
+        let mut j = Jit::default();
+        j.set_opt("maxrecord=1000000").unwrap();
+        let p = j.world.protos.insert(Default::default());
+        let (pos, f) = (BcPos { proto: p, pc: 2 }, FuncRef::Lua(p));
+        assert!((1..=56)
+            .find_map(|_| j.on_hot_loop(pos, f, HotKey(0)))
+            .is_some());
+        let flags = j.world.opts.flags;
+        let d = j.recording_data().unwrap();
+        let mut e = crate::jit::opt::Emitter::new(&mut d.ir, flags);
+        let mut last = Ok(crate::jit::ir::REF_NIL);
+        for n in 0..70_000u32 {
+            // Distinct SLOADs (no CSE) until the 16-bit ref space is exhausted.
+            last = e.op(IrOp::SLOAD, IrType::Int, (n % 200) as u16, (n / 200) as u16);
+            if last.is_err() {
+                break;
+            }
+        }
+        assert_eq!(last, Err(TraceError::TraceTooLong));
+        assert_eq!(
+            j.stop(f, 2, LinkType::Loop, None, &mut NullBackend),
+            Err(TraceError::TraceTooLong)
+        );
+        assert_eq!(j.state, TraceState::Idle);
+    }
+
+    #[test]
+    fn retry_recording_is_not_penalised() {
+        let mut j = Jit::default();
+        let p = j.world.protos.insert(Default::default());
+        let (pos, f, k) = (BcPos { proto: p, pc: 2 }, FuncRef::Lua(p), HotKey(12));
+        assert!((1..=56).find_map(|_| j.on_hot_loop(pos, f, k)).is_some());
+        j.abort(f, 2, TraceError::RetryRecording, None);
+        assert!(j.world.penalties.entries.is_empty());
+        assert!(
+            j.on_hot_loop(pos, f, k).is_some(),
+            "retried on the very next iteration"
         );
     }
 

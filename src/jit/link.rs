@@ -10,7 +10,7 @@ macro_rules! linkdef {
         /// A trace's link type, in LuaJIT's numbering (`LJ_TRLINK_*`).
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
-        pub enum LinkType { $( $name, )* }
+        pub enum LinkType { $( #[doc = concat!("Link type `", $text, "`.")] $name, )* }
 
         /// Every link type in numbering order.
         pub const ALL_LINK_TYPES: &[LinkType] = &[ $( LinkType::$name, )* ];

@@ -106,7 +106,13 @@ pub struct SnapBuf {
     pub snaps: Vec<Snapshot>,
     /// The flat entry map.
     pub map: Vec<SnapEntry>,
+    /// Set when a snapshot did not fit (more than [`MAX_SNAPS`]); the optimiser reports
+    /// "too many snapshots".
+    pub overflow: bool,
 }
+
+/// Most snapshots a trace can hold (numbers stay 16-bit).
+pub const MAX_SNAPS: usize = 0x7fff;
 
 impl SnapBuf {
     /// Number of snapshots.
@@ -140,6 +146,10 @@ impl SnapBuf {
             entries.windows(2).all(|w| w[0].slot() < w[1].slot()),
             "snapshot entries unsorted"
         );
+        if self.snaps.len() >= MAX_SNAPS || entries.len() > u16::MAX as usize {
+            self.overflow = true;
+            return SnapNo(self.snaps.len().saturating_sub(1) as u16);
+        }
         if let Some(last) = self.snaps.last() {
             if last.r == r {
                 let ofs = last.map_ofs as usize;
@@ -212,6 +222,42 @@ impl SnapBuf {
     pub fn snap_for(&self, r: IrRef) -> Option<SnapNo> {
         let i = self.snaps.partition_point(|s| s.r <= r);
         (i > 0).then(|| SnapNo(i as u16 - 1))
+    }
+
+    /// Checks the snapshot invariants against `ir`: snapshot refs increase, entries are
+    /// sorted by slot and below `nslots`... (frames may extend past it), instruction
+    /// entries refer to instructions before the snapshot, constant entries exist.
+    pub fn verify(&self, ir: &IrBuf) -> Result<(), String> {
+        let mut last = IrRef(0);
+        for (n, s) in self.snaps.iter().enumerate() {
+            if s.r < last {
+                return Err(format!(
+                    "snapshot #{n} at {} before #{}",
+                    s.r,
+                    n.saturating_sub(1)
+                ));
+            }
+            last = s.r;
+            if s.map_ofs as usize + s.nent as usize > self.map.len() {
+                return Err(format!("snapshot #{n} outside the map"));
+            }
+            let ents = self.entries(SnapNo(n as u16));
+            if ents.windows(2).any(|w| w[0].slot() >= w[1].slot()) {
+                return Err(format!("snapshot #{n} entries not sorted by slot"));
+            }
+            for e in ents {
+                let r = e.r();
+                let ok = if r.is_const() {
+                    ir.valid(r)
+                } else {
+                    r.0 > REF_BIAS && r < s.r && r < ir.nins()
+                };
+                if !ok {
+                    return Err(format!("snapshot #{n} slot {} refers to {r}", e.slot()));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The bracketed body of snapshot `n` as jit.dump prints it: `[ ---- 0003 +67 ]`.

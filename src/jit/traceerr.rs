@@ -10,7 +10,7 @@ macro_rules! tredef {
         /// Why a trace was aborted, in LuaJIT's numbering.
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
-        pub enum TraceError { $( $name, )* }
+        pub enum TraceError { $( #[doc = concat!("\"", $msg, "\"")] $name, )* }
 
         /// Every abort reason in numbering order.
         pub const ALL_TRACE_ERRORS: &[TraceError] = &[ $( TraceError::$name, )* ];

@@ -1148,3 +1148,210 @@ fn lifecycle_case19_snapshot_tutorial() {
     logs.drain(&j);
     assert_eq!(logs.dout, golden("19-snapshot-reading", "t1.dlog"));
 }
+
+/// Life cycle, case 06: a loop whose body always aborts is retried with growing
+/// penalties and blacklisted after the 11th abort; no further attempts follow.
+#[test]
+fn lifecycle_case06_penalty_to_blacklist() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    let key = HotKey(0x500);
+    for _call in 0..3 {
+        for _iter in 0..100_000 {
+            if j.on_hot_loop(at(p, 5), f, key).is_some() {
+                j.abort(f, 6, TraceError::NyiBytecode, Some("51".into()));
+            }
+        }
+    }
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("06-penalty-blacklist-start", "t1.log"));
+    assert!(j.commands.contains(&VmCommand::Blacklist(at(p, 5))));
+}
+
+/// Life cycle, case 08: the hot counter backs off by the penalty. Hot after the 56th
+/// iteration (recording iteration 57 aborts), again 37 iterations later (iteration 94
+/// aborts), then 73 or more later.
+#[test]
+fn lifecycle_case08_hotcount_backoff() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    let mut recording = false;
+    let mut aborted_at = Vec::new();
+    for i in 1..=168 {
+        if recording {
+            // The recorder follows iteration i's body.
+            let line = match i {
+                57 => Some(6),
+                94 => Some(10),
+                _ => None,
+            };
+            if let Some(line) = line {
+                j.abort(f, line, TraceError::NyiBytecode, Some("51".into()));
+                aborted_at.push(i);
+                recording = false;
+            }
+        }
+        if !recording && j.on_hot_loop(at(p, 3), f, HotKey(0x600)).is_some() {
+            recording = true;
+        }
+    }
+    assert_eq!(aborted_at, vec![57, 94]);
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("08-penalty-hotcount-backoff", "t1.log"));
+}
+
+/// Records a trivial trace body: one guard with a snapshot (exit 0 and 1 exist).
+fn record_trivial(j: &mut Jit) {
+    let flags = j.world.opts.flags;
+    let d = j.recording_data().unwrap();
+    let mut e = Emitter::new(&mut d.ir, flags);
+    d.snaps.add(e.ir.nins(), 2, &[], None);
+    let x = e
+        .guard(IrOp::SLOAD, IrType::Num, 2, sload::TYPECHECK)
+        .unwrap();
+    d.snaps.add(e.ir.nins(), 3, &[], None);
+    let k = e.ir.knum(0.0);
+    e.guard(IrOp::NE, IrType::Num, x.0, k.0).unwrap();
+}
+
+/// Takes exit `exit` of trace `no` until a side trace starts (the 10th time).
+fn hot_exit(j: &mut Jit, no: u16, exit: u16, resume: BcPos, f: FuncRef) -> TraceNo {
+    (1..=10)
+        .find_map(|_| j.on_exit(TraceNo(no), exit, resume, f))
+        .expect("side trace after hotexit exits")
+}
+
+/// Life cycle, case 13: a side trace of a side trace; both link to the root.
+#[test]
+fn lifecycle_case13_side_of_side() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    (1..=56)
+        .find_map(|_| j.on_hot_loop(at(p, 3), f, HotKey(0x700)))
+        .unwrap();
+    record_trivial(&mut j);
+    j.stop(f, 3, LinkType::Loop, None, &mut NullBackend)
+        .unwrap();
+    assert_eq!(hot_exit(&mut j, 1, 1, at(p, 6), f), TraceNo(2));
+    record_trivial(&mut j);
+    j.stop(f, 3, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    assert_eq!(hot_exit(&mut j, 2, 1, at(p, 3), f), TraceNo(3));
+    record_trivial(&mut j);
+    j.stop(f, 3, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("13-side-of-side-trace", "t1.log"));
+    let (t1, t3) = (
+        j.world.by_number(TraceNo(1)).unwrap(),
+        j.world.by_number(TraceNo(3)).unwrap(),
+    );
+    assert_eq!(j.world.traces[t3].root, Some(t1));
+    assert_eq!(j.world.traces[t1].nchild, 2);
+}
+
+/// Life cycle, case 17: stitching, a side trace of the continuation that stitches again,
+/// and its continuation.
+#[test]
+fn lifecycle_case17_stitch_side_trace() {
+    let (mut j, p) = jit();
+    let f = FuncRef::Lua(p);
+    let mut logs = Logs::new();
+    (1..=56)
+        .find_map(|_| j.on_hot_loop(at(p, 4), f, HotKey(0x800)))
+        .unwrap();
+    record_trivial(&mut j);
+    j.stop(
+        FuncRef::Fast(1),
+        0,
+        LinkType::Stitch,
+        None,
+        &mut NullBackend,
+    )
+    .unwrap();
+    let t1 = j.world.by_number(TraceNo(1)).unwrap();
+    j.start(at(p, 5), f, Some((t1, ParentExit::Stitch)), false, None)
+        .unwrap();
+    record_trivial(&mut j);
+    j.stop(f, 4, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    assert_eq!(hot_exit(&mut j, 2, 1, at(p, 5), f), TraceNo(3));
+    record_trivial(&mut j);
+    j.stop(
+        FuncRef::Fast(1),
+        0,
+        LinkType::Stitch,
+        None,
+        &mut NullBackend,
+    )
+    .unwrap();
+    let t3 = j.world.by_number(TraceNo(3)).unwrap();
+    j.start(at(p, 5), f, Some((t3, ParentExit::Stitch)), false, None)
+        .unwrap();
+    record_trivial(&mut j);
+    j.stop(f, 4, LinkType::Root, Some(TraceNo(1)), &mut NullBackend)
+        .unwrap();
+    logs.drain(&j);
+    assert_eq!(logs.vout, golden("17-stitch-side-trace", "t1.log"));
+    assert!(j.world.traces[j.world.by_number(TraceNo(4)).unwrap()].stitched);
+}
+
+/// Textual pass tests: every `tests/golden/jit/opt/*.txt` gives an input listing, the
+/// passes to run (`dce`, `loop`), and the expected listing (jit.dump `+is` format).
+#[test]
+fn opt_golden_listings() {
+    use skein::jit::ir_text::parse;
+    use skein::jit::log_dump::dump_ir;
+    use skein::jit::params::OptFlags;
+    let dir = format!("{GOLDEN}/opt");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3);
+    let (j, _) = jit();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display();
+        let passes = text
+            .lines()
+            .find_map(|l| l.strip_prefix("passes:"))
+            .unwrap_or("");
+        let (_, rest) = text.split_once("--- input\n").expect("--- input");
+        let (input, expected) = rest.split_once("--- expected\n").expect("--- expected");
+        let (mut ir, mut snaps) = parse(input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let arena = bumpalo::Bump::new();
+        for pass in passes.split_whitespace() {
+            match pass {
+                "dce" => {
+                    skein::jit::opt::dce::run(&mut ir, &snaps);
+                }
+                "loop" => {
+                    let mut e = Emitter::new(&mut ir, OptFlags::default());
+                    skein::jit::opt::loop_::run(&mut e, &mut snaps, &arena)
+                        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+                }
+                other => panic!("{name}: unknown pass {other}"),
+            }
+            ir.verify()
+                .unwrap_or_else(|e| panic!("{name}: after {pass}: {e}"));
+        }
+        let got = dump_ir(
+            1,
+            TraceView {
+                ir: &ir,
+                snaps: &snaps,
+                regs: None,
+            },
+            true,
+            None,
+            &j.world,
+        );
+        let got = got.strip_prefix("---- TRACE 1 IR\n").unwrap();
+        assert_eq!(got, expected, "{name}");
+    }
+}

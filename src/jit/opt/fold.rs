@@ -160,6 +160,13 @@ pub const FOLD_RULES: &[FoldRule] = &[
         f: kfold_conv_num,
     },
     FoldRule {
+        name: "abc_k",
+        ops: &[ABC],
+        left: Pat::Any,
+        right: Pat::KInt,
+        f: abc_k,
+    },
+    FoldRule {
         name: "comm_swap",
         ops: COMMUTATIVE,
         left: Pat::K,
@@ -486,6 +493,26 @@ fn kfold_conv_num(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
     Fold::Next
 }
 
+/// `ABC asize k` is implied by an earlier `ABC asize k2` with `k2 >= k` (the earlier
+/// guard already proved the array is larger than k2). Only with the `abc` flag.
+fn abc_k(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
+    if !e.flags.has(crate::jit::params::OptFlags::ABC) {
+        return Fold::Next;
+    }
+    let Some(k) = e.ir.int_of(i.r2()) else {
+        return Fold::Next;
+    };
+    let mut r = e.ir.chain[ABC as usize];
+    while r.0 > i.op1 {
+        let prev = e.ir.at(r);
+        if prev.op1 == i.op1 && e.ir.int_of(prev.r2()).is_some_and(|k2| k2 >= k) {
+            return Fold::Drop;
+        }
+        r = prev.prev;
+    }
+    Fold::Next
+}
+
 /// Commutative ops keep their constant on the right.
 fn comm_swap(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
     if IrRef(i.op2).is_const() || !e.ir.valid(i.r2()) {
@@ -752,6 +779,24 @@ mod tests {
         assert_eq!(e.emit(guard(ULT, IrType::Num, nan, k1)), Ok(REF_TRUE));
         let m = e.emit(IrIns::new(MUL, IrType::Num, k1.0, k0.0)).unwrap();
         assert_eq!(e.ir.num_of(m), Some(0.0));
+    }
+
+    #[test]
+    fn abc_covered_by_a_larger_constant_check_is_dropped() {
+        let mut ir = IrBuf::new();
+        let mut e = Emitter::new(&mut ir, OptFlags::default());
+        let t = e.op(SLOAD, IrType::Tab, 2, 0).unwrap();
+        let asize = e.op(FLOAD, IrType::Int, t.0, 8).unwrap();
+        let (k3, k5) = (e.ir.kint(3), e.ir.kint(5));
+        let a5 = e.guard(ABC, IrType::Int, asize.0, k5.0).unwrap();
+        assert_ne!(a5, REF_TRUE);
+        assert_eq!(e.guard(ABC, IrType::Int, asize.0, k3.0), Ok(REF_TRUE));
+        let k7 = e.ir.kint(7);
+        assert_ne!(e.guard(ABC, IrType::Int, asize.0, k7.0).unwrap(), REF_TRUE);
+        // Without the abc flag the check stays (CSE still merges identical ones).
+        let mut e = Emitter::new(e.ir, OptFlags(OptFlags::FOLD | OptFlags::CSE));
+        let a3 = e.guard(ABC, IrType::Int, asize.0, k3.0).unwrap();
+        assert_ne!(a3, REF_TRUE);
     }
 
     #[test]

@@ -38,13 +38,17 @@ impl<'a> Emitter<'a> {
 
     /// Emits `ins` through fold and CSE. A guard that folds to "always true" returns
     /// [`super::ir::REF_TRUE`] and emits nothing; one that would always fail is an error
-    /// (`guard would always fail`).
+    /// (`guard would always fail`). A full buffer is "trace too long".
     pub fn emit(&mut self, ins: IrIns) -> Result<IrRef, TraceError> {
-        if self.flags.has(OptFlags::FOLD) {
-            fold::fold(self, ins)
+        let r = if self.flags.has(OptFlags::FOLD) {
+            fold::fold(self, ins)?
         } else {
-            Ok(self.cse_or_emit(ins))
+            self.cse_or_emit(ins)
+        };
+        if self.ir.overflow {
+            return Err(TraceError::TraceTooLong);
         }
+        Ok(r)
     }
 
     /// Emits `op` with type `ty` and operands `a`, `b` (refs or literals per the mode).

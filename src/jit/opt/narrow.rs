@@ -10,7 +10,10 @@
 //!   converted, `C`), incremented with a plain `ADD` and compared with an int `LE`/`GE`.
 //!   Otherwise it stays a `num`.
 //! - **Array indexes** ([`narrow_index`]): a number used as an array index is converted
-//!   with `CONV int.num index` (a guard that the number is an exact integer).
+//!   with `CONV int.num index` (a guard that the number is an exact integer), except that
+//!   `i + k` of an integer `i` and a small constant is recomputed as an int `ADD` without
+//!   overflow check (the bounds check rejects wrapped values), which is why LuaJIT's dumps
+//!   show `int ADD 0002 +1` feeding an `ABC` for `t[(i % 3) + 1]`.
 //! - **Arithmetic** ([`narrow_addsub`]): `ADD`/`SUB` of two values that are integers (int
 //!   refs, int constants, or `CONV num.int` of ints) are emitted as int `ADDOV`/`SUBOV`
 //!   guards (exit on overflow) and converted back to num where a number is needed;
@@ -118,6 +121,20 @@ pub fn narrow_index(e: &mut Emitter<'_>, r: IrRef) -> Result<IrRef, TraceError> 
     if let Some(src) = int_source(e, r) {
         return Ok(src);
     }
+    // Backpropagation, one level: `i + k` / `i - k` with an integer `i` and a small constant
+    // is computed in int without an overflow check. A wrapped result is negative or huge
+    // (as unsigned), so the array bounds check that follows every index rejects it; with
+    // |k| <= 2^16 no wrapped value can land inside an array (LuaJIT limits array parts to
+    // far less than 2^31 - 2^16 slots).
+    let i = *e.ir.at(r);
+    if !r.is_const() && i.ty == IrType::Num && matches!(i.op, IrOp::ADD | IrOp::SUB) {
+        if let (Some(a), Some(k)) = (int_source(e, i.r1()), e.ir.num_of(i.r2())) {
+            if k == k.trunc() && k.abs() <= 65536.0 && e.ir.at(a).ty == IrType::Int {
+                let kk = e.ir.kint(k as i32);
+                return e.emit(IrIns::new(i.op, IrType::Int, a.0, kk.0));
+            }
+        }
+    }
     let mut ins = IrIns::new(
         IrOp::CONV,
         IrType::Int,
@@ -168,6 +185,31 @@ mod tests {
             format!("{:04} >  int CONV   0002  int.num index", idx.0 - 0x8000)
         );
         e.ir.verify().unwrap();
+    }
+
+    #[test]
+    fn index_backpropagation() {
+        let mut ir = IrBuf::new();
+        let mut e = Emitter::new(&mut ir, OptFlags::default());
+        let i = e.ir.emit_raw(IrIns::new(IrOp::SLOAD, IrType::Int, 2, 0));
+        let ci = to_num(&mut e, i).unwrap();
+        let one = e.ir.knum(1.0);
+        let sum = e
+            .emit(IrIns::new(IrOp::ADD, IrType::Num, ci.0, one.0))
+            .unwrap();
+        let idx = narrow_index(&mut e, sum).unwrap();
+        let n = *e.ir.at(idx);
+        assert_eq!(
+            (n.op, n.ty, n.r1(), e.ir.int_of(n.r2()), n.is_guard()),
+            (IrOp::ADD, IrType::Int, i, Some(1), false)
+        );
+        // A large constant keeps the checked conversion.
+        let big = e.ir.knum(1e6);
+        let far = e
+            .emit(IrIns::new(IrOp::ADD, IrType::Num, ci.0, big.0))
+            .unwrap();
+        let conv = narrow_index(&mut e, far).unwrap();
+        assert_eq!(e.ir.at(conv).op, IrOp::CONV);
     }
 
     struct NoNames;
