@@ -164,6 +164,10 @@ impl JitDriver {
                     let code = &mut p.get_mut().bc;
                     let pc = pos.pc as usize;
                     let ins = code[pc];
+                    if matches!(bc::op(ins), Op::FUNCF) {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_d(bc::set_op(ins, Op::JFUNCF), trace.0 as u32);
+                    }
                     if bc::op(ins) == Op::FORL {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, Op::JFORL), trace.0 as u32);
@@ -304,6 +308,55 @@ impl JitDriver {
         }
     }
 
+    /// Starts a root trace at the hot function entry of `proto`.
+    fn start_root_func(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::Func(key), key, 1, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        Self::with_live(lua, key, proto, base0, world, |lf| {
+            r.setup_root_func(&mut data, lf)
+        });
+        world.data.insert(rec.id, data);
+        self.active = Some(Active { rec: r, base0 });
+        lua.jit_recording = true;
+    }
+
+    /// Registers the prototypes an instruction is about to reach (callee, upvalue
+    /// function) so the recorder can name them.
+    fn note_protos(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, base: usize) -> Vec<(usize, ProtoKey)> {
+        let mut out = Vec::new();
+        let k = self.key(lua, proto);
+        out.push((proto.addr(), k));
+        let ins = proto.get_mut().bc[pc];
+        let fv = match bc::op(ins) {
+            Op::CALL | Op::CALLT | Op::CALLM | Op::CALLMT => lua
+                .th()
+                .stack
+                .get(base + bc::a(ins) as usize)
+                .copied(),
+            Op::UGET => {
+                let f = lua.th().stack.get(base.wrapping_sub(2)).copied();
+                f.and_then(|f| f.as_func()).and_then(|c| match &c.get_mut().kind {
+                    crate::vm::object::FuncKind::Lua { upvals, .. } => {
+                        upvals.get(bc::d(ins) as usize).map(|u| u.get_mut().get())
+                    }
+                    _ => None,
+                })
+            }
+            _ => None,
+        };
+        if let Some(p) = fv.and_then(|v| v.as_func()).and_then(|c| c.lua_proto()) {
+            let k = self.key(lua, p);
+            out.push((p.addr(), k));
+        }
+        out
+    }
+
     /// Starts a side trace at the exit just taken (the snapshot is already restored).
     fn start_side(
         &mut self,
@@ -389,6 +442,11 @@ impl JitHook for JitDriver {
                         .abort(func, pc as u32, TraceError::NyiBytecode, arg);
                 }
             }
+            Op::FUNCF => {
+                if self.jit.on_hot_call(pos, func, hk).is_some() {
+                    self.start_root_func(lua, proto, key);
+                }
+            }
             _ => {
                 if self.jit.on_hot_call(pos, func, hk).is_some() {
                     let arg = Some((op as u8).to_string());
@@ -426,7 +484,7 @@ impl JitHook for JitDriver {
             }
             th.stack[a] = Value::num(i);
             th.stack[a + 3] = Value::num(i);
-        } else {
+        } else if bc::op(ins) != Op::JFUNCF {
             return false;
         }
         let base0 = base - 2;
@@ -481,6 +539,12 @@ impl JitHook for JitDriver {
         let key = self.key(lua, proto);
         let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
         let func = FuncRef::Lua(key);
+        let known = self.note_protos(lua, proto, pc, base);
+        for k in known {
+            if !act.rec.known_protos.contains(&k) {
+                act.rec.known_protos.push(k);
+            }
+        }
         if act.rec.pending_callee && base == act.base0 + act.rec.baseslot {
             act.rec.pending_callee = false;
             act.rec.cur_key = key;

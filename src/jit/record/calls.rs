@@ -74,14 +74,7 @@ impl Recorder {
             return Err((TraceError::TraceTooDeep, None));
         }
         let fr = self.getslot(data, f, a)?;
-        let kf = data.ir.kgc(
-            GcConst::Func {
-                id: fc.addr() as u64,
-                func: crate::jit::ids::FuncRef::C(fc.addr() as u64),
-            },
-            IrType::Func,
-        );
-        self.gcvals.push((kf, fv));
+        let kf = self.kfunc(data, fv);
         if fr != kf {
             self.emitter(data)
                 .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
@@ -102,19 +95,171 @@ impl Recorder {
         Ok(RecResult::Continue)
     }
 
-    /// `FUNCF` / `IFUNCF` at the start of an inlined callee.
-    pub(crate) fn rec_funcf(&mut self, op: Op, numparams: usize) -> Result<RecResult, RecErr> {
+    /// `FUNCF` / `IFUNCF` / `JFUNCF` at the start of an inlined callee: call-unroll
+    /// limits, recursion links (LuaJIT's `check_call_unroll`), parameter setup.
+    pub(crate) fn rec_funcf(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let op = bc::op(ins);
         match op {
-            Op::FUNCF => {
-                for s in self.maxslot..numparams {
+            Op::FUNCF | Op::JFUNCF => {
+                let count = self.frames.iter().filter(|fr| fr.key == self.cur_key).count();
+                let at_start = matches!(self.start, super::StartKind::Func(k) if k == self.cur_key);
+                if at_start && !self.is_side() {
+                    if count + self.tailcalled > 2 {
+                        let lt = if self.frames.is_empty() {
+                            LinkType::TailRecursion
+                        } else {
+                            LinkType::UpRecursion
+                        };
+                        return self.stop(data, lt, Some(self.no), pc + 1);
+                    }
+                } else if count > 3 {
+                    return Err((TraceError::CallUnroll, None));
+                }
+                if op == Op::JFUNCF {
+                    let lnk = (f.trace_of)(bc::d(ins));
+                    return self.stop(data, LinkType::Root, lnk, pc);
+                }
+                for s in self.maxslot..f.numparams {
                     self.slots[self.baseslot + s] = Some((REF_NIL, 0));
                 }
-                self.maxslot = numparams;
+                self.maxslot = f.numparams;
                 Ok(RecResult::Continue)
             }
             Op::IFUNCF | Op::IFUNCV => Err((TraceError::Blacklisted, None)),
             _ => Err(nyi(op)),
         }
+    }
+
+    /// `CALLT A D` (fixed arguments) to a Lua function: the callee replaces the frame.
+    pub(crate) fn rec_callt(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let a = bc::a(ins) as usize;
+        let d = bc::d(ins) as usize;
+        if d == 0 {
+            return Err(nyi(Op::CALLT));
+        }
+        let nargs = d - 1;
+        let fv = f.stack.get(self.baseslot + a).copied().unwrap_or(Value::NIL);
+        let Some(fc) = fv.as_func() else {
+            return Err(nyi(Op::CALLT));
+        };
+        if fc.lua_proto().is_none() {
+            return Err(nyi(Op::CALLT));
+        }
+        let fr = self.getslot(data, f, a)?;
+        let kf = self.kfunc(data, fv);
+        if fr != kf {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
+                .map_err(|e| (e, None))?;
+        }
+        let mut args = Vec::with_capacity(nargs);
+        for i in 0..nargs {
+            args.push(self.getslot(data, f, a + 2 + i)?);
+        }
+        let top = self.baseslot + self.maxslot.max(a + 2 + nargs);
+        for s in self.baseslot..top.min(self.slots.len()) {
+            self.slots[s] = None;
+        }
+        for (i, r) in args.into_iter().enumerate() {
+            self.slots[self.baseslot + i] = Some((r, 0));
+        }
+        self.slots[self.baseslot - 2] = Some((kf, 0));
+        self.maxslot = nargs;
+        self.tailcalled += 1;
+        self.pending_callee = true;
+        Ok(RecResult::Continue)
+    }
+
+    /// The closure constant for `fv`.
+    fn kfunc(&mut self, data: &mut TraceData, fv: Value) -> crate::jit::ir::IrRef {
+        let fc = fv.as_func().expect("function");
+        let func = match self.key_of_func(fv) {
+            Some(k) => crate::jit::ids::FuncRef::Lua(k),
+            None => crate::jit::ids::FuncRef::C(fc.addr() as u64),
+        };
+        let kf = data.ir.kgc(
+            GcConst::Func {
+                id: fc.addr() as u64,
+                func,
+            },
+            IrType::Func,
+        );
+        self.gcvals.push((kf, fv));
+        kf
+    }
+
+    /// The JIT key of a Lua function already seen by the recorder.
+    fn key_of_func(&self, fv: Value) -> Option<crate::jit::ids::ProtoKey> {
+        let p = fv.as_func()?.lua_proto()?;
+        self.known_protos
+            .iter()
+            .find(|(a, _)| *a == p.addr())
+            .map(|x| x.1)
+    }
+
+    /// `UGET`: an immutable upvalue specialises to a constant (after guarding the
+    /// current closure's identity); mutable ones are not recorded yet.
+    pub(crate) fn rec_uget(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let a = bc::a(ins) as usize;
+        let d = bc::d(ins) as usize;
+        let fv = f.stack.get(self.baseslot - 2).copied().unwrap_or(Value::NIL);
+        let Some(fc) = fv.as_func() else {
+            return Err(nyi(Op::UGET));
+        };
+        let crate::vm::object::FuncKind::Lua { proto, upvals } = &fc.get_mut().kind else {
+            return Err(nyi(Op::UGET));
+        };
+        let immutable = proto.uv.get(d).is_some_and(|u| u.is_immutable());
+        let Some(uv) = upvals.get(d) else {
+            return Err(nyi(Op::UGET));
+        };
+        let v = uv.get_mut().get();
+        if !immutable || !(v.is_func() || v.is_num()) {
+            return Err(nyi(Op::UGET));
+        }
+        // Specialise the current closure.
+        let slot0 = self.baseslot - 2;
+        let cur = match self.slots[slot0] {
+            Some((r, _)) => r,
+            None => {
+                let r = self
+                    .emitter(data)
+                    .op(IrOp::SLOAD, IrType::Func, slot0 as u16, sload::READONLY)
+                    .map_err(|e| (e, None))?;
+                self.slots[slot0] = Some((r, 0));
+                r
+            }
+        };
+        let kcur = self.kfunc(data, fv);
+        if cur != kcur {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, cur.0, kcur.0)
+                .map_err(|e| (e, None))?;
+            self.slots[slot0] = Some((kcur, 0));
+        }
+        let k = if v.is_num() {
+            data.ir.knum(v.as_num_unchecked())
+        } else {
+            self.kfunc(data, v)
+        };
+        self.setslot(a, k);
+        Ok(RecResult::Continue)
     }
 
     /// `RET0` / `RET1` / `RET`.
@@ -132,7 +277,7 @@ impl Recorder {
         let a = bc::a(ins) as usize;
         let n = bc::d(ins) as usize - 1;
         let Some(fr) = self.frames.pop() else {
-            if self.is_side() {
+            if self.is_side() || matches!(self.start, super::StartKind::Func(_)) {
                 return self.stop(data, LinkType::Return, None, pc);
             }
             return Err((TraceError::LeavingLoop, None));

@@ -111,6 +111,13 @@ impl Recorder {
         Ok(())
     }
 
+    /// Sets up a root trace for the hot function entry at pc 0 (before FUNCF executes).
+    pub fn setup_root_func(&mut self, data: &mut TraceData, f: &LiveFrame<'_>) {
+        self.maxslot = f.numparams;
+        self.pc = 1;
+        self.snap_add(data);
+    }
+
     /// Loads (or finds) a loop's counter, stop and step (LuaJIT's `rec_for_loop`).
     fn for_loop(
         &mut self,

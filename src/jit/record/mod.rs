@@ -79,6 +79,8 @@ pub enum StartKind {
     ForLoop(usize),
     /// A side trace of a parent exit.
     Side,
+    /// A hot function entry (FUNCF) of this prototype.
+    Func(ProtoKey),
 }
 
 /// The recorder's state for one trace.
@@ -118,6 +120,10 @@ pub struct Recorder {
     pub pending_callee: bool,
     /// GC constants and their values (the executor materialises them).
     pub gcvals: Vec<(IrRef, Value)>,
+    /// Tail calls recorded at depth 0.
+    pub tailcalled: usize,
+    /// Prototype addresses the driver has registered, with their keys.
+    pub known_protos: Vec<(usize, ProtoKey)>,
 }
 
 impl Recorder {
@@ -147,6 +153,8 @@ impl Recorder {
             frames: Vec::new(),
             pending_callee: false,
             gcvals: Vec::new(),
+            tailcalled: 0,
+            known_protos: Vec::new(),
         }
     }
 
@@ -263,11 +271,17 @@ impl Recorder {
             Op::FORL | Op::JFORL | Op::IFORL => {
                 return self.rec_forl(data, f, pc, ins);
             }
-            Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => {
+            Op::CALLT => {
+                return self.rec_callt(data, f, ins);
+            }
+            Op::CALL | Op::CALLM | Op::CALLMT => {
                 return self.rec_call(data, f, ins);
             }
             Op::FUNCF | Op::IFUNCF | Op::FUNCV | Op::JFUNCF | Op::JFUNCV => {
-                return self.rec_funcf(op, f.numparams);
+                return self.rec_funcf(data, f, pc, ins);
+            }
+            Op::UGET => {
+                return self.rec_uget(data, f, ins);
             }
             Op::RET0 | Op::RET1 | Op::RET | Op::RETM => {
                 return self.rec_ret(data, f, pc, ins);
