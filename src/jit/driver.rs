@@ -539,6 +539,9 @@ impl JitHook for JitDriver {
         let key = self.key(lua, proto);
         let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
         let func = FuncRef::Lua(key);
+        if std::env::var_os("SKEIN_RECDEBUG").is_some() {
+            eprintln!("rec pc={pc} op={:?} base={base} depth={} bs={}", bc::op(proto.get_mut().bc[pc]), act.rec.frames.len(), act.rec.baseslot);
+        }
         let known = self.note_protos(lua, proto, pc, base);
         for k in known {
             if !act.rec.known_protos.contains(&k) {
@@ -559,6 +562,9 @@ impl JitHook for JitDriver {
             let r = Self::with_live(lua, key, proto, act.base0, world, |lf| {
                 act.rec.record_ins(&mut data, lf, pc)
             });
+            if std::env::var_os("SKEIN_RECDEBUG").is_some() {
+                eprintln!("  nins={} snaps={} res={:?}", data.ir.nins().0 - 0x8000, data.snaps.len(), r);
+            }
             world.data.insert(rec.id, data);
             r
         };

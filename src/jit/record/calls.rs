@@ -55,8 +55,8 @@ impl Recorder {
     ) -> Result<RecResult, RecErr> {
         let op = bc::op(ins);
         let a = bc::a(ins) as usize;
-        let b = bc::b(ins) as usize;
-        if op != Op::CALL || b == 0 {
+        let c = bc::c(ins) as usize;
+        if op != Op::CALL || c == 0 {
             return Err(nyi(op));
         }
         let fv = f
@@ -84,13 +84,13 @@ impl Recorder {
             key: self.cur_key,
             baseslot: self.baseslot,
             call_a: a,
-            nres: bc::c(ins) as i32 - 1,
+            nres: bc::b(ins) as i32 - 1,
         });
         let link = data.ir.kint64(0);
         self.slots[self.baseslot + a] = Some((kf, 0));
         self.slots[self.baseslot + a + 1] = Some((link, SNAP_FRAME));
         self.baseslot += a + 2;
-        self.maxslot = b - 1;
+        self.maxslot = c - 1;
         self.pending_callee = true;
         Ok(RecResult::Continue)
     }
