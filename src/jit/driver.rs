@@ -328,25 +328,30 @@ impl JitDriver {
 
     /// Registers the prototypes an instruction is about to reach (callee, upvalue
     /// function) so the recorder can name them.
-    fn note_protos(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, base: usize) -> Vec<(usize, ProtoKey)> {
+    fn note_protos(
+        &mut self,
+        lua: &mut Lua,
+        proto: ProtoRef,
+        pc: usize,
+        base: usize,
+    ) -> Vec<(usize, ProtoKey)> {
         let mut out = Vec::new();
         let k = self.key(lua, proto);
         out.push((proto.addr(), k));
         let ins = proto.get_mut().bc[pc];
         let fv = match bc::op(ins) {
-            Op::CALL | Op::CALLT | Op::CALLM | Op::CALLMT => lua
-                .th()
-                .stack
-                .get(base + bc::a(ins) as usize)
-                .copied(),
+            Op::CALL | Op::CALLT | Op::CALLM | Op::CALLMT => {
+                lua.th().stack.get(base + bc::a(ins) as usize).copied()
+            }
             Op::UGET => {
                 let f = lua.th().stack.get(base.wrapping_sub(2)).copied();
-                f.and_then(|f| f.as_func()).and_then(|c| match &c.get_mut().kind {
-                    crate::vm::object::FuncKind::Lua { upvals, .. } => {
-                        upvals.get(bc::d(ins) as usize).map(|u| u.get_mut().get())
-                    }
-                    _ => None,
-                })
+                f.and_then(|f| f.as_func())
+                    .and_then(|c| match &c.get_mut().kind {
+                        crate::vm::object::FuncKind::Lua { upvals, .. } => {
+                            upvals.get(bc::d(ins) as usize).map(|u| u.get_mut().get())
+                        }
+                        _ => None,
+                    })
             }
             _ => None,
         };
@@ -469,6 +474,31 @@ impl JitHook for JitDriver {
         };
         let base = fr.base as usize;
         let ins = proto.get_mut().bc[pc];
+        if !exec::runnable(&self.jit.world, id) {
+            // Run the original instruction's interpreter semantics instead.
+            let orig = self.patches.get(&(proto.addr(), pc)).copied();
+            let resume = match (bc::op(ins), orig) {
+                (Op::JFUNCF, _) => pc + 1,
+                (Op::JFORL, Some(o)) => {
+                    let a = base + bc::a(ins) as usize;
+                    let st = th.stack[a + 2].as_num_unchecked();
+                    let i = th.stack[a].as_num_unchecked() + st;
+                    let lim = th.stack[a + 1].as_num_unchecked();
+                    if if st >= 0.0 { i <= lim } else { i >= lim } {
+                        th.stack[a] = Value::num(i);
+                        th.stack[a + 3] = Value::num(i);
+                        (pc as isize + 1 + bc::j(o) as isize) as usize
+                    } else {
+                        pc + 1
+                    }
+                }
+                _ => return false,
+            };
+            if let Some(f) = th.frames.last_mut() {
+                f.pc = resume as u32;
+            }
+            return true;
+        }
         if bc::op(ins) == Op::JFORL {
             // The loop step the interpreter would have done.
             let a = base + bc::a(ins) as usize;
@@ -540,7 +570,12 @@ impl JitHook for JitDriver {
         let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
         let func = FuncRef::Lua(key);
         if std::env::var_os("SKEIN_RECDEBUG").is_some() {
-            eprintln!("rec pc={pc} op={:?} base={base} depth={} bs={}", bc::op(proto.get_mut().bc[pc]), act.rec.frames.len(), act.rec.baseslot);
+            eprintln!(
+                "rec pc={pc} op={:?} base={base} depth={} bs={}",
+                bc::op(proto.get_mut().bc[pc]),
+                act.rec.frames.len(),
+                act.rec.baseslot
+            );
         }
         let known = self.note_protos(lua, proto, pc, base);
         for k in known {
@@ -563,7 +598,12 @@ impl JitHook for JitDriver {
                 act.rec.record_ins(&mut data, lf, pc)
             });
             if std::env::var_os("SKEIN_RECDEBUG").is_some() {
-                eprintln!("  nins={} snaps={} res={:?}", data.ir.nins().0 - 0x8000, data.snaps.len(), r);
+                eprintln!(
+                    "  nins={} snaps={} res={:?}",
+                    data.ir.nins().0 - 0x8000,
+                    data.snaps.len(),
+                    r
+                );
             }
             world.data.insert(rec.id, data);
             r

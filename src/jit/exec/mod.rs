@@ -88,6 +88,28 @@ pub fn supported(op: IrOp) -> bool {
     )
 }
 
+/// Whether the executor runs trace `id`: traces whose snapshots hold inlined frames, or
+/// that link by up/down-recursion, would need VM frames rebuilt on exit, which the
+/// executor does not do yet; the driver runs the interpreter instead.
+pub fn runnable(world: &World, id: TraceId) -> bool {
+    let Some(h) = world.traces.get(id) else {
+        return false;
+    };
+    if matches!(
+        h.link_type,
+        LinkType::UpRecursion | LinkType::DownRecursion | LinkType::Stitch | LinkType::None
+    ) {
+        return false;
+    }
+    let Some(d) = world.data.get(id) else {
+        return false;
+    };
+    !d.snaps.map.iter().any(|e| {
+        e.flags() & (crate::jit::snap::SNAP_FRAME | crate::jit::snap::SNAP_CONT) != 0
+            && e.slot() != 1
+    })
+}
+
 /// The boxed value of constant `r`, if it is one the executor materialises.
 fn const_bits(ir: &IrBuf, r: IrRef, gc: &dyn Fn(IrRef) -> Option<Value>) -> u64 {
     let ins = ir.at(r);
@@ -170,7 +192,7 @@ pub fn run(
                     LinkType::Root | LinkType::Loop | LinkType::TailRecursion => {
                         restore_last(ir, data, &vals, nk, stack, base0);
                         match h.link {
-                            Some(t) if world.traces.contains_key(t) => {
+                            Some(t) if runnable(world, t) => {
                                 id = t;
                                 continue 'trace;
                             }
@@ -332,7 +354,11 @@ pub fn run(
                     .and_then(|e| world.exits.get(e))
                     .and_then(|e| e.side);
                 match side {
-                    Some(s) if world.traces.contains_key(s) => {
+                    Some(s)
+                        if world.traces.contains_key(s)
+                            && (runnable(world, s)
+                                || world.traces[s].link_type == LinkType::Interpreter) =>
+                    {
                         let has_code = world.data.get(s).is_some_and(|d| !d.snaps.is_empty());
                         if !has_code {
                             return ExecOutcome::Done { pc };

@@ -107,7 +107,11 @@ impl Recorder {
         let op = bc::op(ins);
         match op {
             Op::FUNCF | Op::JFUNCF => {
-                let count = self.frames.iter().filter(|fr| fr.key == self.cur_key).count();
+                let count = self
+                    .frames
+                    .iter()
+                    .filter(|fr| fr.key == self.cur_key)
+                    .count();
                 let at_start = matches!(self.start, super::StartKind::Func(k) if k == self.cur_key);
                 if at_start && !self.is_side() {
                     if count + self.tailcalled > 2 {
@@ -149,7 +153,11 @@ impl Recorder {
             return Err(nyi(Op::CALLT));
         }
         let nargs = d - 1;
-        let fv = f.stack.get(self.baseslot + a).copied().unwrap_or(Value::NIL);
+        let fv = f
+            .stack
+            .get(self.baseslot + a)
+            .copied()
+            .unwrap_or(Value::NIL);
         let Some(fc) = fv.as_func() else {
             return Err(nyi(Op::CALLT));
         };
@@ -218,7 +226,11 @@ impl Recorder {
     ) -> Result<RecResult, RecErr> {
         let a = bc::a(ins) as usize;
         let d = bc::d(ins) as usize;
-        let fv = f.stack.get(self.baseslot - 2).copied().unwrap_or(Value::NIL);
+        let fv = f
+            .stack
+            .get(self.baseslot - 2)
+            .copied()
+            .unwrap_or(Value::NIL);
         let Some(fc) = fv.as_func() else {
             return Err(nyi(Op::UGET));
         };
