@@ -2,6 +2,7 @@
 
 mod analyze;
 mod bytecode;
+mod conformance;
 mod front;
 mod jit;
 mod vm;
