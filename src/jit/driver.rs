@@ -72,6 +72,21 @@ struct Active {
     base0: usize,
 }
 
+/// A stitched call in flight.
+#[derive(Copy, Clone, Debug)]
+struct Cont {
+    /// The trace that stopped before the call.
+    parent: TraceId,
+    /// Frame base of the caller.
+    base: usize,
+    /// Frame count of the caller's thread.
+    depth: usize,
+    /// The caller's prototype address.
+    proto: usize,
+    /// The CALL.
+    call_pc: usize,
+}
+
 /// The JIT as the VM sees it.
 pub struct JitDriver {
     /// The trace world and life cycle.
@@ -85,6 +100,11 @@ pub struct JitDriver {
     patches: HashMap<(usize, usize), u32>,
     /// Log sinks (jit.v, jit.dump).
     pub sinks: Vec<Sink>,
+    /// A stitched call in flight: when the interpreter reaches the instruction after it
+    /// in the same frame, the continuation trace runs (or is recorded).
+    cont: Option<Cont>,
+    /// Fast-function ids given to natives, by name.
+    ffids: HashMap<&'static str, u8>,
     /// Values of GC constants per trace (closures, strings), for the executor.
     gcconsts: HashMap<TraceId, Vec<(IrRef, Value)>>,
 }
@@ -107,6 +127,8 @@ impl JitDriver {
             patches: HashMap::new(),
             sinks: Vec::new(),
             gcconsts: HashMap::new(),
+            cont: None,
+            ffids: HashMap::new(),
         }
     }
 
@@ -414,6 +436,158 @@ impl JitDriver {
         lua.jit_recording = true;
     }
 
+    /// Runs trace `id` on the running thread's stack (collector paused meanwhile).
+    fn run_trace(
+        lua: &mut Lua,
+        world: &World,
+        _consts: &HashMap<TraceId, Vec<(IrRef, Value)>>,
+        id: TraceId,
+        base0: usize,
+        gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
+    ) -> ExecOutcome {
+        let th = lua.th();
+        lua.set_gc_stopped(true);
+        let mut alloc = || Value::tab(lua.new_table(0, 0));
+        let out = exec::run(world, id, &mut th.stack, base0, gc, &mut alloc);
+        lua.set_gc_stopped(false);
+        out
+    }
+
+    /// Arms the stitch continuation of trace `parent` for the CALL at `call_pc` of the
+    /// top frame.
+    fn arm_cont(&mut self, lua: &mut Lua, parent: TraceId, proto: ProtoRef, call_pc: usize) {
+        let th = lua.th();
+        let Some(fr) = th.frames.last() else { return };
+        self.cont = Some(Cont {
+            parent,
+            base: fr.base as usize,
+            depth: th.frames.len(),
+            proto: proto.addr(),
+            call_pc,
+        });
+        lua.jit_recording = true;
+    }
+
+    /// The interpreter reached an instruction while a stitched call was in flight.
+    /// Returns true if the instruction should be recorded by a new continuation trace.
+    fn on_cont(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) -> bool {
+        let Some(c) = self.cont else { return false };
+        let th = lua.th();
+        let depth = th.frames.len();
+        let base = th.frames.last().map_or(0, |f| f.base as usize);
+        if std::env::var_os("SKEIN_RECDEBUG").is_some() {
+            eprintln!("on_cont pc={pc} depth={depth} base={base} c={c:?}");
+        }
+        if depth > c.depth || (depth == c.depth && pc == c.call_pc && base == c.base) {
+            return false; // before or inside the call
+        }
+        self.cont = None;
+        lua.jit_recording = false;
+        if depth < c.depth || base != c.base || proto.addr() != c.proto || pc != c.call_pc + 1 {
+            return false; // the call unwound or returned elsewhere
+        }
+        let key = self.key(lua, proto);
+        let child = self
+            .jit
+            .world
+            .traces
+            .iter()
+            .find(|(_, h)| h.parent == Some((c.parent, crate::jit::events::ParentExit::Stitch)))
+            .map(|(k, _)| k);
+        match child {
+            Some(t) if exec::runnable(&self.jit.world, t) => {
+                let consts = &self.gcconsts;
+                let gc = |t: TraceId, r: IrRef| {
+                    consts
+                        .get(&t)
+                        .and_then(|v| v.iter().find(|(k, _)| *k == r))
+                        .map(|x| x.1)
+                };
+                let out = Self::run_trace(lua, &self.jit.world, consts, t, base - 2, &gc);
+                let (resume, exit, stitched) = match out {
+                    ExecOutcome::Exit { trace, exit, pc } => (pc, Some((trace, exit)), None),
+                    ExecOutcome::Done { pc, stitched } => (pc, None, stitched),
+                };
+                let rpc = resume.map_or(pc as u32, |p| p.pc);
+                if let Some(f) = lua.th().frames.last_mut() {
+                    f.pc = rpc;
+                }
+                lua.jit_reload = true;
+                if let Some(t) = stitched {
+                    self.arm_cont(lua, t, proto, rpc as usize);
+                }
+                if let Some((tid, ex)) = exit {
+                    self.handle_exit(lua, key, tid, ex, rpc, base - 2);
+                }
+                self.after_step();
+                false
+            }
+            Some(_) => false,
+            None => {
+                if !self.enabled || self.jit.state != TraceState::Idle {
+                    return false;
+                }
+                let pos = BcPos {
+                    proto: key,
+                    pc: c.call_pc as u32,
+                };
+                let parent = Some((c.parent, crate::jit::events::ParentExit::Stitch));
+                if self
+                    .jit
+                    .start(pos, FuncRef::Lua(key), parent, false, None)
+                    .is_none()
+                {
+                    self.after_step();
+                    return false;
+                }
+                let Some(rec) = self.jit.rec.clone() else {
+                    return false;
+                };
+                let flags = self.jit.world.opts.flags;
+                let mut r = Recorder::new(rec.no, StartKind::Side, key, pc, flags);
+                let mut data = self.jit.world.data.remove(rec.id).unwrap_or_default();
+                r.maxslot = 0;
+                r.snap_add_pub(&mut data);
+                self.jit.world.data.insert(rec.id, data);
+                self.active = Some(Active {
+                    rec: r,
+                    base0: base - 2,
+                });
+                lua.jit_recording = true;
+                self.after_step();
+                true
+            }
+        }
+    }
+
+    /// Counts an exit and starts a side trace if it became hot.
+    fn handle_exit(
+        &mut self,
+        lua: &mut Lua,
+        key: ProtoKey,
+        tid: TraceId,
+        ex: u16,
+        rpc: u32,
+        base0: usize,
+    ) {
+        let no = self.jit.world.traces[tid].no;
+        if self.enabled && self.active.is_none() {
+            let rpos = BcPos {
+                proto: key,
+                pc: rpc,
+            };
+            if self.jit.on_exit(no, ex, rpos, FuncRef::Lua(key)).is_some() && self.jit.rec.is_some()
+            {
+                self.start_side(lua, key, rpc as usize, tid, ex, base0);
+            }
+        } else {
+            self.jit
+                .world
+                .events
+                .push(TraceEvent::Exit { no, exit: ex });
+        }
+    }
+
     fn after_step(&mut self) {
         self.apply_commands();
         self.flush_logs();
@@ -467,6 +641,12 @@ impl JitHook for JitDriver {
         let Some(id) = self.jit.world.by_number(TraceNo(trace as u16)) else {
             return false;
         };
+        if std::env::var_os("SKEIN_RECDEBUG").is_some() {
+            eprintln!(
+                "enter trace {trace} at pc {pc} runnable={}",
+                exec::runnable(&self.jit.world, id)
+            );
+        }
         let key = self.key(lua, proto);
         let th = lua.th();
         let Some(fr) = th.frames.last().copied() else {
@@ -525,12 +705,15 @@ impl JitHook for JitDriver {
                 .and_then(|v| v.iter().find(|(k, _)| *k == r))
                 .map(|x| x.1)
         };
-        let out = exec::run(&self.jit.world, id, &mut th.stack, base0, &gc);
-        let (resume, exit) = match out {
-            ExecOutcome::Exit { trace, exit, pc } => (pc, Some((trace, exit))),
-            ExecOutcome::Done { pc } => (pc, None),
+        let out = Self::run_trace(lua, &self.jit.world, consts, id, base0, &gc);
+        let (resume, exit, stitched) = match out {
+            ExecOutcome::Exit { trace, exit, pc } => (pc, Some((trace, exit)), None),
+            ExecOutcome::Done { pc, stitched } => (pc, None, stitched),
         };
         let rpc = resume.map_or(pc as u32 + 1, |p| p.pc);
+        if let Some(t) = stitched {
+            self.arm_cont(lua, t, proto, rpc as usize);
+        }
         if let Some(f) = lua.th().frames.last_mut() {
             f.pc = rpc;
         }
@@ -558,6 +741,9 @@ impl JitHook for JitDriver {
     }
 
     fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
+        if self.active.is_none() && self.cont.is_some() && !self.on_cont(lua, proto, pc) {
+            return;
+        }
         let Some(mut act) = self.active.take() else {
             lua.jit_recording = false;
             return;
@@ -615,14 +801,27 @@ impl JitHook for JitDriver {
             }
             RecResult::Stop { link_type, link } => {
                 lua.jit_recording = false;
+                let mut func = func;
+                if let Some(name) = act.rec.stitch_name {
+                    let n = self.ffids.len() as u8;
+                    let id = *self.ffids.entry(name).or_insert(100u8.wrapping_add(n));
+                    self.jit.world.ffnames.insert(id, name.to_string());
+                    func = FuncRef::Fast(id);
+                }
                 for (_, v) in &act.rec.gcvals {
                     lua.pinned.push(*v);
                 }
                 self.gcconsts
                     .insert(rec.id, std::mem::take(&mut act.rec.gcvals));
-                let _ = self
+                let ok = self
                     .jit
-                    .stop(func, pc as u32, link_type, link, &mut ExecBackend);
+                    .stop(func, pc as u32, link_type, link, &mut ExecBackend)
+                    .is_ok();
+                if ok && link_type == crate::jit::link::LinkType::Stitch {
+                    if let Some(t) = self.jit.world.by_number(rec.no) {
+                        self.arm_cont(lua, t, proto, pc);
+                    }
+                }
             }
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;

@@ -657,6 +657,10 @@ impl Lua {
                         h.record(self, proto, pc);
                         self.jit_hook = Some(h);
                         reload!();
+                        if self.jit_reload {
+                            self.jit_reload = false;
+                            continue 'frame;
+                        }
                     }
                 }
                 // SAFETY: pc stays inside the bytecode: every function ends in a return and

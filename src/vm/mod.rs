@@ -116,6 +116,9 @@ pub struct Lua {
     /// (jitrec) Set while a trace is being recorded: the interpreter calls
     /// `JitHook::record` before each instruction.
     pub jit_recording: bool,
+    /// (jitrec) Set by `JitHook::record` when it moved the top frame's pc (it ran a
+    /// trace): the interpreter reloads the frame instead of executing the instruction.
+    pub jit_reload: bool,
     /// Capture a traceback when an error escapes every pcall of the main thread.
     pub want_traceback: bool,
     /// The traceback captured for the last uncaught error.
@@ -172,6 +175,7 @@ impl Lua {
             pinned: Vec::new(),
             jit_hook: None,
             jit_recording: false,
+            jit_reload: false,
             want_traceback: false,
             traceback: None,
             next_fn: None,

@@ -44,6 +44,9 @@ pub enum ExecOutcome {
     Done {
         /// Resume position.
         pc: Option<BcPos>,
+        /// The trace that ended with a `stitch` link (the interpreter runs the call at
+        /// `pc`, then the stitched continuation).
+        stitched: Option<TraceId>,
     },
 }
 
@@ -85,6 +88,10 @@ pub fn supported(op: IrOp) -> bool {
             | KNULL
             | KINT64
             | RENAME
+            | FLOAD
+            | HREFK
+            | HLOAD
+            | TNEW
     )
 }
 
@@ -97,13 +104,22 @@ pub fn runnable(world: &World, id: TraceId) -> bool {
     };
     if matches!(
         h.link_type,
-        LinkType::UpRecursion | LinkType::DownRecursion | LinkType::Stitch | LinkType::None
+        LinkType::UpRecursion | LinkType::DownRecursion | LinkType::None
     ) {
         return false;
     }
     let Some(d) = world.data.get(id) else {
         return false;
     };
+    // Allocations are only run in traces that return to the interpreter every
+    // iteration (the collector is paused while a trace runs).
+    if matches!(
+        h.link_type,
+        LinkType::Loop | LinkType::TailRecursion | LinkType::Root
+    ) && d.ir.refs().any(|r| d.ir.at(r).op == IrOp::TNEW)
+    {
+        return false;
+    }
     !d.snaps.map.iter().any(|e| {
         e.flags() & (crate::jit::snap::SNAP_FRAME | crate::jit::snap::SNAP_CONT) != 0
             && e.slot() != 1
@@ -146,11 +162,15 @@ pub fn run(
     stack: &mut [Value],
     base0: usize,
     gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
+    alloc: &mut dyn FnMut() -> Value,
 ) -> ExecOutcome {
     let mut vals: Vec<u64> = Vec::new();
     'trace: loop {
         let Some(data) = world.data.get(id) else {
-            return ExecOutcome::Done { pc: None };
+            return ExecOutcome::Done {
+                pc: None,
+                stitched: None,
+            };
         };
         let ir = &data.ir;
         let nk = ir.nk().0 as usize;
@@ -199,13 +219,15 @@ pub fn run(
                             _ => {
                                 return ExecOutcome::Done {
                                     pc: data.snaps.snaps.last().and_then(|s| s.pc),
+                                    stitched: None,
                                 }
                             }
                         }
                     }
-                    _ => {
+                    lt => {
                         let pc = restore_last(ir, data, &vals, nk, stack, base0);
-                        return ExecOutcome::Done { pc };
+                        let stitched = (lt == LinkType::Stitch).then_some(id);
+                        return ExecOutcome::Done { pc, stitched };
                     }
                 }
             }
@@ -284,6 +306,7 @@ pub fn run(
                         v.0
                     }
                 }
+                IrOp::TNEW => alloc().0,
                 IrOp::NEG => (-f64::from_bits(get(&vals, ins.op1))).to_bits(),
                 IrOp::ABS => f64::from_bits(get(&vals, ins.op1)).abs().to_bits(),
                 IrOp::CONV => {
@@ -361,7 +384,7 @@ pub fn run(
                     {
                         let has_code = world.data.get(s).is_some_and(|d| !d.snaps.is_empty());
                         if !has_code {
-                            return ExecOutcome::Done { pc };
+                            return ExecOutcome::Done { pc, stitched: None };
                         }
                         id = s;
                         continue 'trace;

@@ -67,8 +67,27 @@ impl Recorder {
         let Some(fc) = fv.as_func() else {
             return Err(nyi(op));
         };
-        if fc.lua_proto().is_none() {
-            return Err(nyi(op));
+        if let crate::vm::object::FuncKind::Native { name, .. } = fc.kind() {
+            // A native callee is not recorded: the trace stops before the call and a
+            // continuation trace is stitched on after it returns.
+            if !self.frames.is_empty() {
+                return Err(nyi(op));
+            }
+            let fr = self.getslot(data, f, a)?;
+            let kf = self.kfunc(data, fv);
+            if fr != kf {
+                self.emitter(data)
+                    .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
+                    .map_err(|e| (e, None))?;
+            }
+            for i in 0..c.saturating_sub(1) {
+                let r = self.getslot(data, f, a + 2 + i)?;
+                self.slots[self.baseslot + a + 2 + i] = Some((r, 0));
+            }
+            self.slots[self.baseslot + a] = Some((fr, 0));
+            self.maxslot = self.maxslot.max(a + 1 + c);
+            self.stitch_name = Some(name);
+            return self.stop(data, LinkType::Stitch, None, self.pc);
         }
         if self.frames.len() >= 20 {
             return Err((TraceError::TraceTooDeep, None));

@@ -124,6 +124,8 @@ pub struct Recorder {
     pub tailcalled: usize,
     /// Prototype addresses the driver has registered, with their keys.
     pub known_protos: Vec<(usize, ProtoKey)>,
+    /// The native a `stitch` stop calls (named in the stop event).
+    pub stitch_name: Option<&'static str>,
 }
 
 impl Recorder {
@@ -155,6 +157,7 @@ impl Recorder {
             gcvals: Vec::new(),
             tailcalled: 0,
             known_protos: Vec::new(),
+            stitch_name: None,
         }
     }
 
