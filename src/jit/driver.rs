@@ -475,9 +475,6 @@ impl JitDriver {
         let th = lua.th();
         let depth = th.frames.len();
         let base = th.frames.last().map_or(0, |f| f.base as usize);
-        if std::env::var_os("SKEIN_RECDEBUG").is_some() {
-            eprintln!("on_cont pc={pc} depth={depth} base={base} c={c:?}");
-        }
         if depth > c.depth || (depth == c.depth && pc == c.call_pc && base == c.base) {
             return false; // before or inside the call
         }
@@ -641,12 +638,6 @@ impl JitHook for JitDriver {
         let Some(id) = self.jit.world.by_number(TraceNo(trace as u16)) else {
             return false;
         };
-        if std::env::var_os("SKEIN_RECDEBUG").is_some() {
-            eprintln!(
-                "enter trace {trace} at pc {pc} runnable={}",
-                exec::runnable(&self.jit.world, id)
-            );
-        }
         let key = self.key(lua, proto);
         let th = lua.th();
         let Some(fr) = th.frames.last().copied() else {
@@ -755,14 +746,6 @@ impl JitHook for JitDriver {
         let key = self.key(lua, proto);
         let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
         let func = FuncRef::Lua(key);
-        if std::env::var_os("SKEIN_RECDEBUG").is_some() {
-            eprintln!(
-                "rec pc={pc} op={:?} base={base} depth={} bs={}",
-                bc::op(proto.get_mut().bc[pc]),
-                act.rec.frames.len(),
-                act.rec.baseslot
-            );
-        }
         let known = self.note_protos(lua, proto, pc, base);
         for k in known {
             if !act.rec.known_protos.contains(&k) {
@@ -783,14 +766,6 @@ impl JitHook for JitDriver {
             let r = Self::with_live(lua, key, proto, act.base0, world, |lf| {
                 act.rec.record_ins(&mut data, lf, pc)
             });
-            if std::env::var_os("SKEIN_RECDEBUG").is_some() {
-                eprintln!(
-                    "  nins={} snaps={} res={:?}",
-                    data.ir.nins().0 - 0x8000,
-                    data.snaps.len(),
-                    r
-                );
-            }
             world.data.insert(rec.id, data);
             r
         };

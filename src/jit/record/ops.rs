@@ -275,9 +275,13 @@ impl Recorder {
                 let (x, y) = (va.as_num_unchecked(), vd.as_num_unchecked());
                 let cond = match op {
                     Op::ISLT => x < y,
-                    Op::ISGE => !(x < y),
+                    // Not-less / not-less-or-equal: true when unordered (NaN).
+                    Op::ISGE => x.partial_cmp(&y) != Some(std::cmp::Ordering::Less),
                     Op::ISLE => x <= y,
-                    _ => !(x <= y),
+                    _ => !matches!(
+                        x.partial_cmp(&y),
+                        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+                    ),
                 };
                 if both_const {
                     return Ok(());

@@ -125,11 +125,7 @@ pub(crate) fn usedef(
         }
         match op.mode_a() {
             Mode::Var => use_slot(udf, a),
-            Mode::Dst => {
-                if !matches!(op, Op::ISTC | Op::ISFC) {
-                    def_slot(udf, a);
-                }
-            }
+            Mode::Dst if !matches!(op, Op::ISTC | Op::ISFC) => def_slot(udf, a),
             Mode::Base => {
                 if matches!(
                     op,
@@ -253,8 +249,8 @@ impl Recorder {
         let mut udf = Vec::new();
         let maxslot = self.maxslot;
         let s = usedef(code, self.pc, maxslot, &mut udf);
-        for i in s..maxslot {
-            if !udf[i].live() {
+        for (i, u) in udf.iter().enumerate().take(maxslot).skip(s) {
+            if !u.live() {
                 self.slots[self.baseslot + i] = None;
             }
         }
