@@ -45,12 +45,25 @@ pub fn main(args: Vec<OsString>) -> i32 {
 
 fn report(l: &mut Lua, e: &LuaError) {
     l.flush_out();
-    let msg = l.error_text(e);
+    // As luajit: a nil error object is not reported; other non-strings use __tostring
+    // or a placeholder.
+    let msg = match *e {
+        LuaError::Error(v) if v.is_nil() => return,
+        LuaError::Error(v) if !v.is_str() && !v.is_num() => match l.tostring(v) {
+            Ok(s) if !l.metamethod(v, skein_mm_tostring()).is_nil() => s.to_str_lossy(),
+            _ => "(error object is not a string)".to_string(),
+        },
+        _ => l.error_text(e),
+    };
     let mut err = std::io::stderr();
     let _ = writeln!(err, "skein: {msg}");
     if let Some(tb) = l.traceback.take() {
         let _ = writeln!(err, "{tb}");
     }
+}
+
+fn skein_mm_tostring() -> crate::vm::MM {
+    crate::vm::MM::Tostring
 }
 
 fn run_chunk(l: &mut Lua, f: Value, args: &[Value]) -> bool {

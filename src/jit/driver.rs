@@ -592,7 +592,7 @@ impl JitDriver {
 }
 
 impl JitHook for JitDriver {
-    fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, event: JitEvent) {
+    fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, _base: usize, event: JitEvent) {
         if !self.enabled || self.jit.state != TraceState::Idle || self.active.is_some() {
             return;
         }
@@ -634,7 +634,14 @@ impl JitHook for JitDriver {
         self.after_step();
     }
 
-    fn enter_trace(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, trace: u32) -> bool {
+    fn enter_trace(
+        &mut self,
+        lua: &mut Lua,
+        proto: ProtoRef,
+        pc: usize,
+        _base: usize,
+        trace: u32,
+    ) -> bool {
         let Some(id) = self.jit.world.by_number(TraceNo(trace as u16)) else {
             return false;
         };

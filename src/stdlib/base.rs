@@ -283,14 +283,12 @@ fn assert(l: &mut Lua) -> Result<usize, LuaError> {
 fn error(l: &mut Lua) -> Result<usize, LuaError> {
     let v = l.arg(1);
     let level = l.opt_int(2, 1)?;
-    if let Some(s) = v.as_str() {
-        if level > 0 {
-            let w = l.where_(level as usize);
-            if !w.is_empty() {
-                let mut text = w.into_bytes();
-                text.extend_from_slice(s.as_bytes());
-                return Err(LuaError::Error(l.str_value(&text)));
-            }
+    if (v.is_str() || v.is_num()) && level > 0 {
+        let w = l.where_(level as usize);
+        if !w.is_empty() {
+            let mut text = w.into_bytes();
+            text.extend_from_slice(&l.tostring_raw(v));
+            return Err(LuaError::Error(l.str_value(&text)));
         }
     }
     Err(LuaError::Error(v))

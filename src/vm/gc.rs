@@ -301,7 +301,7 @@ impl Lua {
     /// Runs a collection if the allocation debt is due (a safe point).
     #[inline]
     pub fn gc_check(&mut self) {
-        if self.heap.bytes > self.heap.threshold || self.heap.stress != 0 {
+        if self.heap.bytes + GROWTH.with(Cell::get) > self.heap.threshold || self.heap.stress != 0 {
             self.gc_due();
         }
     }

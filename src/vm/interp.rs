@@ -37,7 +37,7 @@
 //! - Safe points for the collector: TNEW, TDUP, FNEW, CAT and native calls.
 
 use super::jit_hook::JitEvent;
-use super::meta::Arith;
+use super::meta::{Arith, Step};
 use super::object::*;
 use super::value::Value;
 use super::{Lua, LuaError, MAX_C_DEPTH, MAX_RUST_STACK};
@@ -498,7 +498,23 @@ impl Lua {
                     self.place_results(dest, src, n, fr.nres);
                 }
             }
-            _ => {
+            FrameKind::CmpTrue | FrameKind::CmpFalse => {
+                let r = if n > 0 { th.stack[src] } else { Value::NIL };
+                let want = fr.kind == FrameKind::CmpTrue;
+                if let Some(caller) = th.frames.last_mut() {
+                    let func = th.stack[caller.base as usize - 2];
+                    if let Some(p) = func.as_func().and_then(|f| f.lua_proto()) {
+                        let jmp = p.bc[caller.pc as usize];
+                        if r.truthy() == want {
+                            caller.pc = (caller.pc as i64 + 1 + bc::j(jmp) as i64) as u32;
+                        } else {
+                            caller.pc += 1;
+                        }
+                    }
+                }
+            }
+            FrameKind::Native => {}
+            FrameKind::Pcall | FrameKind::Xpcall => {
                 th.stack[dest - 1] = Value::TRUE;
                 if fr.nres < 0 {
                     self.place_results(dest, src, n, -1);
@@ -532,7 +548,10 @@ impl Lua {
             let knum: *const Value = proto.knum.as_ptr();
             let mut pc = fr.pc as usize;
             let mut stk: *mut Value = th.stack.as_mut_ptr().wrapping_add(base);
+            // The running frame's record (refreshed with `stk`: pushing frames may move it).
+            let mut frp: *mut Frame = th.frames.as_mut_ptr().wrapping_add(th.frames.len() - 1);
             let mut multres = th.multres;
+            let fsize = proto.framesize as usize;
             if fr.kind != FrameKind::Native && fr.top != 0 {
                 // A tail-called pcall returned into this frame: return its results.
                 if let Some(f) = th.frames.last_mut() {
@@ -566,14 +585,15 @@ impl Lua {
             }
             macro_rules! reload {
                 () => {
-                    stk = self.th().stack.as_mut_ptr().wrapping_add(base);
+                    let th = self.th();
+                    stk = th.stack.as_mut_ptr().wrapping_add(base);
+                    frp = th.frames.as_mut_ptr().wrapping_add(th.frames.len() - 1);
                 };
             }
             macro_rules! save_pc {
                 () => {
-                    if let Some(f) = self.th().frames.last_mut() {
-                        f.pc = pc as u32;
-                    }
+                    // SAFETY: `frp` points at the running frame's record (see `reload!`).
+                    (*frp).pc = pc as u32;
                 };
             }
             macro_rules! throw {
@@ -617,17 +637,110 @@ impl Lua {
                     }
                 }};
             }
-            // (jitrec edit) The hook is taken out of the state while it runs so it can
-            // see the stack; hot counting never moves the stack.
             macro_rules! hot {
                 ($op:expr) => {
-                    if let Some(mut h) = self.jit_hook.take() {
+                    if self.jit_hook.is_some() {
                         save_pc!();
-                        h.hot(self, proto, pc - 1, JitEvent::Hot($op));
-                        self.jit_hook = Some(h);
+                        self.th().multres = multres;
+                        if let Some(mut h) = self.jit_hook.take() {
+                            h.hot(self, proto, pc - 1, base, JitEvent::Hot($op));
+                            if self.jit_hook.is_none() {
+                                self.jit_hook = Some(h);
+                            }
+                        }
                         reload!();
                     }
                 };
+            }
+            // The result of a slow step goes to slot $a; Lua metamethods run as frames
+            // returning into that slot.
+            macro_rules! meta_to {
+                ($step:expr, $a:expr) => {{
+                    match tri!($step) {
+                        Step::Value(v) => {
+                            reload!();
+                            s!($a) = v;
+                        }
+                        Step::Call {
+                            mm, args, nargs, ..
+                        } => {
+                            let dest = base + $a as usize;
+                            let pushed = tri!(self.meta_call(
+                                base + fsize,
+                                mm,
+                                &args[..nargs],
+                                dest,
+                                1,
+                                FrameKind::Lua
+                            ));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                        }
+                    }
+                }};
+            }
+            // A slow store (`__newindex`): no result.
+            macro_rules! meta_do {
+                ($step:expr) => {{
+                    match tri!($step) {
+                        Step::Value(_) => {
+                            reload!();
+                        }
+                        Step::Call {
+                            mm, args, nargs, ..
+                        } => {
+                            let top = base + fsize;
+                            let pushed = tri!(self.meta_call(
+                                top,
+                                mm,
+                                &args[..nargs],
+                                top,
+                                0,
+                                FrameKind::Lua
+                            ));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                        }
+                    }
+                }};
+            }
+            // A slow comparison: take the following JMP when the outcome's truth is $want.
+            macro_rules! meta_cmp {
+                ($step:expr, $want:expr) => {{
+                    match tri!($step) {
+                        Step::Value(v) => {
+                            reload!();
+                            branch!(v.truthy() == $want);
+                        }
+                        Step::Call {
+                            mm,
+                            args,
+                            nargs,
+                            negate,
+                            ..
+                        } => {
+                            let want = $want != negate;
+                            let kind = if want {
+                                FrameKind::CmpTrue
+                            } else {
+                                FrameKind::CmpFalse
+                            };
+                            let top = base + fsize;
+                            let pushed =
+                                tri!(self.meta_call(top, mm, &args[..nargs], top, 1, kind));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                            let r = self.th().stack[top];
+                            branch!(r.truthy() == want);
+                        }
+                    }
+                }};
             }
             macro_rules! arith {
                 ($ins:expr, $kind:expr, $b:expr, $c:expr, $bs:expr, $cs:expr, $f:expr) => {{
@@ -639,9 +752,7 @@ impl Lua {
                         s!(a) = Value::from_arith(f(b.as_num_unchecked(), c.as_num_unchecked()));
                     } else {
                         save_pc!();
-                        let r = tri!(self.arith_slow($kind, b, c, $bs, $cs));
-                        reload!();
-                        s!(a) = r;
+                        meta_to!(self.arith_step($kind, b, c, $bs, $cs), a);
                     }
                 }};
             }
@@ -652,7 +763,10 @@ impl Lua {
                 // instruction is fetched afterwards.
                 if self.jit_recording {
                     if let Some(mut h) = self.jit_hook.take() {
-                        save_pc!();
+                        // SAFETY: as in `save_pc!` (outside the dispatch's unsafe block).
+                        unsafe {
+                            save_pc!();
+                        }
                         self.th().multres = multres;
                         h.record(self, proto, pc);
                         self.jit_hook = Some(h);
@@ -676,9 +790,9 @@ impl Lua {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
                             let op = bc::op(ins);
-                            let r = if x.is_num() && y.is_num() {
+                            if x.is_num() && y.is_num() {
                                 let (x, y) = (x.as_num_unchecked(), y.as_num_unchecked());
-                                match op {
+                                let r = match op {
                                     Op::ISLT => x < y,
                                     Op::ISGE => x.partial_cmp(&y) != Some(Ordering::Less),
                                     Op::ISLE => x <= y,
@@ -686,36 +800,29 @@ impl Lua {
                                         x.partial_cmp(&y),
                                         Some(Ordering::Less | Ordering::Equal)
                                     ),
-                                }
+                                };
+                                branch!(r);
                             } else {
                                 save_pc!();
-                                let r = match op {
-                                    Op::ISLT | Op::ISGE => tri!(self.less_than(x, y)),
-                                    _ => tri!(self.less_equal(x, y)),
-                                };
-                                reload!();
-                                if matches!(op, Op::ISLT | Op::ISLE) {
-                                    r
-                                } else {
-                                    !r
+                                let want = matches!(op, Op::ISLT | Op::ISLE);
+                                match op {
+                                    Op::ISLT | Op::ISGE => meta_cmp!(self.lt_step(x, y), want),
+                                    _ => meta_cmp!(self.le_step(x, y), want),
                                 }
-                            };
-                            branch!(r);
+                            }
                         }
                         Op::ISEQV | Op::ISNEV => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
-                            let eq = if x.raw_eq(y) {
-                                true
+                            let want = bc::op(ins) == Op::ISEQV;
+                            if x.raw_eq(y) {
+                                branch!(want);
                             } else if x.is_num() || y.is_num() || x.itype() != y.itype() {
-                                false
+                                branch!(!want);
                             } else {
                                 save_pc!();
-                                let r = tri!(self.equal_slow(x, y));
-                                reload!();
-                                r
-                            };
-                            branch!(eq == (bc::op(ins) == Op::ISEQV));
+                                meta_cmp!(self.eq_step(x, y), want);
+                            }
                         }
                         Op::ISEQS => branch!(s!(a) == kstr!(bc::d(ins))),
                         Op::ISNES => branch!(s!(a) != kstr!(bc::d(ins))),
@@ -749,9 +856,7 @@ impl Lua {
                                 s!(a) = Value::num(-v.as_num_unchecked());
                             } else {
                                 save_pc!();
-                                let r = tri!(self.arith_slow(Arith::Unm, v, v, Some(d), Some(d)));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.arith_step(Arith::Unm, v, v, Some(d), Some(d)), a);
                             }
                         }
                         Op::LEN => {
@@ -763,9 +868,7 @@ impl Lua {
                                 s!(a) = Value::num(t.len() as f64);
                             } else {
                                 save_pc!();
-                                let r = tri!(self.len_slow(v, d));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.len_step(v, d), a);
                             }
                         }
                         Op::ADDVN => arith!(
@@ -1002,9 +1105,7 @@ impl Lua {
                                 s!(a) = v;
                             } else {
                                 save_pc!();
-                                let r = tri!(self.index_slow(Value::tab(env), k, None));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.index_step(Value::tab(env), k, None), a);
                             }
                         }
                         Op::GSET => {
@@ -1015,8 +1116,7 @@ impl Lua {
                                     .set_str(k.as_str().unwrap_or_else(|| unreachable!()), s!(a));
                             } else {
                                 save_pc!();
-                                tri!(self.newindex_slow(Value::tab(env), k, s!(a), None));
-                                reload!();
+                                meta_do!(self.newindex_step(Value::tab(env), k, s!(a), None));
                             }
                         }
                         Op::TGETV | Op::TGETR => {
@@ -1030,9 +1130,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r = tri!(self.index_slow(tv, k, Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(self.index_step(tv, k, Some(bc::b(ins))), a);
                         }
                         Op::TGETS => {
                             let tv = s!(bc::b(ins));
@@ -1045,9 +1143,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r = tri!(self.index_slow(tv, k, Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(self.index_step(tv, k, Some(bc::b(ins))), a);
                         }
                         Op::TGETB => {
                             let tv = s!(bc::b(ins));
@@ -1060,10 +1156,10 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r =
-                                tri!(self.index_slow(tv, Value::num(k as f64), Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(
+                                self.index_step(tv, Value::num(k as f64), Some(bc::b(ins))),
+                                a
+                            );
                         }
                         Op::TSETV | Op::TSETR => {
                             let tv = s!(bc::b(ins));
@@ -1079,8 +1175,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(tv, k, s!(a), Some(bc::b(ins))));
-                            reload!();
+                            meta_do!(self.newindex_step(tv, k, s!(a), Some(bc::b(ins))));
                         }
                         Op::TSETS => {
                             let tv = s!(bc::b(ins));
@@ -1095,8 +1190,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(tv, k, s!(a), Some(bc::b(ins))));
-                            reload!();
+                            meta_do!(self.newindex_step(tv, k, s!(a), Some(bc::b(ins))));
                         }
                         Op::TSETB => {
                             let tv = s!(bc::b(ins));
@@ -1108,16 +1202,18 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(
+                            meta_do!(self.newindex_step(
                                 tv,
                                 Value::num(k as f64),
                                 s!(a),
                                 Some(bc::b(ins))
                             ));
-                            reload!();
                         }
                         Op::TSETM => {
-                            let t = s!(a - 1).as_tab().unwrap_or_else(|| unreachable!());
+                            let Some(t) = s!(a - 1).as_tab() else {
+                                save_pc!();
+                                throw!(self.error_msg_pos("bad bytecode: TSETM without a table"));
+                            };
                             let kn = knum!(bc::d(ins)).as_num_unchecked();
                             let start = if kn >= 4503599627370496.0 {
                                 (kn.to_bits() & 0xffff_ffff) as i64
@@ -1140,7 +1236,29 @@ impl Lua {
                             save_pc!();
                             let f = s!(a);
                             if let Some(c) = f.as_func() {
-                                if let FuncKind::Lua { .. } = c.kind {
+                                if let FuncKind::Lua { proto: cp, .. } = c.kind() {
+                                    // Fast path: fixed-argument function, stack room known.
+                                    let th = self.th();
+                                    let nb = func + 2;
+                                    let np = cp.numparams as usize;
+                                    if !cp.is_vararg
+                                        && nb + (cp.framesize as usize) < th.stack.len()
+                                        && th.frames.len() < super::MAX_STACK / 4
+                                    {
+                                        for i in nargs..np {
+                                            *th.stack.get_unchecked_mut(nb + i) = Value::NIL;
+                                        }
+                                        th.frames.push(Frame {
+                                            base: nb as u32,
+                                            func: func as u32,
+                                            fslot: func as u32,
+                                            pc: 0,
+                                            nres,
+                                            kind: FrameKind::Lua,
+                                            top: 0,
+                                        });
+                                        continue 'frame;
+                                    }
                                     tri!(self.push_lua_frame(
                                         func,
                                         nargs,
@@ -1221,8 +1339,14 @@ impl Lua {
                             reload!();
                         }
                         Op::ITERN => {
-                            let t = s!(a - 2).as_tab().unwrap_or_else(|| unreachable!());
-                            let pos = s!(a - 1).as_num_unchecked() as usize;
+                            let (Some(t), Some(pos)) = (s!(a - 2).as_tab(), s!(a - 1).as_num())
+                            else {
+                                // Not set up by ISNEXT (foreign bytecode): run it as ITERC.
+                                *code.add(pc - 1) = bc::set_op(ins, Op::ITERC);
+                                pc -= 1;
+                                continue;
+                            };
+                            let pos = pos as usize;
                             match t.entry_from(pos) {
                                 Some((next, k, v)) => {
                                     s!(a) = k;
@@ -1353,11 +1477,12 @@ impl Lua {
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
                             save_pc!();
                             self.th().multres = multres;
-                            // (jitrec edit) hook taken out while the trace runs on the stack.
                             let done = match self.jit_hook.take() {
                                 Some(mut h) => {
-                                    let r = h.enter_trace(self, proto, pc - 1, bc::d(ins));
-                                    self.jit_hook = Some(h);
+                                    let r = h.enter_trace(self, proto, pc - 1, base, bc::d(ins));
+                                    if self.jit_hook.is_none() {
+                                        self.jit_hook = Some(h);
+                                    }
                                     r
                                 }
                                 None => false,
@@ -1546,4 +1671,36 @@ fn prim(d: u32) -> Value {
 #[inline(always)]
 pub fn lua_mod(a: f64, b: f64) -> f64 {
     a - (a / b).floor() * b
+}
+
+impl Lua {
+    /// Calls metamethod `mm` with `args`, placing the function at slot `top` (above the
+    /// running frame). A Lua metamethod becomes a frame of `kind` returning `nres` results
+    /// into `dest` (true: the loop must continue with the new frame); a native one runs
+    /// now and its first result is copied to `dest` when `nres` is 1.
+    pub(crate) fn meta_call(
+        &mut self,
+        top: usize,
+        mm: Value,
+        args: &[Value],
+        dest: usize,
+        nres: i32,
+        kind: FrameKind,
+    ) -> Result<bool, LuaError> {
+        self.grow_stack(top + 3 + args.len())?;
+        let th = self.th();
+        th.stack[top] = mm;
+        th.stack[top + 1] = Value::NIL;
+        th.stack[top + 2..top + 2 + args.len()].copy_from_slice(args);
+        if let Some(FuncKind::Lua { .. }) = mm.as_func().map(|f| f.kind()) {
+            self.push_lua_frame(top, args.len(), nres, kind, dest)?;
+            return Ok(true);
+        }
+        self.call_at(top, args.len(), nres)?;
+        if nres == 1 && dest != top {
+            let th = self.th();
+            th.stack[dest] = th.stack[top];
+        }
+        Ok(false)
+    }
 }

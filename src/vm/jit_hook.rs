@@ -20,19 +20,27 @@ pub enum JitEvent {
 
 /// The JIT's entry points into the interpreter loop.
 ///
-/// (jitrec edit) Every method receives the state: the interpreter takes the hook out of
-/// `Lua::jit_hook` for the duration of the call, so the JIT can read and write the stack
-/// and frames (recording uses live values; the trace executor runs on the stack).
+/// The hook is taken out of the state while it runs, so it gets `&mut Lua` and can read
+/// or write the running thread's stack (`base` is the frame's first slot; the function
+/// is at `base - 2`). The interpreter reloads its cached frame state afterwards.
 pub trait JitHook {
     /// Called when the interpreter executes a hot-counted op (FORL, ITERL, LOOP, FUNCF,
-    /// FUNCV) at bytecode position `pc` of `proto`, before the op's own semantics.
-    fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, event: JitEvent);
-    /// Called for a J-variant at `pc`: the JIT runs trace `trace` (and, for JFORL/JITERL,
-    /// the loop step the interpreter would have done). The frame's saved pc is `pc + 1`;
-    /// the JIT leaves the resume pc in the top frame. Returns false if it could not.
-    fn enter_trace(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, trace: u32) -> bool;
+    /// FUNCV) at bytecode position `pc` of `proto`.
+    fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, base: usize, event: JitEvent);
+    /// Called for a J-variant: the JIT runs trace `trace` and leaves the frame list and
+    /// the top frame's saved pc where the interpreter must continue. Returns false if it
+    /// could not run the trace.
+    fn enter_trace(
+        &mut self,
+        lua: &mut Lua,
+        proto: ProtoRef,
+        pc: usize,
+        base: usize,
+        trace: u32,
+    ) -> bool;
     /// (jitrec) Called before every instruction while `Lua::jit_recording` is set: the
     /// recorder sees instruction `pc` of `proto` with the live values of the top frame.
+    /// If it moves the top frame's pc (it ran a trace) it sets `Lua::jit_reload`.
     fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize);
     /// (jitrec) Access to the concrete hook (the `jit` library finds the JIT through it).
     fn as_any(&mut self) -> &mut dyn std::any::Any;

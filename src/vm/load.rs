@@ -516,6 +516,9 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
         {
             return bad(pc, "iterator base too low");
         }
+        if op == Op::VARG && !p.flags.has(ProtoFlags::VARARG) {
+            return bad(pc, "VARG in a fixed-argument function");
+        }
         if op == Op::TSETM && a < 1 {
             return bad(pc, "TSETM base too low");
         }

@@ -74,8 +74,9 @@ metamethods! {
 /// Number of metamethods.
 pub const MM_COUNT: usize = MM_NAMES.len();
 
-/// Most stack slots a coroutine may use before "stack overflow".
-pub const MAX_STACK: usize = 1_000_000;
+/// Most stack slots a coroutine may use before "stack overflow" (about the recursion
+/// depth LuaJIT allows: ~32k levels of a small function).
+pub const MAX_STACK: usize = 131_000;
 /// Most nested Rust-level calls into Lua (metamethods, natives calling Lua, resumes).
 pub const MAX_C_DEPTH: u32 = 190;
 /// Most Rust stack the nested calls may use (safe on 2 MB threads).

@@ -154,9 +154,14 @@ fn cli_uncaught_error_has_traceback_and_status_1() {
     let (code, _, err) = skein(&["-e", "error({})"], "");
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("skein: (error object is a table value)"),
+        err.starts_with("skein: (error object is not a string)"),
         "{err}"
     );
+    let (code, _, err) = skein(&["-e", "error()"], "");
+    assert_eq!((code, err.as_str()), (1, ""));
+    let (code, _, err) = skein(&["-e", "error(42)"], "");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("skein: (command line):1: 42\n"), "{err}");
 }
 
 #[test]
@@ -252,4 +257,58 @@ fn peak_rss_kb(script: &str) -> u64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or_else(|| panic!("no VmHWM report: {err}"))
+}
+
+/// The JIT hook sees every FORL/LOOP/FUNCF execution, and I-variants are never reported.
+#[test]
+fn jit_hook_reports_hot_ops_and_skips_i_variants() {
+    use skein::bc::{self, Op};
+    use skein::vm::object::ProtoRef;
+    use skein::vm::{JitEvent, JitHook};
+
+    #[derive(Default)]
+    struct Counter(Rc<RefCell<Vec<(Op, usize)>>>);
+    impl JitHook for Counter {
+        fn hot(&mut self, _: &mut Lua, proto: ProtoRef, pc: usize, _: usize, e: JitEvent) {
+            let JitEvent::Hot(op) = e;
+            let mut log = self.0.borrow_mut();
+            log.push((op, pc));
+            // Blacklist the loop after its third report, as the JIT's penalty logic would.
+            if op == Op::FORL && log.iter().filter(|(o, _)| *o == Op::FORL).count() == 3 {
+                let ins = proto.bc[pc];
+                proto.get_mut().bc[pc] = bc::set_op(ins, Op::IFORL);
+            }
+        }
+        fn enter_trace(&mut self, _: &mut Lua, _: ProtoRef, _: usize, _: usize, _: u32) -> bool {
+            false
+        }
+    }
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut l = Lua::new();
+    l.jit_hook = Some(Box::new(Counter(log.clone())));
+    let r = l
+        .exec(
+            b"local s = 0\nfor i = 1, 10 do s = s + i end\nlocal function f() return 1 end\nf() f()\nlocal n = 0\nwhile n < 4 do n = n + 1 end\nreturn s",
+            b"=hook",
+        )
+        .unwrap();
+    assert_eq!(r[0].as_num(), Some(55.0));
+    let log = log.borrow();
+    let count = |op| log.iter().filter(|(o, _)| *o == op).count();
+    assert_eq!(count(Op::FORL), 3, "{log:?}");
+    assert_eq!(count(Op::LOOP), 4, "{log:?}");
+    // The main chunk is vararg (FUNCV); f is FUNCF, entered twice.
+    assert_eq!(count(Op::FUNCF), 2, "{log:?}");
+    assert_eq!(count(Op::FUNCV), 1, "{log:?}");
+}
+
+#[test]
+fn cli_bytecode_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("l.lua");
+    std::fs::write(&f, "local x = 1\nreturn x").unwrap();
+    let fs = f.to_string_lossy().into_owned();
+    let (code, out, err) = skein(&["-bl", &fs], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("KSHORT") && out.contains("RET1"), "{out}");
 }
