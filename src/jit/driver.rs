@@ -136,7 +136,8 @@ impl JitDriver {
     pub fn of(lua: &mut Lua) -> Option<&mut JitDriver> {
         lua.jit_hook
             .as_mut()
-            .and_then(|h| h.as_any().downcast_mut::<JitDriver>())
+            .and_then(|h| h.as_any())
+            .and_then(|a| a.downcast_mut::<JitDriver>())
     }
 
     /// The JIT key of `proto`, registering it on first sight.
@@ -813,8 +814,8 @@ impl JitHook for JitDriver {
         self.after_step();
     }
 
-    fn as_any(&mut self) -> &mut dyn std::any::Any {
-        self
+    fn as_any(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
     }
 }
 

@@ -43,7 +43,7 @@ fn jit_on(l: &mut Lua) -> Result<usize, LuaError> {
 
 fn jit_off(l: &mut Lua) -> Result<usize, LuaError> {
     if let Some(mut h) = l.jit_hook.take() {
-        if let Some(d) = h.as_any().downcast_mut::<JitDriver>() {
+        if let Some(d) = h.as_any().and_then(|a| a.downcast_mut::<JitDriver>()) {
             d.enabled = false;
             d.cancel_recording(l);
         }
@@ -54,7 +54,7 @@ fn jit_off(l: &mut Lua) -> Result<usize, LuaError> {
 
 fn jit_flush(l: &mut Lua) -> Result<usize, LuaError> {
     if let Some(mut h) = l.jit_hook.take() {
-        if let Some(d) = h.as_any().downcast_mut::<JitDriver>() {
+        if let Some(d) = h.as_any().and_then(|a| a.downcast_mut::<JitDriver>()) {
             d.flush(l);
         }
         l.jit_hook = Some(h);

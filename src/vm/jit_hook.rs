@@ -41,7 +41,12 @@ pub trait JitHook {
     /// (jitrec) Called before every instruction while `Lua::jit_recording` is set: the
     /// recorder sees instruction `pc` of `proto` with the live values of the top frame.
     /// If it moves the top frame's pc (it ran a trace) it sets `Lua::jit_reload`.
-    fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize);
+    /// The default records nothing.
+    fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
+        let _ = (lua, proto, pc);
+    }
     /// (jitrec) Access to the concrete hook (the `jit` library finds the JIT through it).
-    fn as_any(&mut self) -> &mut dyn std::any::Any;
+    fn as_any(&mut self) -> Option<&mut dyn std::any::Any> {
+        None
+    }
 }
