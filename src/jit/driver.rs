@@ -446,19 +446,79 @@ impl JitDriver {
         base0: usize,
         gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
     ) -> ExecOutcome {
+        // Room for every frame a snapshot may rebuild (a trace spans < 256 slots).
+        let _ = lua.grow_stack(base0 + 512);
         let th = lua.th();
         lua.set_gc_stopped(true);
         let mut alloc = || Value::tab(lua.new_table(0, 0));
-        let out = exec::run(world, id, &mut th.stack, base0, gc, &mut alloc);
+        let out = exec::run(world, id, th, base0, gc, &mut alloc);
         lua.set_gc_stopped(false);
         out
     }
 
+    /// Runs trace `id` with trace slot 0 at `base0` and handles the outcome: the top
+    /// frame resumes at the exit's (or link's) pc (`default_pc` if none); a stitched end
+    /// arms the continuation; a taken exit is counted (maybe starting a side trace).
+    fn run_and_settle(&mut self, lua: &mut Lua, id: TraceId, base0: usize, default_pc: u32) {
+        let consts = &self.gcconsts;
+        let gc = |t: TraceId, r: IrRef| {
+            consts
+                .get(&t)
+                .and_then(|v| v.iter().find(|(k, _)| *k == r))
+                .map(|x| x.1)
+        };
+        let out = Self::run_trace(lua, &self.jit.world, consts, id, base0, &gc);
+        let (resume, exit, stitched, nb0) = match out {
+            ExecOutcome::Exit {
+                trace,
+                exit,
+                pc,
+                base0,
+            } => (pc, Some((trace, exit)), None, base0),
+            ExecOutcome::Done {
+                pc,
+                base0,
+                stitched,
+            } => (pc, None, stitched, base0),
+        };
+        let rpc = resume.map_or(default_pc, |p| p.pc);
+        if let Some(f) = lua.th().frames.last_mut() {
+            f.pc = rpc;
+        }
+        if let Some(t) = stitched {
+            self.arm_cont(lua, t, rpc as usize);
+        }
+        if let (Some((tid, ex)), Some(rp)) = (exit, resume) {
+            let no = self.jit.world.traces[tid].no;
+            if self.enabled && self.active.is_none() {
+                if self
+                    .jit
+                    .on_exit(no, ex, rp, FuncRef::Lua(rp.proto))
+                    .is_some()
+                    && self.jit.rec.is_some()
+                {
+                    self.start_side(lua, rp.proto, rpc as usize, tid, ex, nb0);
+                }
+            } else {
+                self.jit
+                    .world
+                    .events
+                    .push(TraceEvent::Exit { no, exit: ex });
+            }
+        }
+    }
+
     /// Arms the stitch continuation of trace `parent` for the CALL at `call_pc` of the
     /// top frame.
-    fn arm_cont(&mut self, lua: &mut Lua, parent: TraceId, proto: ProtoRef, call_pc: usize) {
+    fn arm_cont(&mut self, lua: &mut Lua, parent: TraceId, call_pc: usize) {
         let th = lua.th();
         let Some(fr) = th.frames.last() else { return };
+        let Some(proto) = th.stack[fr.base as usize - 2]
+            .as_func()
+            .and_then(|f| f.lua_proto())
+        else {
+            return;
+        };
         self.cont = Some(Cont {
             parent,
             base: fr.base as usize,
@@ -494,29 +554,8 @@ impl JitDriver {
             .map(|(k, _)| k);
         match child {
             Some(t) if exec::runnable(&self.jit.world, t) => {
-                let consts = &self.gcconsts;
-                let gc = |t: TraceId, r: IrRef| {
-                    consts
-                        .get(&t)
-                        .and_then(|v| v.iter().find(|(k, _)| *k == r))
-                        .map(|x| x.1)
-                };
-                let out = Self::run_trace(lua, &self.jit.world, consts, t, base - 2, &gc);
-                let (resume, exit, stitched) = match out {
-                    ExecOutcome::Exit { trace, exit, pc } => (pc, Some((trace, exit)), None),
-                    ExecOutcome::Done { pc, stitched } => (pc, None, stitched),
-                };
-                let rpc = resume.map_or(pc as u32, |p| p.pc);
-                if let Some(f) = lua.th().frames.last_mut() {
-                    f.pc = rpc;
-                }
+                self.run_and_settle(lua, t, base - 2, pc as u32);
                 lua.jit_reload = true;
-                if let Some(t) = stitched {
-                    self.arm_cont(lua, t, proto, rpc as usize);
-                }
-                if let Some((tid, ex)) = exit {
-                    self.handle_exit(lua, key, tid, ex, rpc, base - 2);
-                }
                 self.after_step();
                 false
             }
@@ -555,34 +594,6 @@ impl JitDriver {
                 self.after_step();
                 true
             }
-        }
-    }
-
-    /// Counts an exit and starts a side trace if it became hot.
-    fn handle_exit(
-        &mut self,
-        lua: &mut Lua,
-        key: ProtoKey,
-        tid: TraceId,
-        ex: u16,
-        rpc: u32,
-        base0: usize,
-    ) {
-        let no = self.jit.world.traces[tid].no;
-        if self.enabled && self.active.is_none() {
-            let rpos = BcPos {
-                proto: key,
-                pc: rpc,
-            };
-            if self.jit.on_exit(no, ex, rpos, FuncRef::Lua(key)).is_some() && self.jit.rec.is_some()
-            {
-                self.start_side(lua, key, rpc as usize, tid, ex, base0);
-            }
-        } else {
-            self.jit
-                .world
-                .events
-                .push(TraceEvent::Exit { no, exit: ex });
         }
     }
 
@@ -646,7 +657,6 @@ impl JitHook for JitDriver {
         let Some(id) = self.jit.world.by_number(TraceNo(trace as u16)) else {
             return false;
         };
-        let key = self.key(lua, proto);
         let th = lua.th();
         let Some(fr) = th.frames.last().copied() else {
             return false;
@@ -696,45 +706,7 @@ impl JitHook for JitDriver {
         } else if bc::op(ins) != Op::JFUNCF {
             return false;
         }
-        let base0 = base - 2;
-        let consts = &self.gcconsts;
-        let gc = |t: TraceId, r: IrRef| {
-            consts
-                .get(&t)
-                .and_then(|v| v.iter().find(|(k, _)| *k == r))
-                .map(|x| x.1)
-        };
-        let out = Self::run_trace(lua, &self.jit.world, consts, id, base0, &gc);
-        let (resume, exit, stitched) = match out {
-            ExecOutcome::Exit { trace, exit, pc } => (pc, Some((trace, exit)), None),
-            ExecOutcome::Done { pc, stitched } => (pc, None, stitched),
-        };
-        let rpc = resume.map_or(pc as u32 + 1, |p| p.pc);
-        if let Some(t) = stitched {
-            self.arm_cont(lua, t, proto, rpc as usize);
-        }
-        if let Some(f) = lua.th().frames.last_mut() {
-            f.pc = rpc;
-        }
-        if let Some((tid, ex)) = exit {
-            let no = self.jit.world.traces[tid].no;
-            if self.enabled && self.active.is_none() {
-                let rpos = BcPos {
-                    proto: key,
-                    pc: rpc,
-                };
-                if self.jit.on_exit(no, ex, rpos, FuncRef::Lua(key)).is_some()
-                    && self.jit.rec.is_some()
-                {
-                    self.start_side(lua, key, rpc as usize, tid, ex, base0);
-                }
-            } else {
-                self.jit
-                    .world
-                    .events
-                    .push(TraceEvent::Exit { no, exit: ex });
-            }
-        }
+        self.run_and_settle(lua, id, base - 2, pc as u32 + 1);
         self.after_step();
         true
     }
@@ -800,11 +772,9 @@ impl JitHook for JitDriver {
                     .jit
                     .stop(func, pc as u32, link_type, link, &mut ExecBackend)
                     .is_ok();
-                if ok && link_type == crate::jit::link::LinkType::Stitch {
-                    if let Some(t) = self.jit.world.by_number(rec.no) {
-                        self.arm_cont(lua, t, proto, pc);
-                    }
-                }
+                // The continuation of a stitched trace is recorded the first time the
+                // trace itself runs (as in LuaJIT), not after recording.
+                let _ = ok;
             }
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;

@@ -25,6 +25,7 @@ use crate::jit::ir::{sload, IrBuf, IrOp, IrRef, IrType, KValue, REF_BIAS, REF_FI
 use crate::jit::link::LinkType;
 use crate::jit::snap::SnapNo;
 use crate::jit::world::World;
+use crate::vm::object::{Frame, FrameKind, Thread};
 use crate::vm::Value;
 
 /// How a run ended.
@@ -39,11 +40,15 @@ pub enum ExecOutcome {
         exit: u16,
         /// Resume position.
         pc: Option<BcPos>,
+        /// Stack index of trace slot 0 of the frame the trace ended in.
+        base0: usize,
     },
     /// The trace linked back to the interpreter; resume at `pc`.
     Done {
         /// Resume position.
         pc: Option<BcPos>,
+        /// Stack index of trace slot 0 of the frame the trace ended in.
+        base0: usize,
         /// The trace that ended with a `stitch` link (the interpreter runs the call at
         /// `pc`, then the stitched continuation).
         stitched: Option<TraceId>,
@@ -92,6 +97,7 @@ pub fn supported(op: IrOp) -> bool {
             | HREFK
             | HLOAD
             | TNEW
+            | RETF
     )
 }
 
@@ -102,10 +108,7 @@ pub fn runnable(world: &World, id: TraceId) -> bool {
     let Some(h) = world.traces.get(id) else {
         return false;
     };
-    if matches!(
-        h.link_type,
-        LinkType::UpRecursion | LinkType::DownRecursion | LinkType::None
-    ) {
+    if matches!(h.link_type, LinkType::DownRecursion | LinkType::None) {
         return false;
     }
     let Some(d) = world.data.get(id) else {
@@ -120,10 +123,10 @@ pub fn runnable(world: &World, id: TraceId) -> bool {
     {
         return false;
     }
-    !d.snaps.map.iter().any(|e| {
-        e.flags() & (crate::jit::snap::SNAP_FRAME | crate::jit::snap::SNAP_CONT) != 0
-            && e.slot() != 1
-    })
+    !d.snaps
+        .map
+        .iter()
+        .any(|e| e.flags() & crate::jit::snap::SNAP_CONT != 0)
 }
 
 /// The boxed value of constant `r`, if it is one the executor materialises.
@@ -159,8 +162,8 @@ fn type_ok(v: Value, ty: IrType) -> bool {
 pub fn run(
     world: &World,
     mut id: TraceId,
-    stack: &mut [Value],
-    base0: usize,
+    th: &mut Thread,
+    mut base0: usize,
     gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
     alloc: &mut dyn FnMut() -> Value,
 ) -> ExecOutcome {
@@ -169,6 +172,7 @@ pub fn run(
         let Some(data) = world.data.get(id) else {
             return ExecOutcome::Done {
                 pc: None,
+                base0,
                 stitched: None,
             };
         };
@@ -204,13 +208,13 @@ pub fn run(
                             }
                             r = l.0 as usize + 1;
                         } else {
-                            restore_last(ir, data, &vals, nk, stack, base0);
+                            restore_last(ir, data, &vals, nk, th, &mut base0);
                             r = REF_FIRST.0 as usize;
                         }
                         continue;
                     }
                     LinkType::Root | LinkType::Loop | LinkType::TailRecursion => {
-                        restore_last(ir, data, &vals, nk, stack, base0);
+                        restore_last(ir, data, &vals, nk, th, &mut base0);
                         match h.link {
                             Some(t) if runnable(world, t) => {
                                 id = t;
@@ -219,15 +223,20 @@ pub fn run(
                             _ => {
                                 return ExecOutcome::Done {
                                     pc: data.snaps.snaps.last().and_then(|s| s.pc),
+                                    base0,
                                     stitched: None,
                                 }
                             }
                         }
                     }
                     lt => {
-                        let pc = restore_last(ir, data, &vals, nk, stack, base0);
+                        let pc = restore_last(ir, data, &vals, nk, th, &mut base0);
                         let stitched = (lt == LinkType::Stitch).then_some(id);
-                        return ExecOutcome::Done { pc, stitched };
+                        return ExecOutcome::Done {
+                            pc,
+                            base0,
+                            stitched,
+                        };
                     }
                 }
             }
@@ -235,8 +244,31 @@ pub fn run(
             let mut ok = true;
             let out: u64 = match ins.op {
                 IrOp::NOP | IrOp::LOOP | IrOp::PHI | IrOp::BASE | IrOp::RENAME => 0,
+                IrOp::RETF => {
+                    // Return below the trace's frame: the caller must be the expected one
+                    // and no upvalue may still point into the callee's frame.
+                    let want_pc = match ir.kvalue(IrRef(ins.op2)) {
+                        KValue::Int64(v) => *v as u32,
+                        _ => u32::MAX,
+                    };
+                    let n = th.frames.len();
+                    let callee_fslot = th.frames.last().map_or(0, |f| f.fslot as usize);
+                    let caller_ok = n >= 2
+                        && th.frames[n - 2].pc == want_pc
+                        && th.frames[n - 1].kind == FrameKind::Lua
+                        && th.frames[n - 2].kind == FrameKind::Lua
+                        && !th.open_upvals.iter().any(|u| u.slot >= callee_fslot);
+                    if caller_ok {
+                        th.frames.pop();
+                        base0 = th.frames[n - 2].base as usize - 2;
+                    } else {
+                        ok = false;
+                    }
+                    0
+                }
                 IrOp::SLOAD => {
-                    let v = stack
+                    let v = th
+                        .stack
                         .get(base0 + ins.op1 as usize)
                         .copied()
                         .unwrap_or(Value::NIL);
@@ -371,7 +403,7 @@ pub fn run(
             };
             if !ok {
                 let sn = data.snaps.snap_for(IrRef(r as u16)).unwrap_or(SnapNo(0));
-                let pc = restore(ir, data, sn, &vals, nk, stack, base0);
+                let pc = restore(ir, data, sn, &vals, nk, th, &mut base0);
                 let side = world
                     .exit_of(id, sn.0)
                     .and_then(|e| world.exits.get(e))
@@ -384,7 +416,11 @@ pub fn run(
                     {
                         let has_code = world.data.get(s).is_some_and(|d| !d.snaps.is_empty());
                         if !has_code {
-                            return ExecOutcome::Done { pc, stitched: None };
+                            return ExecOutcome::Done {
+                                pc,
+                                base0,
+                                stitched: None,
+                            };
                         }
                         id = s;
                         continue 'trace;
@@ -394,6 +430,7 @@ pub fn run(
                             trace: id,
                             exit: sn.0,
                             pc,
+                            base0,
                         }
                     }
                 }
@@ -409,35 +446,63 @@ fn restore_last(
     data: &crate::jit::world::TraceData,
     vals: &[u64],
     nk: usize,
-    stack: &mut [Value],
-    base0: usize,
+    th: &mut Thread,
+    base0: &mut usize,
 ) -> Option<BcPos> {
     if data.snaps.is_empty() {
         return None;
     }
     let sn = SnapNo(data.snaps.len() as u16 - 1);
-    restore(ir, data, sn, vals, nk, stack, base0)
+    restore(ir, data, sn, vals, nk, th, base0)
 }
 
-/// Writes snapshot `sn` back to the stack; returns its pc.
+/// Writes snapshot `sn` back to the stack and rebuilds the VM frames of inlined calls
+/// (a frame-link entry holds the caller's resume pc and wanted results); `base0` becomes
+/// that of the innermost frame. Returns the snapshot's pc.
 fn restore(
     ir: &IrBuf,
     data: &crate::jit::world::TraceData,
     sn: SnapNo,
     vals: &[u64],
     nk: usize,
-    stack: &mut [Value],
-    base0: usize,
+    th: &mut Thread,
+    base0: &mut usize,
 ) -> Option<BcPos> {
+    let b0 = *base0;
     for e in data.snaps.entries(sn) {
         let s = e.slot() as usize;
-        if e.flags() & (crate::jit::snap::SNAP_FRAME | crate::jit::snap::SNAP_CONT) != 0 {
+        if e.flags() & crate::jit::snap::SNAP_CONT != 0 {
             continue;
         }
         let r = e.r();
+        if e.flags() & crate::jit::snap::SNAP_FRAME != 0 {
+            if s == 1 {
+                continue;
+            }
+            let link = match ir.kvalue(r) {
+                KValue::Int64(v) => *v,
+                _ => continue,
+            };
+            let (retpc, nres) = ((link >> 16) as u32, (link & 0xffff) as i32 - 1);
+            if let Some(top) = th.frames.last_mut() {
+                top.pc = retpc;
+            }
+            let fslot = (b0 + s - 1) as u32;
+            th.frames.push(Frame {
+                base: fslot + 2,
+                func: fslot,
+                fslot,
+                pc: 0,
+                nres,
+                kind: FrameKind::Lua,
+                top: 0,
+            });
+            *base0 = b0 + s - 1;
+            continue;
+        }
         let ty = ir.at(r).ty;
         let bits = vals[r.0 as usize - nk];
-        if let Some(slot) = stack.get_mut(base0 + s) {
+        if let Some(slot) = th.stack.get_mut(b0 + s) {
             *slot = to_value(bits, ty);
         }
     }

@@ -105,7 +105,11 @@ impl Recorder {
             call_a: a,
             nres: bc::b(ins) as i32 - 1,
         });
-        let link = data.ir.kint64(0);
+        // The frame link carries what the executor needs to rebuild the VM frame on an
+        // exit: the caller's resume pc and the results it wants (+1).
+        let link = data
+            .ir
+            .kint64(((self.pc as u64 + 1) << 16) | bc::b(ins) as u64);
         self.slots[self.baseslot + a] = Some((kf, 0));
         self.slots[self.baseslot + a + 1] = Some((link, SNAP_FRAME));
         self.baseslot += a + 2;
