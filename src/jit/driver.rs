@@ -280,12 +280,14 @@ impl JitDriver {
     }
 
     /// Builds the live view of the top frame and runs `f` with it.
+    #[allow(clippy::too_many_arguments)]
     fn with_live<R>(
         lua: &mut Lua,
         key: ProtoKey,
         proto: ProtoRef,
         base0: usize,
         world: &World,
+        keys: &HashMap<usize, ProtoKey>,
         f: impl FnOnce(&LiveFrame<'_>) -> R,
     ) -> R {
         let th = lua.th();
@@ -295,7 +297,28 @@ impl JitDriver {
             let no = TraceNo(d as u16);
             world.by_number(no).map(|_| no)
         };
+        let n = th.frames.len();
+        let caller = if n >= 2
+            && th.frames[n - 1].kind == crate::vm::object::FrameKind::Lua
+            && th.frames[n - 2].kind == crate::vm::object::FrameKind::Lua
+        {
+            let cf = th.frames[n - 2];
+            th.stack[cf.base as usize - 2]
+                .as_func()
+                .and_then(|f| f.lua_proto())
+                .and_then(|cp| keys.get(&cp.addr()).copied())
+                .map(|key| crate::jit::record::Caller {
+                    key,
+                    base: cf.base as usize,
+                    pc: cf.pc as usize,
+                    nres: th.frames[n - 1].nres,
+                })
+        } else {
+            None
+        };
         let lf = LiveFrame {
+            base0,
+            caller,
             numparams: p.numparams as usize,
             key,
             code: &p.bc,
@@ -318,7 +341,7 @@ impl JitDriver {
         let id = rec.id;
         let world = &mut self.jit.world;
         let mut data = world.data.remove(id).unwrap_or_default();
-        let res = Self::with_live(lua, key, proto, base0, world, |lf| {
+        let res = Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
             r.setup_root_forl(&mut data, lf, pc)
         });
         world.data.insert(id, data);
@@ -341,7 +364,7 @@ impl JitDriver {
         let mut r = Recorder::new(rec.no, StartKind::Func(key), key, 1, flags);
         let world = &mut self.jit.world;
         let mut data = world.data.remove(rec.id).unwrap_or_default();
-        Self::with_live(lua, key, proto, base0, world, |lf| {
+        Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
             r.setup_root_func(&mut data, lf)
         });
         world.data.insert(rec.id, data);
@@ -361,6 +384,16 @@ impl JitDriver {
         let mut out = Vec::new();
         let k = self.key(lua, proto);
         out.push((proto.addr(), k));
+        // The caller's prototype (a return below the start frame continues there).
+        let th = lua.th();
+        let n = th.frames.len();
+        if n >= 2 {
+            let cb = th.frames[n - 2].base as usize;
+            if let Some(cp) = th.stack[cb - 2].as_func().and_then(|f| f.lua_proto()) {
+                let ck = self.key(lua, cp);
+                out.push((cp.addr(), ck));
+            }
+        }
         let ins = proto.get_mut().bc[pc];
         let fv = match bc::op(ins) {
             Op::CALL | Op::CALLT | Op::CALLM | Op::CALLMT => {
@@ -667,7 +700,7 @@ impl JitHook for JitDriver {
             // Run the original instruction's interpreter semantics instead.
             let orig = self.patches.get(&(proto.addr(), pc)).copied();
             let resume = match (bc::op(ins), orig) {
-                (Op::JFUNCF, _) => pc + 1,
+                (Op::JFUNCF | Op::JFORI, _) => pc + 1,
                 (Op::JFORL, Some(o)) => {
                     let a = base + bc::a(ins) as usize;
                     let st = th.stack[a + 2].as_num_unchecked();
@@ -703,7 +736,7 @@ impl JitHook for JitDriver {
             }
             th.stack[a] = Value::num(i);
             th.stack[a + 3] = Value::num(i);
-        } else if bc::op(ins) != Op::JFUNCF {
+        } else if !matches!(bc::op(ins), Op::JFUNCF | Op::JFORI) {
             return false;
         }
         self.run_and_settle(lua, id, base - 2, pc as u32 + 1);
@@ -743,7 +776,7 @@ impl JitHook for JitDriver {
         } else {
             let world = &mut self.jit.world;
             let mut data = world.data.remove(rec.id).unwrap_or_default();
-            let r = Self::with_live(lua, key, proto, act.base0, world, |lf| {
+            let r = Self::with_live(lua, key, proto, act.base0, world, &self.protos, |lf| {
                 act.rec.record_ins(&mut data, lf, pc)
             });
             world.data.insert(rec.id, data);
@@ -751,6 +784,9 @@ impl JitHook for JitDriver {
         };
         match res {
             RecResult::Continue => {
+                if let Some(b) = act.rec.rebase.take() {
+                    act.base0 = b;
+                }
                 self.active = Some(act);
                 return;
             }

@@ -1441,6 +1441,26 @@ impl Lua {
                             );
                             if if st >= 0.0 { i <= lim } else { i >= lim } {
                                 s!(a + 3) = Value::num(i);
+                                // (jitrec edit) A JFORI entering its loop runs the loop's
+                                // trace at once (its JFORL, just before the jump target,
+                                // holds the trace number), as LuaJIT does.
+                                let forl =
+                                    *code.add((pc as isize + bc::j(ins) as isize - 1) as usize);
+                                if bc::op(ins) == Op::JFORI && bc::op(forl) == Op::JFORL {
+                                    if let Some(mut h) = self.jit_hook.take() {
+                                        save_pc!();
+                                        self.th().multres = multres;
+                                        let done =
+                                            h.enter_trace(self, proto, pc - 1, base, bc::d(forl));
+                                        if self.jit_hook.is_none() {
+                                            self.jit_hook = Some(h);
+                                        }
+                                        if done {
+                                            continue 'frame;
+                                        }
+                                        reload!();
+                                    }
+                                }
                             } else {
                                 jump!(ins);
                             }

@@ -13,14 +13,10 @@ use std::process::Command;
 const BIN: &str = env!("CARGO_BIN_EXE_skein");
 
 /// Cases whose LuaJIT logs depend on hot-counter collisions (hashed bytecode addresses)
-/// that our address layout does not reproduce: in LuaJIT's jit.v run of 02, `f1` gets
-/// hot earlier and the trace ends in up-recursion; in 17 the stitched loop is recorded
-/// one iteration later (leaving the loop, continuing into the caller with `RETF`).
-const KNOWN_FAILING: &[&str] = &[
-    "v 02-root-link-types",
-    "v 17-stitch-side-trace",
-    "d 17-stitch-side-trace",
-];
+/// that our address layout does not reproduce: in LuaJIT's jit.v run of 02, `f1`'s
+/// counter is shared with code of the jit.v module, so it gets hot earlier and the trace
+/// ends in up-recursion (the jit.dump run of the same case matches).
+const KNOWN_FAILING: &[&str] = &["v 02-root-link-types"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -125,7 +121,7 @@ fn seed_cases_match_luajit() {
         unexpected.is_empty(),
         "{passed}/38 passed; unexpected failures: {unexpected:?}"
     );
-    assert!(passed >= 35, "{passed}/38 passed");
+    assert!(passed >= 37, "{passed}/38 passed");
 }
 
 fn quick_arg(src: &str) -> Option<String> {

@@ -312,6 +312,11 @@ impl Recorder {
         let a = bc::a(ins) as usize;
         let n = bc::d(ins) as usize - 1;
         let Some(fr) = self.frames.pop() else {
+            if let (true, Some(c)) = (self.is_side(), f.caller) {
+                if c.nres >= 0 {
+                    return self.ret_lower(data, f, c, a, n);
+                }
+            }
             if self.is_side() || matches!(self.start, super::StartKind::Func(_)) {
                 return self.stop(data, LinkType::Return, None, pc);
             }
@@ -333,6 +338,47 @@ impl Recorder {
             self.slots[self.baseslot + fr.call_a + i] = Some((r, 0));
         }
         self.maxslot = fr.call_a + want;
+        Ok(RecResult::Continue)
+    }
+
+    /// A side trace returns below its start frame into Lua caller `c`: guard the return
+    /// target (`RETF`), move the results into the caller's call slots and continue
+    /// recording in the caller, whose slot 0 becomes the trace's new slot 0.
+    fn ret_lower(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        c: super::Caller,
+        a: usize,
+        n: usize,
+    ) -> Result<RecResult, RecErr> {
+        let mut res = Vec::with_capacity(n);
+        for i in 0..n {
+            res.push(self.getslot(data, f, a + i)?);
+        }
+        let callee_base = f.base0 + self.baseslot;
+        if callee_base < c.base + 2 {
+            return Err(nyi(Op::RET));
+        }
+        let delta = callee_base - c.base;
+        let kp = data.ir.kint64(c.key_addr());
+        let kpc = data.ir.kint64(c.pc as u64);
+        self.emitter(data)
+            .guard(IrOp::RETF, IrType::P64, kp.0, kpc.0)
+            .map_err(|e| (e, None))?;
+        for s in self.slots.iter_mut() {
+            *s = None;
+        }
+        let want = c.nres as usize;
+        for i in 0..want {
+            let r = res.get(i).copied().unwrap_or(REF_NIL);
+            self.slots[delta + i] = Some((r, 0));
+        }
+        self.baseslot = 2;
+        self.cur_key = c.key;
+        self.maxslot = delta - 2 + want;
+        self.rebase = Some(c.base - 2);
+        self.needsnap = true;
         Ok(RecResult::Continue)
     }
 

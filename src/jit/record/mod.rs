@@ -68,8 +68,25 @@ pub struct LiveFrame<'a> {
     pub stack: &'a [Value],
     /// Fixed parameters of the prototype.
     pub numparams: usize,
+    /// Stack index of trace slot 0.
+    pub base0: usize,
+    /// The Lua frame the current (depth-0) frame returns to, if any.
+    pub caller: Option<Caller>,
     /// Trace number of a J-variant's D operand, for linking (`JFORL 4 => trace 1`).
     pub trace_of: &'a dyn Fn(u32) -> Option<TraceNo>,
+}
+
+/// The Lua frame below the running one (for returns below the trace's start frame).
+#[derive(Copy, Clone, Debug)]
+pub struct Caller {
+    /// Its prototype.
+    pub key: ProtoKey,
+    /// Its base (stack index of its first local).
+    pub base: usize,
+    /// Where it resumes (the instruction after its CALL).
+    pub pc: usize,
+    /// Results it wants from the call (-1: all).
+    pub nres: i32,
 }
 
 /// Where a trace started.
@@ -126,6 +143,8 @@ pub struct Recorder {
     pub known_protos: Vec<(usize, ProtoKey)>,
     /// The native a `stitch` stop calls (named in the stop event).
     pub stitch_name: Option<&'static str>,
+    /// Set after a return below the start frame: the new stack index of trace slot 0.
+    pub rebase: Option<usize>,
 }
 
 impl Recorder {
@@ -158,6 +177,7 @@ impl Recorder {
             tailcalled: 0,
             known_protos: Vec::new(),
             stitch_name: None,
+            rebase: None,
         }
     }
 
@@ -311,4 +331,12 @@ impl Recorder {
 /// Whether live value `v` has IR type `ty` (the `SLOAD` type check).
 pub(crate) fn type_ok(v: Value, ty: crate::jit::ir::IrType) -> bool {
     ops::type_of(v) == ty
+}
+
+impl Caller {
+    /// A number identifying the caller's prototype in the `RETF` guard (printing only).
+    pub fn key_addr(&self) -> u64 {
+        use slotmap::Key;
+        self.key.data().as_ffi()
+    }
 }
