@@ -291,7 +291,14 @@ fn bytecode_option(args: &[String], i: usize) -> i32 {
         (s, b"=stdin".to_vec())
     } else {
         match std::fs::read(file) {
-            Ok(s) => (s, format!("@{file}").into_bytes()),
+            // luajit -bl names the chunk after the file's base name.
+            Ok(s) => {
+                let base = std::path::Path::new(file)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| file.clone());
+                (s, format!("@{base}").into_bytes())
+            }
             Err(_) => {
                 eprintln!("skein: cannot open {file}");
                 return 1;
@@ -300,7 +307,9 @@ fn bytecode_option(args: &[String], i: usize) -> i32 {
     };
     match crate::front::compile(&src, &name) {
         Ok(p) => {
-            print!("{}", crate::front::listing(&p));
+            let mut out = std::io::stdout();
+            let _ = out.write_all(&crate::front::listing_bytes(&p));
+            let _ = out.flush();
             0
         }
         Err(e) => {

@@ -279,7 +279,6 @@ impl Lua {
             status: CoStatus::Suspended,
             multres: 0,
             fresh: true,
-            high_water: 0,
         };
         let r = ThreadRef::from_ptr(Box::into_raw(Box::new(t)));
         self.register_obj(
@@ -562,10 +561,8 @@ impl Marker {
                     for v in &mut th.stack[top..] {
                         *v = Value::NIL;
                     }
-                    for u in th.open_upvals.iter() {
-                        // Open upvalues stay alive with their thread only if referenced.
-                        let _ = u;
-                    }
+                    // Open upvalues stay alive only if a closure references them; the
+                    // sweep drops dead ones from `open_upvals`.
                 }
                 GcKind::Proto => {
                     let p = ProtoRef::from_addr(addr);
