@@ -496,6 +496,7 @@ fn restore(
                 nres,
                 kind: FrameKind::Lua,
                 top: 0,
+                cont: 0,
             });
             *base0 = b0 + s - 1;
             continue;
