@@ -144,6 +144,121 @@ fn dump_off(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(0)
 }
 
+fn trace_no(l: &mut Lua) -> Result<crate::jit::events::TraceNo, LuaError> {
+    let n = l.check_num(1)?;
+    Ok(crate::jit::events::TraceNo(n as u16))
+}
+
+fn set_num(l: &mut Lua, t: TabRef, k: &str, v: f64) {
+    set(l, t, k, Value::num(v));
+}
+
+/// `jit.util.traceinfo(tr)`: a table with nins, nk, link, nexit, linktype (or nothing).
+fn util_traceinfo(l: &mut Lua) -> Result<usize, LuaError> {
+    let no = trace_no(l)?;
+    let info = crate::jit::query::traceinfo(&driver(l)?.jit.world, no);
+    let Some(i) = info else { return Ok(0) };
+    let t = l.new_table(0, 5);
+    set_num(l, t, "nins", i.nins as f64);
+    set_num(l, t, "nk", i.nk as f64);
+    set_num(l, t, "link", i.link as f64);
+    set_num(l, t, "nexit", i.nexit as f64);
+    let s = l.str_value(i.linktype.as_bytes());
+    set(l, t, "linktype", s);
+    l.push(Value::tab(t));
+    Ok(1)
+}
+
+/// `jit.util.traceir(tr, ref)`: m, ot, op1, op2, ridsp.
+fn util_traceir(l: &mut Lua) -> Result<usize, LuaError> {
+    let no = trace_no(l)?;
+    let n = l.check_num(2)? as u32;
+    let r = crate::jit::query::traceir(&driver(l)?.jit.world, no, n);
+    let Some((m, ot, a, b, rid)) = r else {
+        return Ok(0);
+    };
+    for v in [m as f64, ot as f64, a as f64, b as f64, rid as f64] {
+        l.push(Value::num(v));
+    }
+    Ok(5)
+}
+
+/// `jit.util.tracek(tr, idx)`: value (numbers, strings, booleans, nil), IR type, slot.
+fn util_tracek(l: &mut Lua) -> Result<usize, LuaError> {
+    use crate::jit::query::KAnswer;
+    let no = trace_no(l)?;
+    let idx = l.check_num(2)? as i32;
+    let r = crate::jit::query::tracek(&driver(l)?.jit.world, no, idx);
+    let Some((k, t, slot)) = r else { return Ok(0) };
+    let v = match k {
+        KAnswer::Pri(None) => Value::NIL,
+        KAnswer::Pri(Some(b)) => Value::bool(b),
+        KAnswer::Num(x) => Value::num(x),
+        KAnswer::Int64(x) | KAnswer::Ptr(x) => Value::num(x as f64),
+        KAnswer::Gc(crate::jit::ir::GcConst::Str(s)) => l.str_value(&s),
+        KAnswer::Gc(_) => Value::NIL,
+    };
+    l.push(v);
+    l.push(Value::num(t as f64));
+    let mut n = 2;
+    if let Some(s) = slot {
+        l.push(Value::num(s as f64));
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// `jit.util.tracesnap(tr, sn)`: { [0] = ref, [1] = nslots, entries... }.
+fn util_tracesnap(l: &mut Lua) -> Result<usize, LuaError> {
+    let no = trace_no(l)?;
+    let sn = l.check_num(2)? as u16;
+    let r = crate::jit::query::tracesnap(&driver(l)?.jit.world, no, sn);
+    let Some((r0, nslots, ents)) = r else {
+        return Ok(0);
+    };
+    let t = l.new_table(ents.len() + 2, 1);
+    t.get_mut().set(Value::num(0.0), Value::num(r0 as f64));
+    t.get_mut().set(Value::num(1.0), Value::num(nslots as f64));
+    for (i, e) in ents.iter().enumerate() {
+        t.get_mut()
+            .set(Value::num(i as f64 + 2.0), Value::num(*e as f64));
+    }
+    l.push(Value::tab(t));
+    Ok(1)
+}
+
+/// `jit.util.funcinfo(func[, pc])`: source, line info and sizes of a Lua function.
+fn util_funcinfo(l: &mut Lua) -> Result<usize, LuaError> {
+    let f = l.check_any(1)?;
+    let pc = l.arg(2).as_num();
+    let t = l.new_table(0, 12);
+    if let Some(p) = f.as_func().and_then(|c| c.lua_proto()) {
+        let d = &p.get_mut().debug;
+        set_num(l, t, "linedefined", d.firstline as f64);
+        set_num(l, t, "lastlinedefined", (d.firstline + d.numline) as f64);
+        set_num(l, t, "params", d.numparams as f64);
+        set_num(l, t, "stackslots", d.framesize as f64);
+        set_num(l, t, "upvalues", d.uv.len() as f64);
+        set_num(l, t, "bytecodes", d.lineinfo.len() as f64);
+        set_num(l, t, "nconsts", d.knum.len() as f64);
+        set_num(l, t, "gcconsts", d.kgc.len() as f64);
+        set(l, t, "isvararg", Value::bool(p.get_mut().is_vararg));
+        let src = l.str_value(&d.chunkname);
+        set(l, t, "source", src);
+        let line = pc.map_or(d.firstline, |pc| d.line_of(pc as usize));
+        if pc.is_some() {
+            set_num(l, t, "currentline", line as f64);
+        }
+        let loc = format!("{}:{}", d.short_source(), line);
+        let s = l.str_value(loc.as_bytes());
+        set(l, t, "loc", s);
+    } else {
+        set_num(l, t, "ffid", 0.0);
+    }
+    l.push(Value::tab(t));
+    Ok(1)
+}
+
 /// MINIMAL `require` (jitrec): only `package.loaded` and `package.preload`; the
 /// integrator removes it when the package library lands.
 fn minimal_require(l: &mut Lua) -> Result<usize, LuaError> {
@@ -204,6 +319,17 @@ pub fn open(l: &mut Lua) {
     set(l, jit, "arch", s);
     let opt = table_with(l, &[("start", opt_start)]);
     set(l, jit, "opt", Value::tab(opt));
+    let util = table_with(
+        l,
+        &[
+            ("traceinfo", util_traceinfo),
+            ("traceir", util_traceir),
+            ("tracek", util_tracek),
+            ("tracesnap", util_tracesnap),
+            ("funcinfo", util_funcinfo),
+        ],
+    );
+    set(l, jit, "util", Value::tab(util));
     let jv = table_with(l, &[("on", v_on), ("off", v_off), ("start", v_on)]);
     let jd = table_with(l, &[("on", dump_on), ("off", dump_off), ("start", dump_on)]);
     l.set_global("jit", Value::tab(jit));
@@ -229,6 +355,7 @@ pub fn open(l: &mut Lua) {
     set(l, loaded, "jit.v", Value::tab(jv));
     set(l, loaded, "jit.dump", Value::tab(jd));
     set(l, loaded, "jit.opt", Value::tab(opt));
+    set(l, loaded, "jit.util", Value::tab(util));
     let kp = l.intern(b"preload");
     if pkg.get_mut().get_str(kp).is_nil() {
         let t = l.new_table(0, 4);
