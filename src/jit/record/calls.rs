@@ -89,7 +89,9 @@ impl Recorder {
             self.stitch_name = Some(name);
             return self.stop(data, LinkType::Stitch, None, self.pc);
         }
-        if self.frames.len() >= 20 {
+        let framesize = fc.lua_proto().map_or(0, |p| p.framesize as usize);
+        // Snapshots address at most 250 slots (LuaJIT's LJ_MAX_JSLOTS).
+        if self.frames.len() >= 20 || self.baseslot + a + 2 + framesize >= 250 {
             return Err((TraceError::TraceTooDeep, None));
         }
         let fr = self.getslot(data, f, a)?;
@@ -186,6 +188,10 @@ impl Recorder {
         };
         if fc.lua_proto().is_none() {
             return Err(nyi(Op::CALLT));
+        }
+        let framesize = fc.lua_proto().map_or(0, |p| p.framesize as usize);
+        if self.baseslot + framesize.max(nargs) >= 250 {
+            return Err((TraceError::TraceTooDeep, None));
         }
         let fr = self.getslot(data, f, a)?;
         let kf = self.kfunc(data, fv);
@@ -361,6 +367,9 @@ impl Recorder {
             return Err(nyi(Op::RET));
         }
         let delta = callee_base - c.base;
+        if delta + c.nres.max(0) as usize + 256 > super::MAX_SLOTS {
+            return Err((TraceError::TraceTooDeep, None));
+        }
         let kp = data.ir.kint64(c.key_addr());
         let kpc = data.ir.kint64(c.pc as u64);
         self.emitter(data)

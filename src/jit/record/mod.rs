@@ -37,6 +37,10 @@ use crate::jit::traceerr::TraceError;
 use crate::jit::world::TraceData;
 use crate::vm::Value;
 
+/// Size of the recorder's slot map; an inlined frame must fit below it (with a full
+/// 256-slot frame above its base), else the trace is "too deep".
+pub const MAX_SLOTS: usize = 1024;
+
 /// How recording of one instruction ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RecResult {
@@ -161,7 +165,7 @@ impl Recorder {
             start,
             cur_key: key,
             pc,
-            slots: vec![None; 256],
+            slots: vec![None; MAX_SLOTS],
             baseslot: 2,
             maxslot: 0,
             needsnap: false,

@@ -88,7 +88,7 @@ pub(crate) fn usedef(
                 if matches!(op, Op::FORI | Op::JFORI | Op::FORL | Op::IFORL | Op::JFORL) {
                     minslot += 3;
                 } else if matches!(op, Op::ITERL | Op::IITERL | Op::JITERL) {
-                    minslot += (bc::b(code[pc - 2]) as usize).saturating_sub(1);
+                    minslot += (bc::b(code[pc.saturating_sub(2)]) as usize).saturating_sub(1);
                 } else if op == Op::UCLO {
                     pc = (pc as isize + bc::j(ins) as isize) as usize;
                     continue;
@@ -138,7 +138,7 @@ pub(crate) fn usedef(
                     };
                     def_slot(udf, a + 1);
                     let from = if matches!(op, Op::ITERC | Op::ITERN) {
-                        a - 3
+                        a.saturating_sub(3)
                     } else {
                         a
                     };
