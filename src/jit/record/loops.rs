@@ -146,6 +146,28 @@ impl Recorder {
         let mode = sload::INHERIT;
         let arg = |this: &mut Self, data: &mut TraceData, s: usize| -> Result<IrRef, RecErr> {
             if let Some((r, _)) = this.slots[this.baseslot + s] {
+                // The slot may hold the other number type: convert to the counter's.
+                let rt = data.ir.at(r).ty;
+                if t == IrType::Int && rt != IrType::Int {
+                    if let Some(v) = data.ir.num_of(r) {
+                        if v == v.trunc() && v.abs() < 2f64.powi(31) {
+                            return Ok(data.ir.kint(v as i32));
+                        }
+                    }
+                    return this
+                        .emitter(data)
+                        .guard(
+                            IrOp::CONV,
+                            IrType::Int,
+                            r.0,
+                            crate::jit::ir::conv_lit(IrType::Int, IrType::Num)
+                                | crate::jit::ir::conv::CHECK,
+                        )
+                        .map_err(|e| (e, None));
+                }
+                if t == IrType::Num && rt == IrType::Int {
+                    return this.tonum(data, r);
+                }
                 return Ok(r);
             }
             if let Some(k) = find_kinit(data, f, fori, s, t) {
@@ -230,7 +252,9 @@ impl Recorder {
                 let rt = data.ir.at(r).ty;
                 if t == IrType::Int && rt != IrType::Int {
                     if let Some(v) = data.ir.num_of(r) {
-                        return Ok(data.ir.kint(v as i32));
+                        if v == v.trunc() && v.abs() < 2f64.powi(31) {
+                            return Ok(data.ir.kint(v as i32));
+                        }
                     }
                     return this
                         .emitter(data)
