@@ -4,8 +4,9 @@
 //! `expected/t1.log` or a variant) and by `require("jit.dump").on("six", "t1.dlog")`
 //! (tier d: the `---- TRACE n start|stop|abort|exit` lines must equal those of
 //! `expected/t1.dlog` or a variant). Also the differential test: every script under
-//! `tests/scripts/` and every benchmark at its `-- Quick:` size prints the same with the
-//! JIT off and on.
+//! `tests/scripts/` and `tests/jitdiff/` (JIT-specific programs: nested loops, calls,
+//! recursion, stitching) and every benchmark at its `-- Quick:` size prints the same with
+//! the JIT off and on.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -148,6 +149,7 @@ fn lua_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn jit_on_and_off_print_the_same() {
     let mut files = Vec::new();
     lua_files(&root().join("tests/scripts"), &mut files);
+    lua_files(&root().join("tests/jitdiff"), &mut files);
     lua_files(&root().join("benches"), &mut files);
     files.sort();
     assert!(!files.is_empty());
