@@ -187,6 +187,10 @@ impl JitDriver {
                     let code = &mut p.get_mut().bc;
                     let pc = pos.pc as usize;
                     let ins = code[pc];
+                    if matches!(bc::op(ins), Op::LOOP) {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_d(bc::set_op(ins, Op::JLOOP), trace.0 as u32);
+                    }
                     if matches!(bc::op(ins), Op::FUNCF) {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, Op::JFUNCF), trace.0 as u32);
@@ -352,6 +356,24 @@ impl JitDriver {
             }
             Err((e, arg)) => self.jit.abort(FuncRef::Lua(key), pc as u32, e, arg),
         }
+    }
+
+    /// Starts a root trace at the hot `LOOP` at `pc`.
+    fn start_root_loop(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::Loop(pc), key, pc + 1, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
+            r.setup_root_loop(&mut data, lf, pc)
+        });
+        world.data.insert(rec.id, data);
+        self.active = Some(Active { rec: r, base0 });
+        lua.jit_recording = true;
     }
 
     /// Starts a root trace at the hot function entry of `proto`.
@@ -656,7 +678,12 @@ impl JitHook for JitDriver {
                     self.start_root_forl(lua, proto, key, pc);
                 }
             }
-            Op::ITERL | Op::LOOP => {
+            Op::LOOP => {
+                if self.jit.on_hot_loop(pos, func, hk).is_some() {
+                    self.start_root_loop(lua, proto, key, pc);
+                }
+            }
+            Op::ITERL => {
                 if self.jit.on_hot_loop(pos, func, hk).is_some() {
                     let arg = Some((op as u8).to_string());
                     self.jit
@@ -700,7 +727,7 @@ impl JitHook for JitDriver {
             // Run the original instruction's interpreter semantics instead.
             let orig = self.patches.get(&(proto.addr(), pc)).copied();
             let resume = match (bc::op(ins), orig) {
-                (Op::JFUNCF | Op::JFORI, _) => pc + 1,
+                (Op::JFUNCF | Op::JFORI | Op::JLOOP, _) => pc + 1,
                 (Op::JFORL, Some(o)) => {
                     let a = base + bc::a(ins) as usize;
                     let st = th.stack[a + 2].as_num_unchecked();
@@ -736,7 +763,7 @@ impl JitHook for JitDriver {
             }
             th.stack[a] = Value::num(i);
             th.stack[a + 3] = Value::num(i);
-        } else if !matches!(bc::op(ins), Op::JFUNCF | Op::JFORI) {
+        } else if !matches!(bc::op(ins), Op::JFUNCF | Op::JFORI | Op::JLOOP) {
             return false;
         }
         self.run_and_settle(lua, id, base - 2, pc as u32 + 1);

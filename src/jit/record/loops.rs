@@ -111,6 +111,53 @@ impl Recorder {
         Ok(())
     }
 
+    /// Sets up a root trace for the hot `LOOP` at `lp` (while / repeat loops): the loop
+    /// range runs from the backward JMP's target to that JMP; live slots below A.
+    pub fn setup_root_loop(&mut self, data: &mut TraceData, f: &LiveFrame<'_>, lp: usize) {
+        let ins = f.code[lp];
+        let pcj = (lp as isize + bc::j(ins) as isize) as usize;
+        if let Some(&jmp) = f.code.get(pcj) {
+            if bc::op(jmp) == Op::JMP && bc::j(jmp) < 0 {
+                let lo = (pcj as isize + 1 + bc::j(jmp) as isize) as usize;
+                self.loop_range = Some((lo, pcj));
+            }
+        }
+        self.maxslot = bc::a(ins) as usize;
+        self.pc = lp + 1;
+        self.snap_add(data);
+    }
+
+    /// `LOOP` / `JLOOP`: closes a root trace at its start, aborts a root trace at
+    /// another loop, links a side trace to a compiled loop.
+    pub(crate) fn rec_loop(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let at_start =
+            matches!(self.start, StartKind::Loop(s) if s == pc) && self.frames.is_empty();
+        if bc::op(ins) == Op::JLOOP {
+            if self.is_side() {
+                let lnk = (f.trace_of)(bc::d(ins));
+                return self.stop(data, LinkType::Root, lnk, pc);
+            }
+            return Err((TraceError::InnerLoop, None));
+        }
+        if self.is_side() {
+            self.loopunroll -= 1;
+            if self.loopunroll < 0 {
+                return Err((TraceError::LoopUnroll, None));
+            }
+            return Ok(RecResult::Continue);
+        }
+        if at_start {
+            return self.stop(data, LinkType::Loop, Some(self.no), pc + 1);
+        }
+        Err((TraceError::InnerLoop, None))
+    }
+
     /// Sets up a root trace for the hot function entry at pc 0 (before FUNCF executes).
     pub fn setup_root_func(&mut self, data: &mut TraceData, f: &LiveFrame<'_>) {
         self.maxslot = f.numparams;

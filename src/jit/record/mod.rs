@@ -102,6 +102,8 @@ pub enum StartKind {
     Side,
     /// A hot function entry (FUNCF) of this prototype.
     Func(ProtoKey),
+    /// A hot `LOOP` (while / repeat loop) at this pc.
+    Loop(usize),
 }
 
 /// The recorder's state for one trace.
@@ -291,7 +293,9 @@ impl Recorder {
                 self.rec_unm(data, f, ins)?;
             }
             Op::JMP => {}
-            Op::LOOP => {}
+            Op::LOOP | Op::JLOOP => {
+                return self.rec_loop(data, f, pc, ins);
+            }
             Op::FORI | Op::JFORI => {
                 return self.rec_fori(data, f, pc, ins);
             }
