@@ -88,7 +88,7 @@ fn opt_start(l: &mut Lua) -> Result<usize, LuaError> {
         let s = l.check_str(i)?.to_str_lossy();
         let r = driver(l)?.jit.set_opt(&s);
         if let Err(e) = r {
-            return Err(l.error_msg(&e.0));
+            return Err(l.error_msg_level(1, &e.to_string()));
         }
     }
     Ok(0)
