@@ -161,6 +161,7 @@ fn pairs(l: &mut Lua) -> Result<usize, LuaError> {
 }
 
 fn ipairs(l: &mut Lua) -> Result<usize, LuaError> {
+    l.check_any(1)?;
     let t = l.check_table(1)?;
     let aux = l.native_upvals()[0];
     l.push(aux);
@@ -235,7 +236,7 @@ fn setmetatable(l: &mut Lua) -> Result<usize, LuaError> {
     let t = l.check_table(1)?;
     let mt = l.arg(2);
     if !mt.is_nil() && !mt.is_tab() {
-        return Err(l.type_error(2, "nil or table"));
+        return Err(l.arg_error(2, "nil or table expected"));
     }
     if let Some(old) = t.meta {
         if !l.mt_lookup(old, MM::Metatable).is_nil() {

@@ -33,7 +33,7 @@ fn create(l: &mut Lua) -> Result<usize, LuaError> {
     let f = l.arg(1);
     match f.as_func().map(|c| c.kind()) {
         Some(FuncKind::Lua { .. }) => {}
-        _ => return Err(l.arg_error(1, "function expected")),
+        _ => return Err(l.type_error(1, "function")),
     }
     let co = l.new_thread();
     co.get_mut().stack[0] = f;

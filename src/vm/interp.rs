@@ -311,6 +311,10 @@ impl Lua {
             th.multres = n;
         } else {
             let want = nres as usize;
+            if dest + want > th.stack.len() {
+                let _ = self.grow_stack(dest + want + 1);
+            }
+            let th = self.th();
             let k = n.min(want);
             th.stack.copy_within(src..src + k, dest);
             for i in k..want {
@@ -326,11 +330,44 @@ impl Lua {
         nres: i32,
         with_handler: bool,
     ) -> Result<bool, LuaError> {
-        let need = if with_handler { 2 } else { 1 };
-        if nargs < need {
-            let name = if with_handler { "xpcall" } else { "pcall" };
-            let msg = format!("bad argument #{} to '{}' (value expected)", nargs + 1, name);
-            return Err(self.error_msg_level(1, &msg));
+        let bad = if nargs == 0 {
+            Some("bad argument #1 to '{}' (value expected)".to_string())
+        } else if with_handler && !self.th().stack[func + 3].is_func() {
+            let got = if nargs < 2 {
+                "no value"
+            } else {
+                self.th().stack[func + 3].type_name()
+            };
+            Some(format!(
+                "bad argument #2 to '{{}}' (function expected, got {got})"
+            ))
+        } else {
+            None
+        };
+        if let Some(template) = bad {
+            // pcall has no frame of its own: it is named by the caller's call instruction
+            // (LuaJIT's '?' when called from a native or in tail position).
+            let (name, pos) = match self.th().frames.last() {
+                Some(f) if f.kind != FrameKind::Native => {
+                    let fr = *f;
+                    let p = self.th().stack[fr.base as usize - 2]
+                        .as_func()
+                        .and_then(|c| c.lua_proto());
+                    let ins = p.and_then(|p| p.bc.get((fr.pc as usize).wrapping_sub(1)).copied());
+                    match (p, ins) {
+                        (Some(p), Some(ins)) if matches!(bc::op(ins), Op::CALL | Op::CALLM) => (
+                            super::debug::slot_name(&p, fr.pc as usize - 1, bc::a(ins))
+                                .map(|(_, n)| n)
+                                .unwrap_or_else(|| "?".into()),
+                            self.where_(0),
+                        ),
+                        _ => ("?".to_string(), String::new()),
+                    }
+                }
+                _ => ("?".to_string(), String::new()),
+            };
+            let msg = template.replace("{}", &name);
+            return Err(self.error_msg(&format!("{pos}{msg}")));
         }
         self.grow_stack(func + nargs + 8)?;
         let th = self.th();
