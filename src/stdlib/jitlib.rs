@@ -329,7 +329,6 @@ pub fn open(l: &mut Lua) {
             ("funcinfo", util_funcinfo),
         ],
     );
-    set(l, jit, "util", Value::tab(util));
     let jv = table_with(l, &[("on", v_on), ("off", v_off), ("start", v_on)]);
     let jd = table_with(l, &[("on", dump_on), ("off", dump_off), ("start", dump_on)]);
     l.set_global("jit", Value::tab(jit));

@@ -172,3 +172,44 @@ fn jit_on_and_off_print_the_same() {
         assert_eq!(off, on, "JIT on/off differ for {}", f.display());
     }
 }
+
+#[test]
+fn cli_jit_options_write_logs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = "local i, s = 0, 0\nwhile i < 1000 do i = i + 1; if i % 3 == 0 then s = s + i end end\nprint(s)\n";
+    std::fs::write(dir.path().join("w.lua"), src).unwrap();
+    let out = Command::new(BIN)
+        .args(["-jv=v.log", "-jdump=tx,d.log", "w.lua"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run skein");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "166833\n");
+    // Same as LuaJIT 2.1: the while loop, and a side trace for the `if` linking back.
+    let v = std::fs::read_to_string(dir.path().join("v.log")).unwrap();
+    assert_eq!(
+        v,
+        "[TRACE   1 w.lua:2 loop]\n[TRACE   2 (1/4) w.lua:2 -> 1]\n"
+    );
+    let d = std::fs::read_to_string(dir.path().join("d.log")).unwrap();
+    assert!(d.starts_with("---- TRACE 1 start w.lua:2\n---- TRACE 1 stop -> loop\n"));
+    assert_eq!(d.matches("---- TRACE 1 exit 4").count(), 10);
+    // jit.util sees the trace; -joff records nothing.
+    let out = Command::new(BIN)
+        .args([
+            "-e",
+            "for i=1,100 do end local t = require('jit.util').traceinfo(1) print(t.linktype, t.nexit)",
+        ])
+        .output()
+        .expect("run skein");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "loop\t4\n");
+    let out = Command::new(BIN)
+        .args([
+            "-joff",
+            "-e",
+            "for i=1,100 do end print(require('jit.util').traceinfo(1))",
+        ])
+        .output()
+        .expect("run skein");
+    // No trace: traceinfo returns nothing, as LuaJIT's does.
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "\n");
+}

@@ -263,3 +263,36 @@ impl Recorder {
         self.snap_add(data);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bc::{ins_abc, ins_ad, ins_aj};
+
+    #[test]
+    fn usedef_finds_live_and_dead_slots() {
+        // 0: ADDVV 2 0 1 (reads 0 and 1, writes 2); 1: KSHORT 1 5 (writes 1);
+        // 2: JMP 3 => 4 (slots >= 3 dead); 3: RET0; 4: RET0
+        let code = vec![
+            ins_abc(Op::ADDVV, 2, 0, 1),
+            ins_ad(Op::KSHORT, 1, 5),
+            ins_aj(Op::JMP, 3, 1),
+            ins_ad(Op::RET0, 0, 1),
+            ins_ad(Op::RET0, 0, 1),
+        ];
+        let mut udf = Vec::new();
+        let min = usedef(&code, 0, 5, &mut udf);
+        assert_eq!(min, 3);
+        assert!(udf[0].live() && udf[1].live());
+        assert!(!udf[2].live(), "written before read");
+        // From pc 1 slot 1 is overwritten first: dead; slot 0 is never touched below
+        // the JMP's base, so it stays below `minslot` (kept by the caller).
+        let min = usedef(&code, 1, 5, &mut udf);
+        assert_eq!(min, 3);
+        assert!(!udf[1].live());
+        // A return reads its results and kills everything else.
+        let code = vec![ins_ad(Op::RET1, 1, 2)];
+        assert_eq!(usedef(&code, 0, 4, &mut udf), 0);
+        assert!(udf[1].live() && !udf[0].live() && !udf[2].live());
+    }
+}
