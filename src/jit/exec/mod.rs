@@ -98,6 +98,8 @@ pub fn supported(op: IrOp) -> bool {
             | HLOAD
             | TNEW
             | RETF
+            | AREF
+            | ALOAD
     )
 }
 
@@ -313,11 +315,31 @@ pub fn run(
                         Some("func.env") => x
                             .as_func()
                             .map_or(Value::NIL.0, |f| Value::tab(f.get_mut().env).0),
+                        Some("tab.meta") => {
+                            x.as_tab().map_or(1, |t| t.get_mut().meta.is_some() as u64)
+                        }
                         Some("tab.hmask") => x
                             .as_tab()
                             .map_or(0, |t| crate::jit::record::hmask_of(t) as i64 as u64),
                         _ => x.0,
                     }
+                }
+                IrOp::AREF => get(&vals, ins.op1),
+                IrOp::ALOAD => {
+                    // Through its AREF: the table and the key, looked up for real.
+                    let aref = ir.at(IrRef(ins.op1));
+                    let kins = ir.at(IrRef(aref.op2));
+                    let kb = get(&vals, aref.op2);
+                    let key = match kins.ty {
+                        IrType::Int => Value::num(kb as i64 as i32 as f64),
+                        IrType::Num => Value::num(f64::from_bits(kb)),
+                        _ => Value(kb),
+                    };
+                    let v = Value(get(&vals, aref.op1))
+                        .as_tab()
+                        .map_or(Value::NIL, |t| t.get_mut().get(key));
+                    ok = type_ok(v, ins.ty);
+                    v.0
                 }
                 IrOp::HREFK | IrOp::HLOAD => {
                     // HREFK keeps the table; HLOAD looks the key up through it.

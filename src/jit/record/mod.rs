@@ -26,6 +26,7 @@ pub use calls::hmask_of;
 mod loops;
 mod ops;
 mod snapshot;
+mod tables;
 
 use crate::bc::{self, Op};
 use crate::jit::events::TraceNo;
@@ -319,6 +320,9 @@ impl Recorder {
             }
             Op::GGET => {
                 return self.rec_gget(data, f, ins);
+            }
+            Op::TGETV | Op::TGETS | Op::TGETB => {
+                return self.rec_tget(data, f, ins);
             }
             Op::TNEW => {
                 let r = self

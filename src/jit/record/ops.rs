@@ -240,7 +240,10 @@ impl Recorder {
                     .as_str()
                     .map(|s| s.as_bytes().to_vec())
                     .unwrap_or_default();
-                (data.ir.kstr(&s), v)
+                let k = data.ir.kstr(&s);
+                // The executor materialises GC constants from this list.
+                self.gcvals.push((k, v));
+                (k, v)
             }
             Op::ISEQN | Op::ISNEN => {
                 let v = f.knum[d];
