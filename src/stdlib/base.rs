@@ -64,11 +64,30 @@ fn marker(_: &mut Lua) -> Result<usize, LuaError> {
 fn print(l: &mut Lua) -> Result<usize, LuaError> {
     let n = l.nargs();
     let mut line = Vec::new();
+    // As in Lua 5.1, print goes through the global `tostring` if a script replaced it.
+    let ts = l.get_global("tostring");
+    let builtin = matches!(
+        ts.as_func().map(|f| f.kind()),
+        Some(FuncKind::Native {
+            name: "tostring",
+            ..
+        })
+    );
     for i in 1..=n {
         if i > 1 {
             line.push(b'\t');
         }
         let v = l.arg(i);
+        if !builtin {
+            let r = l.call_value(ts, &[v], 1)?;
+            match r.first().and_then(|r| r.as_str()) {
+                Some(s) => line.extend_from_slice(s.as_bytes()),
+                None => {
+                    return Err(l.error_msg_level(1, "'tostring' must return a string to 'print'"))
+                }
+            }
+            continue;
+        }
         if let Some(s) = v.as_str() {
             line.extend_from_slice(s.as_bytes());
         } else if v.is_num() || l.metamethod(v, MM::Tostring).is_nil() {

@@ -7,7 +7,7 @@
 //! `math.floor/ceil/sqrt/abs/huge/pi/max/min/fmod/exp/log/sin/cos/tan/random/randomseed`,
 //! `os.clock/time`, `io.write`. Replace this module wholesale when the real ones arrive.
 
-use crate::vm::meta::{fmt_g, fmt_num};
+use crate::vm::meta::{fmt_e, fmt_f, fmt_g, fmt_num};
 use crate::vm::value::{LuaType, Value};
 use crate::vm::{Lua, LuaError, NativeFn, TabRef};
 
@@ -292,7 +292,7 @@ fn str_format(l: &mut Lua) -> Result<usize, LuaError> {
             b'f' | b'F' => {
                 let n = l.check_num(arg)?;
                 let s = if n.is_finite() {
-                    format!("{:.*}", prec.unwrap_or(6), n)
+                    fmt_f(n, prec.unwrap_or(6))
                 } else {
                     fmt_num(n)
                 };
@@ -300,10 +300,11 @@ fn str_format(l: &mut Lua) -> Result<usize, LuaError> {
             }
             b'e' | b'E' => {
                 let n = l.check_num(arg)?;
-                let s = format!("{:.*e}", prec.unwrap_or(6), n);
-                let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-                let x: i32 = e.parse().unwrap_or(0);
-                let s = format!("{m}e{}{:02}", if x < 0 { '-' } else { '+' }, x.abs());
+                let s = if n.is_finite() {
+                    fmt_e(n, prec.unwrap_or(6))
+                } else {
+                    fmt_num(n)
+                };
                 let s = if conv == b'E' { s.to_uppercase() } else { s };
                 sign(n, s).into_bytes()
             }
