@@ -100,6 +100,7 @@ pub fn supported(op: IrOp) -> bool {
             | RETF
             | AREF
             | ALOAD
+            | ASTORE
     )
 }
 
@@ -325,6 +326,20 @@ pub fn run(
                     }
                 }
                 IrOp::AREF => get(&vals, ins.op1),
+                IrOp::ASTORE => {
+                    let aref = ir.at(IrRef(ins.op1));
+                    let kins = ir.at(IrRef(aref.op2));
+                    let kb = get(&vals, aref.op2);
+                    let key = match kins.ty {
+                        IrType::Int => Value::num(kb as i64 as i32 as f64),
+                        _ => Value(kb),
+                    };
+                    let v = to_value(get(&vals, ins.op2), ir.at(IrRef(ins.op2)).ty);
+                    if let Some(t) = Value(get(&vals, aref.op1)).as_tab() {
+                        t.get_mut().set(key, v);
+                    }
+                    0
+                }
                 IrOp::ALOAD => {
                     // Through its AREF: the table and the key, looked up for real.
                     let aref = ir.at(IrRef(ins.op1));

@@ -324,6 +324,9 @@ impl Recorder {
             Op::TGETV | Op::TGETS | Op::TGETB => {
                 return self.rec_tget(data, f, ins);
             }
+            Op::TSETV | Op::TSETS | Op::TSETB => {
+                return self.rec_tset(data, f, ins);
+            }
             Op::TNEW => {
                 let r = self
                     .emitter(data)

@@ -1,12 +1,14 @@
-//! Table reads: `TGETV`, `TGETS`, `TGETB`.
+//! Table reads (`TGETV`, `TGETS`, `TGETB`) and stores (`TSETV`, `TSETS`, `TSETB`).
 //!
 //! Recorded only for tables without a metatable (guarded: `FLOAD tab.meta` must be 0),
 //! so a missing key reads as nil without `__index`. The key (a number, an int constant
 //! or a string constant) and the table form an `AREF`; `ALOAD` reads through it with a
 //! type guard on the value seen while recording. The executor looks the key up for real
 //! (array or hash part), so the IR stays correct whatever the table's layout; LuaJIT's
-//! finer forms (`ABC` bounds checks, `HREFK` slots) are not reproduced. Table stores are
-//! not recorded (`NYI: bytecode N`): they would need the collector's write barrier.
+//! finer forms (`ABC` bounds checks, `HREFK` slots) are not reproduced. Stores are
+//! `ASTORE` through the same kind of `AREF` (the collector is stop-the-world, so no
+//! write barrier); `TSETV` is recorded only with an `int` or string key, which can never
+//! be nil or NaN (other keys abort as NYI).
 
 use super::calls::field;
 use super::ops::{type_of, RecErr};
@@ -22,19 +24,24 @@ fn nyi(op: Op) -> RecErr {
 }
 
 impl Recorder {
-    /// `TGETV` / `TGETS` / `TGETB`.
-    pub(crate) fn rec_tget(
+    /// The table in slot `b` (no metatable, guarded) and the key of a TGET*/TSET*.
+    fn table_key(
         &mut self,
         data: &mut TraceData,
         f: &LiveFrame<'_>,
         ins: u32,
-    ) -> Result<RecResult, RecErr> {
+        store: bool,
+    ) -> Result<
+        (
+            crate::jit::ir::IrRef,
+            crate::jit::ir::IrRef,
+            Value,
+            crate::vm::TabRef,
+        ),
+        RecErr,
+    > {
         let op = bc::op(ins);
-        let (a, b, c) = (
-            bc::a(ins) as usize,
-            bc::b(ins) as usize,
-            bc::c(ins) as usize,
-        );
+        let (b, c) = (bc::b(ins) as usize, bc::c(ins) as usize);
         let tv = f
             .stack
             .get(self.baseslot + b)
@@ -47,8 +54,8 @@ impl Recorder {
             return Err(nyi(op));
         }
         let (kref, kval) = match op {
-            Op::TGETB => (data.ir.kint(c as i32), Value::num(c as f64)),
-            Op::TGETS => {
+            Op::TGETB | Op::TSETB => (data.ir.kint(c as i32), Value::num(c as f64)),
+            Op::TGETS | Op::TSETS => {
                 let kv = f.kgc[c];
                 let Some(s) = kv.as_str() else {
                     return Err(nyi(op));
@@ -64,16 +71,17 @@ impl Recorder {
                     .copied()
                     .unwrap_or(Value::NIL);
                 let r = self.getslot(data, f, c)?;
-                if !matches!(self.ty(data, r), IrType::Num | IrType::Int | IrType::Str) {
-                    return Err(nyi(op));
-                }
-                if kv.as_num().is_some_and(|x| x.is_nan()) {
+                let ok = match self.ty(data, r) {
+                    IrType::Int | IrType::Str => true,
+                    IrType::Num => !store,
+                    _ => false,
+                };
+                if !ok || kv.as_num().is_some_and(|x| x.is_nan()) {
                     return Err(nyi(op));
                 }
                 (r, kv)
             }
         };
-        let v = t.get_mut().get(kval);
         let tr = self.getslot(data, f, b)?;
         let m = |x: TraceError| (x, None);
         let mut e = self.emitter(data);
@@ -83,8 +91,39 @@ impl Recorder {
         let zero = e.ir.kint(0);
         e.guard(IrOp::EQ, IrType::Int, meta.0, zero.0).map_err(m)?;
         let aref = e.op(IrOp::AREF, IrType::P64, tr.0, kref.0).map_err(m)?;
-        let r = e.guard(IrOp::ALOAD, type_of(v), aref.0, 0).map_err(m)?;
-        self.setslot(a, r);
+        Ok((aref, kref, kval, t))
+    }
+
+    /// `TSETV` / `TSETS` / `TSETB`.
+    pub(crate) fn rec_tset(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let v = self.getslot(data, f, bc::a(ins) as usize)?;
+        let (aref, _, _, _) = self.table_key(data, f, ins, true)?;
+        let vt = self.ty(data, v);
+        self.emitter(data)
+            .op(IrOp::ASTORE, vt, aref.0, v.0)
+            .map_err(|e| (e, None))?;
+        Ok(RecResult::Continue)
+    }
+
+    /// `TGETV` / `TGETS` / `TGETB`.
+    pub(crate) fn rec_tget(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let (aref, _, kval, t) = self.table_key(data, f, ins, false)?;
+        let v = t.get_mut().get(kval);
+        let r = self
+            .emitter(data)
+            .guard(IrOp::ALOAD, type_of(v), aref.0, 0)
+            .map_err(|e| (e, None))?;
+        self.setslot(bc::a(ins) as usize, r);
         Ok(RecResult::Continue)
     }
 }
