@@ -68,6 +68,8 @@ pub struct Sink {
 /// The trace being recorded, with where its frame sits on the stack.
 struct Active {
     rec: Recorder,
+    /// For a stitch continuation: the CALL it continues (penalised like a root start).
+    stitch_pos: Option<BcPos>,
     /// Stack index of trace slot 0.
     base0: usize,
 }
@@ -351,7 +353,11 @@ impl JitDriver {
         world.data.insert(id, data);
         match res {
             Ok(()) => {
-                self.active = Some(Active { rec: r, base0 });
+                self.active = Some(Active {
+                    rec: r,
+                    base0,
+                    stitch_pos: None,
+                });
                 lua.jit_recording = true;
             }
             Err((e, arg)) => self.jit.abort(FuncRef::Lua(key), pc as u32, e, arg),
@@ -372,7 +378,11 @@ impl JitDriver {
             r.setup_root_loop(&mut data, lf, pc)
         });
         world.data.insert(rec.id, data);
-        self.active = Some(Active { rec: r, base0 });
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
         lua.jit_recording = true;
     }
 
@@ -390,7 +400,11 @@ impl JitDriver {
             r.setup_root_func(&mut data, lf)
         });
         world.data.insert(rec.id, data);
-        self.active = Some(Active { rec: r, base0 });
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
         lua.jit_recording = true;
     }
 
@@ -488,7 +502,11 @@ impl JitDriver {
         r.pc = pc;
         r.snap_add_pub(&mut data);
         world.data.insert(rec.id, data);
-        self.active = Some(Active { rec: r, base0 });
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
         lua.jit_recording = true;
     }
 
@@ -623,6 +641,9 @@ impl JitDriver {
                     proto: key,
                     pc: c.call_pc as u32,
                 };
+                if self.jit.world.blacklist.contains(&pos) {
+                    return false;
+                }
                 let parent = Some((c.parent, crate::jit::events::ParentExit::Stitch));
                 if self
                     .jit
@@ -644,6 +665,7 @@ impl JitDriver {
                 self.active = Some(Active {
                     rec: r,
                     base0: base - 2,
+                    stitch_pos: Some(pos),
                 });
                 lua.jit_recording = true;
                 self.after_step();
@@ -842,6 +864,11 @@ impl JitHook for JitDriver {
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;
                 self.jit.abort(func, pc as u32, e, arg);
+                // LuaJIT treats a stitch continuation like a root trace: its aborts are
+                // penalised at the CALL, and a blacklisted CALL is not stitched again.
+                if let Some(sp) = act.stitch_pos {
+                    let _ = crate::jit::lifecycle::penalise(&mut self.jit.world, sp, e);
+                }
             }
         }
         self.after_step();
