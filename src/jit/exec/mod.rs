@@ -101,6 +101,10 @@ pub fn supported(op: IrOp) -> bool {
             | AREF
             | ALOAD
             | ASTORE
+            | FPMATH
+            | MIN
+            | MAX
+            | CALLN
     )
 }
 
@@ -189,6 +193,13 @@ pub fn run(
             vals[r - nk] = const_bits(ir, IrRef(r as u16), &gcf);
         }
         let loop_at = ir.refs().find(|&r| ir.at(r).op == IrOp::LOOP);
+        // PHIs (left ← right at the loop's back-edge), computed once per trace entry.
+        let phis: Vec<(u16, u16)> = ir
+            .refs()
+            .filter(|&p| ir.at(p).op == IrOp::PHI)
+            .map(|p| (ir.at(p).op1, ir.at(p).op2))
+            .collect();
+        let mut phi_vals: Vec<u64> = Vec::with_capacity(phis.len());
         let mut r = REF_FIRST.0 as usize;
         let get = |vals: &Vec<u64>, x: u16| vals[x as usize - nk];
         loop {
@@ -198,15 +209,10 @@ pub fn run(
                 match h.link_type {
                     LinkType::Loop | LinkType::TailRecursion if h.link == Some(id) => {
                         if let Some(l) = loop_at {
-                            let phis: Vec<(u16, u64)> = ir
-                                .refs()
-                                .filter(|&p| ir.at(p).op == IrOp::PHI)
-                                .map(|p| {
-                                    let i = ir.at(p);
-                                    (i.op1, get(&vals, i.op2))
-                                })
-                                .collect();
-                            for (dst, v) in phis {
+                            // Parallel copy: read every right side first.
+                            phi_vals.clear();
+                            phi_vals.extend(phis.iter().map(|&(_, src)| get(&vals, src)));
+                            for (&(dst, _), &v) in phis.iter().zip(&phi_vals) {
                                 vals[dst as usize - nk] = v;
                             }
                             r = l.0 as usize + 1;
@@ -376,6 +382,39 @@ pub fn run(
                     }
                 }
                 IrOp::TNEW => alloc().0,
+                IrOp::FPMATH => {
+                    let x = f64::from_bits(get(&vals, ins.op1));
+                    match ins.op2 {
+                        0 => x.floor(),
+                        1 => x.ceil(),
+                        2 => x.trunc(),
+                        3 => x.sqrt(),
+                        4 => x.ln(),
+                        5 => x.log2(),
+                        _ => x,
+                    }
+                    .to_bits()
+                }
+                IrOp::CALLN => {
+                    let x = f64::from_bits(get(&vals, ins.op1));
+                    match crate::jit::ir::IR_CALLS.get(ins.op2 as usize).copied() {
+                        Some("sin") => x.sin(),
+                        Some("cos") => x.cos(),
+                        Some("tan") => x.tan(),
+                        Some("exp") => x.exp(),
+                        _ => f64::NAN,
+                    }
+                    .to_bits()
+                }
+                IrOp::MIN | IrOp::MAX => {
+                    let (x, y) = (
+                        f64::from_bits(get(&vals, ins.op1)),
+                        f64::from_bits(get(&vals, ins.op2)),
+                    );
+                    // As the interpreter's math.min/max: the first unless the second wins.
+                    let second = if ins.op == IrOp::MIN { y < x } else { y > x };
+                    if second { y } else { x }.to_bits()
+                }
                 IrOp::NEG => (-f64::from_bits(get(&vals, ins.op1))).to_bits(),
                 IrOp::ABS => f64::from_bits(get(&vals, ins.op1)).abs().to_bits(),
                 IrOp::CONV => {

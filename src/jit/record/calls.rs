@@ -68,6 +68,9 @@ impl Recorder {
             return Err(nyi(op));
         };
         if let crate::vm::object::FuncKind::Native { name, .. } = fc.kind() {
+            if let Some(r) = self.rec_fastfunc(data, f, ins, fv, name)? {
+                return Ok(r);
+            }
             // A native callee is not recorded: the trace stops before the call and a
             // continuation trace is stitched on after it returns.
             if !self.frames.is_empty() {
@@ -118,6 +121,85 @@ impl Recorder {
         self.maxslot = c - 1;
         self.pending_callee = true;
         Ok(RecResult::Continue)
+    }
+
+    /// Math fast functions recorded inline, as LuaJIT does (`math.floor/ceil/sqrt` →
+    /// `FPMATH`, `abs` → `ABS`, two-argument `min`/`max` → `MIN`/`MAX`), after guarding
+    /// the function's identity. Returns `None` for anything else (the caller stitches).
+    fn rec_fastfunc(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+        fv: Value,
+        name: &str,
+    ) -> Result<Option<RecResult>, RecErr> {
+        let a = bc::a(ins) as usize;
+        let nres = bc::b(ins) as i32 - 1;
+        let nargs = (bc::c(ins) as usize).saturating_sub(1);
+        let want_args = match name {
+            "floor" | "ceil" | "sqrt" | "abs" | "sin" | "cos" | "tan" | "exp" => 1,
+            "min" | "max" => 2,
+            _ => return Ok(None),
+        };
+        if nargs != want_args || !(0..=1).contains(&nres) {
+            return Ok(None);
+        }
+        let live = |s: usize| {
+            f.stack
+                .get(self.baseslot + s)
+                .copied()
+                .unwrap_or(Value::NIL)
+        };
+        if (0..nargs).any(|i| !live(a + 2 + i).is_num()) {
+            return Ok(None);
+        }
+        let fr = self.getslot(data, f, a)?;
+        let kf = self.kfunc(data, fv);
+        let m = |e: TraceError| (e, None);
+        if fr != kf {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
+                .map_err(m)?;
+        }
+        let mut args = Vec::with_capacity(nargs);
+        for i in 0..nargs {
+            let r = self.getslot(data, f, a + 2 + i)?;
+            args.push(self.tonum(data, r)?);
+        }
+        let mut e = self.emitter(data);
+        let r = match name {
+            "floor" => e.op(IrOp::FPMATH, IrType::Num, args[0].0, 0),
+            "ceil" => e.op(IrOp::FPMATH, IrType::Num, args[0].0, 1),
+            "sqrt" => e.op(IrOp::FPMATH, IrType::Num, args[0].0, 3),
+            "abs" => {
+                let k = e.ir.knum(f64::from_bits(0x7fff_ffff_ffff_ffff));
+                e.op(IrOp::ABS, IrType::Num, args[0].0, k.0)
+            }
+            "sin" | "cos" | "tan" | "exp" => {
+                // A call of the C math function (`CALLN sin`), by its call id.
+                let id = crate::jit::ir::IR_CALLS
+                    .iter()
+                    .position(|c| *c == name)
+                    .unwrap_or(0) as u16;
+                e.op(IrOp::CALLN, IrType::Num, args[0].0, id)
+            }
+            "min" => e.op(IrOp::MIN, IrType::Num, args[0].0, args[1].0),
+            _ => e.op(IrOp::MAX, IrType::Num, args[0].0, args[1].0),
+        }
+        .map_err(m)?;
+        for s in a..(a + 2 + nargs) {
+            if self.baseslot + s < self.slots.len() {
+                self.slots[self.baseslot + s] = None;
+            }
+        }
+        if nres == 1 {
+            self.setslot(a, r);
+            self.maxslot = a + 1;
+        } else {
+            self.maxslot = a;
+        }
+        Ok(Some(RecResult::Continue))
     }
 
     /// `FUNCF` / `IFUNCF` / `JFUNCF` at the start of an inlined callee: call-unroll
