@@ -514,7 +514,6 @@ impl JitDriver {
     fn run_trace(
         lua: &mut Lua,
         world: &World,
-        _consts: &HashMap<TraceId, Vec<(IrRef, Value)>>,
         id: TraceId,
         base0: usize,
         gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
@@ -540,7 +539,7 @@ impl JitDriver {
                 .and_then(|v| v.iter().find(|(k, _)| *k == r))
                 .map(|x| x.1)
         };
-        let out = Self::run_trace(lua, &self.jit.world, consts, id, base0, &gc);
+        let out = Self::run_trace(lua, &self.jit.world, id, base0, &gc);
         let (resume, exit, stitched, nb0) = match out {
             ExecOutcome::Exit {
                 trace,
@@ -853,13 +852,12 @@ impl JitHook for JitDriver {
                 }
                 self.gcconsts
                     .insert(rec.id, std::mem::take(&mut act.rec.gcvals));
-                let ok = self
-                    .jit
-                    .stop(func, pc as u32, link_type, link, &mut ExecBackend)
-                    .is_ok();
+                // A failed assembly aborts inside `stop` (its event is the log entry).
                 // The continuation of a stitched trace is recorded the first time the
-                // trace itself runs (as in LuaJIT), not after recording.
-                let _ = ok;
+                // trace itself runs (as in LuaJIT), not right after recording.
+                let _ = self
+                    .jit
+                    .stop(func, pc as u32, link_type, link, &mut ExecBackend);
             }
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;
@@ -885,6 +883,3 @@ pub fn install(lua: &mut Lua) {
         lua.jit_hook = Some(Box::new(JitDriver::new()));
     }
 }
-
-/// The ref type used by the executor's GC-constant resolver.
-pub type GcRef = IrRef;

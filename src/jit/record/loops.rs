@@ -268,7 +268,7 @@ impl Recorder {
         let ra = bc::a(f.code[fori]) as usize;
         let bs = self.baseslot;
         let sl = |s: usize| f.stack.get(bs + s).copied().unwrap_or(Value::NIL);
-        let (mut idx, stop, step, t) = if isforl {
+        let (idx, stop, _step, t) = if isforl {
             let sc = match self.scev {
                 Some(sc)
                     if sc.fori == fori
@@ -324,7 +324,6 @@ impl Recorder {
             let st = conv(self, data, ra + 2)?;
             (i, s, st, t)
         };
-        let _ = step;
         // Live direction.
         let stepv = sl(ra + 2).as_num_unchecked();
         let mut iv = sl(ra).as_num_unchecked();
@@ -357,11 +356,9 @@ impl Recorder {
             self.pc = body;
         }
         self.snap_add(data);
-        let g = self
-            .emitter(data)
+        self.emitter(data)
             .guard(op, t, idx.0, stop.0)
             .map_err(|e| (e, None))?;
-        let _ = g;
         if enter {
             self.maxslot = ra + 4;
             self.pc = body;
@@ -377,8 +374,6 @@ impl Recorder {
                 }
             }
         }
-        idx = self.slots[self.baseslot + ra].map_or(idx, |x| x.0);
-        let _ = idx;
         Ok(enter)
     }
 

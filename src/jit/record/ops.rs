@@ -116,30 +116,18 @@ impl Recorder {
         let a = bc::a(ins) as usize;
         let b = bc::b(ins) as usize;
         let c = bc::c(ins) as usize;
-        let vb = f
-            .stack
-            .get(self.baseslot + b)
-            .copied()
-            .unwrap_or(Value::NIL);
         let n = op as u8;
-        let (x, y, vy) = if op == Op::POW || n >= Op::ADDVV as u8 {
-            let vc = f
-                .stack
-                .get(self.baseslot + c)
-                .copied()
-                .unwrap_or(Value::NIL);
-            (self.getslot(data, f, b)?, self.getslot(data, f, c)?, vc)
+        let (x, y) = if op == Op::POW || n >= Op::ADDVV as u8 {
+            (self.getslot(data, f, b)?, self.getslot(data, f, c)?)
         } else {
-            let kv = f.knum[c];
-            let k = data.ir.knum(kv.as_num_unchecked());
+            let k = data.ir.knum(f.knum[c].as_num_unchecked());
             let s = self.getslot(data, f, b)?;
             if n >= Op::ADDNV as u8 {
-                (k, s, vb)
+                (k, s)
             } else {
-                (s, k, kv)
+                (s, k)
             }
         };
-        let _ = vy;
         if !(self.ty(data, x) == IrType::Num || self.ty(data, x) == IrType::Int)
             || !(self.ty(data, y) == IrType::Num || self.ty(data, y) == IrType::Int)
         {
