@@ -105,6 +105,10 @@ pub fn supported(op: IrOp) -> bool {
             | MIN
             | MAX
             | CALLN
+            | UREFO
+            | ULOAD
+            | USTORE
+            | ALEN
     )
 }
 
@@ -149,6 +153,14 @@ fn const_bits(ir: &IrBuf, r: IrRef, gc: &dyn Fn(IrRef) -> Option<Value>) -> u64 
             IrType::True => Value::TRUE.0,
             _ => 0,
         },
+    }
+}
+
+/// Upvalue `i` of closure `c`, if it is a Lua closure with that many upvalues.
+fn upval_of(c: Value, i: usize) -> Option<crate::vm::object::UpRef> {
+    match c.as_func()?.kind() {
+        crate::vm::object::FuncKind::Lua { upvals, .. } => upvals.get(i).copied(),
+        _ => None,
     }
 }
 
@@ -325,6 +337,9 @@ pub fn run(
                         Some("tab.meta") => {
                             x.as_tab().map_or(1, |t| t.get_mut().meta.is_some() as u64)
                         }
+                        Some("str.len") => {
+                            x.as_str().map_or(0, |s| s.as_bytes().len() as i64 as u64)
+                        }
                         Some("tab.hmask") => x
                             .as_tab()
                             .map_or(0, |t| crate::jit::record::hmask_of(t) as i64 as u64),
@@ -332,6 +347,35 @@ pub fn run(
                     }
                 }
                 IrOp::AREF => get(&vals, ins.op1),
+                IrOp::ALEN => Value(get(&vals, ins.op1))
+                    .as_tab()
+                    .map_or(0, |t| t.get_mut().len() as i32 as i64 as u64),
+                IrOp::UREFO => {
+                    // The closure; the guard checks the upvalue index exists.
+                    let c = Value(get(&vals, ins.op1));
+                    ok = upval_of(c, ins.op2 as usize).is_some();
+                    c.0
+                }
+                IrOp::ULOAD | IrOp::USTORE => {
+                    let uref = ir.at(IrRef(ins.op1));
+                    let c = Value(get(&vals, uref.op1));
+                    match upval_of(c, uref.op2 as usize) {
+                        Some(u) if ins.op == IrOp::ULOAD => {
+                            let v = u.get_mut().get();
+                            ok = type_ok(v, ins.ty);
+                            v.0
+                        }
+                        Some(u) => {
+                            let v = to_value(get(&vals, ins.op2), ir.at(IrRef(ins.op2)).ty);
+                            u.get_mut().set(v);
+                            0
+                        }
+                        None => {
+                            ok = false;
+                            0
+                        }
+                    }
+                }
                 IrOp::ASTORE => {
                     let aref = ir.at(IrRef(ins.op1));
                     let kins = ir.at(IrRef(aref.op2));

@@ -354,7 +354,28 @@ impl Recorder {
         };
         let v = uv.get_mut().get();
         if !immutable || !(v.is_func() || v.is_num()) {
-            return Err(nyi(Op::UGET));
+            // A mutable upvalue: load it through the closure (`UREFO` + typed `ULOAD`).
+            let slot0 = self.baseslot - 2;
+            let cur = match self.slots[slot0] {
+                Some((r, _)) => r,
+                None => {
+                    let r = self
+                        .emitter(data)
+                        .op(IrOp::SLOAD, IrType::Func, slot0 as u16, sload::READONLY)
+                        .map_err(|e| (e, None))?;
+                    self.slots[slot0] = Some((r, 0));
+                    r
+                }
+            };
+            let mut e = self.emitter(data);
+            let uref = e
+                .guard(IrOp::UREFO, IrType::P64, cur.0, d as u16)
+                .map_err(|e| (e, None))?;
+            let r = e
+                .guard(IrOp::ULOAD, type_of(v), uref.0, 0)
+                .map_err(|e| (e, None))?;
+            self.setslot(a, r);
+            return Ok(RecResult::Continue);
         }
         // Specialise the current closure.
         let slot0 = self.baseslot - 2;
@@ -469,6 +490,57 @@ impl Recorder {
         self.cur_key = c.key;
         self.maxslot = delta - 2 + want;
         self.rebase = Some(c.base - 2);
+        self.needsnap = true;
+        Ok(RecResult::Continue)
+    }
+
+    /// `USETV` / `USETS` / `USETN` / `USETP`: `UREFO` + `USTORE` through the closure.
+    pub(crate) fn rec_uset(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let op = bc::op(ins);
+        let a = bc::a(ins) as usize;
+        let d = bc::d(ins) as usize;
+        let v = match op {
+            Op::USETV => self.getslot(data, f, d)?,
+            Op::USETS => {
+                let kv = f.kgc[d];
+                let Some(s) = kv.as_str() else {
+                    return Err(nyi(op));
+                };
+                let k = data.ir.kstr(s.as_bytes());
+                self.gcvals.push((k, kv));
+                k
+            }
+            Op::USETN => data.ir.knum(f.knum[d].as_num_unchecked()),
+            _ => match d {
+                0 => REF_NIL,
+                1 => crate::jit::ir::REF_FALSE,
+                _ => crate::jit::ir::REF_TRUE,
+            },
+        };
+        let slot0 = self.baseslot - 2;
+        let cur = match self.slots[slot0] {
+            Some((r, _)) => r,
+            None => {
+                let r = self
+                    .emitter(data)
+                    .op(IrOp::SLOAD, IrType::Func, slot0 as u16, sload::READONLY)
+                    .map_err(|e| (e, None))?;
+                self.slots[slot0] = Some((r, 0));
+                r
+            }
+        };
+        let vt = self.ty(data, v);
+        let mut e = self.emitter(data);
+        let uref = e
+            .guard(IrOp::UREFO, IrType::P64, cur.0, a as u16)
+            .map_err(|e| (e, None))?;
+        e.op(IrOp::USTORE, vt, uref.0, v.0).map_err(|e| (e, None))?;
+        // A store is a side effect: later guards must not resume before it.
         self.needsnap = true;
         Ok(RecResult::Continue)
     }

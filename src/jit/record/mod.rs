@@ -315,6 +315,21 @@ impl Recorder {
             Op::UGET => {
                 return self.rec_uget(data, f, ins);
             }
+            Op::USETV | Op::USETS | Op::USETN | Op::USETP => {
+                return self.rec_uset(data, f, ins);
+            }
+            Op::KSTR => {
+                let kv = f.kgc[bc::d(ins) as usize];
+                let Some(s) = kv.as_str() else {
+                    return nyi(op);
+                };
+                let k = data.ir.kstr(s.as_bytes());
+                self.gcvals.push((k, kv));
+                self.setslot(a, k);
+            }
+            Op::LEN => {
+                return self.rec_len(data, f, ins);
+            }
             Op::RET0 | Op::RET1 | Op::RET | Op::RETM => {
                 return self.rec_ret(data, f, pc, ins);
             }

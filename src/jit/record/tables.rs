@@ -94,6 +94,42 @@ impl Recorder {
         Ok((aref, kref, kval, t))
     }
 
+    /// `LEN` of a string (`FLOAD str.len`) or of a table without metatable (`ALEN`),
+    /// an `int`.
+    pub(crate) fn rec_len(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let d = bc::d(ins) as usize;
+        let v = f
+            .stack
+            .get(self.baseslot + d)
+            .copied()
+            .unwrap_or(Value::NIL);
+        let r = self.getslot(data, f, d)?;
+        let m = |x: TraceError| (x, None);
+        let out = if v.is_str() {
+            self.emitter(data)
+                .op(IrOp::FLOAD, IrType::Int, r.0, field("str.len"))
+                .map_err(m)?
+        } else if v.as_tab().is_some_and(|t| t.get_mut().meta.is_none()) {
+            let mut e = self.emitter(data);
+            let meta = e
+                .op(IrOp::FLOAD, IrType::Int, r.0, field("tab.meta"))
+                .map_err(m)?;
+            let zero = e.ir.kint(0);
+            e.guard(IrOp::EQ, IrType::Int, meta.0, zero.0).map_err(m)?;
+            e.op(IrOp::ALEN, IrType::Int, r.0, crate::jit::ir::REF_NIL.0)
+                .map_err(m)?
+        } else {
+            return Err(nyi(Op::LEN));
+        };
+        self.setslot(bc::a(ins) as usize, out);
+        Ok(RecResult::Continue)
+    }
+
     /// `TSETV` / `TSETS` / `TSETB`.
     pub(crate) fn rec_tset(
         &mut self,
@@ -107,6 +143,8 @@ impl Recorder {
         self.emitter(data)
             .op(IrOp::ASTORE, vt, aref.0, v.0)
             .map_err(|e| (e, None))?;
+        // A store is a side effect: later guards must not resume before it.
+        self.needsnap = true;
         Ok(RecResult::Continue)
     }
 
