@@ -354,6 +354,11 @@ impl Recorder {
         };
         let v = uv.get_mut().get();
         if !immutable || !(v.is_func() || v.is_num()) {
+            if let Some(s) = self.open_alias(data, f, fv, d)? {
+                let r = self.getslot_abs(data, f, s)?;
+                self.setslot(a, r);
+                return Ok(RecResult::Continue);
+            }
             // A mutable upvalue: load it through the closure (`UREFO` + typed `ULOAD`).
             let slot0 = self.baseslot - 2;
             let cur = match self.slots[slot0] {
@@ -494,6 +499,42 @@ impl Recorder {
         Ok(RecResult::Continue)
     }
 
+    /// If upvalue `idx` of closure `fv` is open on a stack slot the trace holds (at or
+    /// above trace slot 0), that slot (LuaJIT records such upvalues as slot accesses).
+    /// Only for a closure whose identity the trace guards (a constant in slot 0 of the
+    /// current frame); otherwise the access is not recorded.
+    fn open_alias(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        fv: Value,
+        idx: usize,
+    ) -> Result<Option<usize>, RecErr> {
+        let Some(fc) = fv.as_func() else {
+            return Err(nyi(Op::UGET));
+        };
+        let crate::vm::object::FuncKind::Lua { upvals, .. } = &fc.get_mut().kind else {
+            return Err(nyi(Op::UGET));
+        };
+        let Some(uv) = upvals.get(idx) else {
+            return Err(nyi(Op::UGET));
+        };
+        let u = uv.get_mut();
+        if !u.open || u.slot < f.base0 {
+            return Ok(None);
+        }
+        let guarded = self.slots[self.baseslot - 2].is_some_and(|(r, _)| r.is_const());
+        if !guarded {
+            return Err(nyi(Op::UGET));
+        }
+        let s = u.slot - f.base0;
+        let _ = data;
+        if s >= 250 {
+            return Err((TraceError::TraceTooDeep, None));
+        }
+        Ok(Some(s))
+    }
+
     /// `USETV` / `USETS` / `USETN` / `USETP`: `UREFO` + `USTORE` through the closure.
     pub(crate) fn rec_uset(
         &mut self,
@@ -522,6 +563,19 @@ impl Recorder {
                 _ => crate::jit::ir::REF_TRUE,
             },
         };
+        let fv = f
+            .stack
+            .get(self.baseslot - 2)
+            .copied()
+            .unwrap_or(Value::NIL);
+        if let Some(s) = self.open_alias(data, f, fv, a)? {
+            // The upvalue is a slot of a frame in the trace: a plain slot write.
+            self.slots[s] = Some((v, 0));
+            if s >= self.baseslot && s - self.baseslot >= self.maxslot {
+                self.maxslot = s - self.baseslot + 1;
+            }
+            return Ok(RecResult::Continue);
+        }
         let slot0 = self.baseslot - 2;
         let cur = match self.slots[slot0] {
             Some((r, _)) => r,

@@ -57,7 +57,19 @@ impl Recorder {
         f: &LiveFrame<'_>,
         s: usize,
     ) -> Result<IrRef, RecErr> {
-        let idx = self.baseslot + s;
+        self.getslot_abs(data, f, self.baseslot + s)
+    }
+
+    /// The ref for trace slot `idx` (absolute numbering), loading it if needed.
+    pub(crate) fn getslot_abs(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        idx: usize,
+    ) -> Result<IrRef, RecErr> {
+        if idx >= self.slots.len() || idx > 250 {
+            return Err((TraceError::TraceTooDeep, None));
+        }
         if let Some((r, _)) = self.slots[idx] {
             return Ok(r);
         }
