@@ -463,6 +463,7 @@ impl JitDriver {
         parent: TraceId,
         exit: u16,
         base0: usize,
+        shift: usize,
     ) {
         let Some(rec) = self.jit.rec.clone() else {
             return;
@@ -479,7 +480,14 @@ impl JitDriver {
                     continue;
                 }
                 let pr = e.r();
-                let s = e.slot() as usize;
+                // Snapshot slots count from the exiting trace's slot 0; the side trace
+                // starts in the innermost (rebuilt) frame, `shift` slots higher.
+                let Some(s) = (e.slot() as usize).checked_sub(shift) else {
+                    continue;
+                };
+                if s < 2 {
+                    continue;
+                }
                 let r2 = if pr.is_const() {
                     match pd.ir.kvalue(pr) {
                         KValue::Int(i) => data.ir.kint(*i),
@@ -497,7 +505,7 @@ impl JitDriver {
                 };
                 r.slots[s] = Some((r2, 0));
             }
-            r.maxslot = nslots.saturating_sub(2);
+            r.maxslot = nslots.saturating_sub(2 + shift);
         }
         r.pc = pc;
         r.snap_add_pub(&mut data);
@@ -540,18 +548,19 @@ impl JitDriver {
                 .map(|x| x.1)
         };
         let out = Self::run_trace(lua, &self.jit.world, id, base0, &gc);
-        let (resume, exit, stitched, nb0) = match out {
+        let (resume, exit, stitched, nb0, sb0) = match out {
             ExecOutcome::Exit {
                 trace,
                 exit,
                 pc,
                 base0,
-            } => (pc, Some((trace, exit)), None, base0),
+                snap_base0,
+            } => (pc, Some((trace, exit)), None, base0, snap_base0),
             ExecOutcome::Done {
                 pc,
                 base0,
                 stitched,
-            } => (pc, None, stitched, base0),
+            } => (pc, None, stitched, base0, base0),
         };
         let rpc = resume.map_or(default_pc, |p| p.pc);
         if let Some(f) = lua.th().frames.last_mut() {
@@ -569,7 +578,7 @@ impl JitDriver {
                     .is_some()
                     && self.jit.rec.is_some()
                 {
-                    self.start_side(lua, rp.proto, rpc as usize, tid, ex, nb0);
+                    self.start_side(lua, rp.proto, rpc as usize, tid, ex, nb0, nb0 - sb0);
                 }
             } else {
                 self.jit

@@ -42,6 +42,9 @@ pub enum ExecOutcome {
         pc: Option<BcPos>,
         /// Stack index of trace slot 0 of the frame the trace ended in.
         base0: usize,
+        /// Stack index of slot 0 of the exit's snapshot numbering (below `base0` when
+        /// the exit rebuilt inlined frames).
+        snap_base0: usize,
     },
     /// The trace linked back to the interpreter; resume at `pc`.
     Done {
@@ -523,6 +526,7 @@ pub fn run(
             };
             if !ok {
                 let sn = data.snaps.snap_for(IrRef(r as u16)).unwrap_or(SnapNo(0));
+                let snap_base0 = base0;
                 let pc = restore(ir, data, sn, &vals, nk, th, &mut base0);
                 let side = world
                     .exit_of(id, sn.0)
@@ -551,6 +555,7 @@ pub fn run(
                             exit: sn.0,
                             pc,
                             base0,
+                            snap_base0,
                         }
                     }
                 }
