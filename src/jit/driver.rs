@@ -455,6 +455,7 @@ impl JitDriver {
     }
 
     /// Starts a side trace at the exit just taken (the snapshot is already restored).
+    #[allow(clippy::too_many_arguments)]
     fn start_side(
         &mut self,
         lua: &mut Lua,
