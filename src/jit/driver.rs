@@ -193,9 +193,14 @@ impl JitDriver {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, Op::JLOOP), trace.0 as u32);
                     }
-                    if matches!(bc::op(ins), Op::FUNCF) {
+                    if matches!(bc::op(ins), Op::FUNCF | Op::FUNCV) {
+                        let jop = if bc::op(ins) == Op::FUNCF {
+                            Op::JFUNCF
+                        } else {
+                            Op::JFUNCV
+                        };
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
-                        code[pc] = bc::set_d(bc::set_op(ins, Op::JFUNCF), trace.0 as u32);
+                        code[pc] = bc::set_d(bc::set_op(ins, jop), trace.0 as u32);
                     }
                     if bc::op(ins) == Op::FORL {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
@@ -721,7 +726,7 @@ impl JitHook for JitDriver {
                         .abort(func, pc as u32, TraceError::NyiBytecode, arg);
                 }
             }
-            Op::FUNCF => {
+            Op::FUNCF | Op::FUNCV => {
                 if self.jit.on_hot_call(pos, func, hk).is_some() {
                     self.start_root_func(lua, proto, key);
                 }
@@ -758,7 +763,7 @@ impl JitHook for JitDriver {
             // Run the original instruction's interpreter semantics instead.
             let orig = self.patches.get(&(proto.addr(), pc)).copied();
             let resume = match (bc::op(ins), orig) {
-                (Op::JFUNCF | Op::JFORI | Op::JLOOP, _) => pc + 1,
+                (Op::JFUNCF | Op::JFUNCV | Op::JFORI | Op::JLOOP, _) => pc + 1,
                 (Op::JFORL, Some(o)) => {
                     let a = base + bc::a(ins) as usize;
                     let st = th.stack[a + 2].as_num_unchecked();
@@ -794,7 +799,7 @@ impl JitHook for JitDriver {
             }
             th.stack[a] = Value::num(i);
             th.stack[a + 3] = Value::num(i);
-        } else if !matches!(bc::op(ins), Op::JFUNCF | Op::JFORI | Op::JLOOP) {
+        } else if !matches!(bc::op(ins), Op::JFUNCF | Op::JFUNCV | Op::JFORI | Op::JLOOP) {
             return false;
         }
         self.run_and_settle(lua, id, base - 2, pc as u32 + 1);
