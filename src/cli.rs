@@ -87,6 +87,7 @@ fn load_error(l: &mut Lua, msg: &str) {
 
 fn run(args: &[String]) -> i32 {
     let mut l = Lua::new();
+    crate::stdlib::jitlib::open(&mut l);
     let mut i = 1;
     let mut interactive = false;
     let mut ran_something = false;
@@ -160,6 +161,19 @@ fn run(args: &[String]) -> i32 {
                 }
             }
             _ if a.starts_with("-b") => return bytecode_option(args, i),
+            // (jitrec) -O[level|flag|param=value,...] → jit.opt.start(...).
+            _ if a.starts_with("-O") => {
+                let items: Vec<String> = a[2..]
+                    .split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(|x| format!("{x:?}"))
+                    .collect();
+                let code = format!("jit.opt.start({})", items.join(","));
+                if let Err(e) = l.exec(code.as_bytes(), b"=(command line)") {
+                    report(&mut l, &e);
+                    return 1;
+                }
+            }
             _ if a.starts_with("-j") => {
                 let cmd = if a.len() > 2 {
                     a[2..].to_string()
@@ -167,12 +181,15 @@ fn run(args: &[String]) -> i32 {
                     i += 1;
                     args.get(i).cloned().unwrap_or_default()
                 };
-                match cmd.as_str() {
-                    "on" | "off" | "flush" => {}
-                    _ => {
-                        eprintln!("skein: unknown JIT option '-j{cmd}'");
+                // (jitrec) JIT control commands run as Lua against the `jit` library.
+                if let Some(code) = jit_command(&cmd) {
+                    if let Err(e) = l.exec(code.as_bytes(), b"=(command line)") {
+                        report(&mut l, &e);
                         return 1;
                     }
+                } else {
+                    eprintln!("skein: unknown JIT option '-j{cmd}'");
+                    return 1;
                 }
             }
             _ => {
@@ -353,5 +370,29 @@ fn repl(l: &mut Lua) {
                 eprintln!("skein: {m}");
             }
         }
+    }
+}
+
+/// (jitrec) The Lua code for a `-j` command: `on`, `off`, `flush`, `v[=file]`,
+/// `dump[=flags[,file]]`.
+fn jit_command(cmd: &str) -> Option<String> {
+    let (name, arg) = match cmd.split_once('=') {
+        Some((n, a)) => (n, Some(a)),
+        None => (cmd, None),
+    };
+    match name {
+        "on" | "off" | "flush" => Some(format!("jit.{name}()")),
+        "v" => Some(match arg {
+            Some(f) => format!("require('jit.v').on({f:?})"),
+            None => "require('jit.v').on()".into(),
+        }),
+        "dump" => Some(match arg {
+            Some(a) => match a.split_once(',') {
+                Some((fl, f)) => format!("require('jit.dump').on({fl:?}, {f:?})"),
+                None => format!("require('jit.dump').on({a:?})"),
+            },
+            None => "require('jit.dump').on()".into(),
+        }),
+        _ => None,
     }
 }

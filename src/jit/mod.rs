@@ -7,7 +7,9 @@
 //! [`log_v`] and [`log_dump`] read; [`lifecycle`] is the trace state machine and the
 //! schedule of systems.
 
+pub mod driver;
 pub mod events;
+pub mod exec;
 pub mod fmtnum;
 pub mod hotcount;
 pub mod ids;
@@ -21,6 +23,7 @@ pub mod opt;
 pub mod params;
 pub mod penalty;
 pub mod query;
+pub mod record;
 pub mod snap;
 pub mod traceerr;
 pub mod world;

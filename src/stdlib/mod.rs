@@ -5,6 +5,7 @@ pub mod chunkname;
 pub mod coroutine;
 pub mod date;
 pub mod format;
+pub mod jitlib;
 pub mod mathlib;
 pub mod minimal;
 pub mod numfmt;

@@ -806,6 +806,25 @@ impl Lua {
             }
 
             loop {
+                // (jitrec edit) While recording, the recorder sees each instruction (with
+                // live values) before it runs; it may patch the bytecode, so the
+                // instruction is fetched afterwards.
+                if self.jit_recording {
+                    if let Some(mut h) = self.jit_hook.take() {
+                        // SAFETY: as in `save_pc!` (outside the dispatch's unsafe block).
+                        unsafe {
+                            save_pc!();
+                        }
+                        self.th().multres = multres;
+                        h.record(self, proto, pc);
+                        self.jit_hook = Some(h);
+                        reload!();
+                        if self.jit_reload {
+                            self.jit_reload = false;
+                            continue 'frame;
+                        }
+                    }
+                }
                 // SAFETY: pc stays inside the bytecode: every function ends in a return and
                 // jumps target instructions of the same function.
                 let ins = unsafe { *code.add(pc) };
@@ -1539,6 +1558,26 @@ impl Lua {
                             );
                             if if st >= 0.0 { i <= lim } else { i >= lim } {
                                 s!(a + 3) = Value::num(i);
+                                // (jitrec edit) A JFORI entering its loop runs the loop's
+                                // trace at once (its JFORL, just before the jump target,
+                                // holds the trace number), as LuaJIT does.
+                                let forl =
+                                    *code.add((pc as isize + bc::j(ins) as isize - 1) as usize);
+                                if bc::op(ins) == Op::JFORI && bc::op(forl) == Op::JFORL {
+                                    if let Some(mut h) = self.jit_hook.take() {
+                                        save_pc!();
+                                        self.th().multres = multres;
+                                        let done =
+                                            h.enter_trace(self, proto, pc - 1, base, bc::d(forl));
+                                        if self.jit_hook.is_none() {
+                                            self.jit_hook = Some(h);
+                                        }
+                                        if done {
+                                            continue 'frame;
+                                        }
+                                        reload!();
+                                    }
+                                }
                             } else {
                                 jump!(ins);
                             }

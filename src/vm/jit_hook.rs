@@ -38,4 +38,15 @@ pub trait JitHook {
         base: usize,
         trace: u32,
     ) -> bool;
+    /// (jitrec) Called before every instruction while `Lua::jit_recording` is set: the
+    /// recorder sees instruction `pc` of `proto` with the live values of the top frame.
+    /// If it moves the top frame's pc (it ran a trace) it sets `Lua::jit_reload`.
+    /// The default records nothing.
+    fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
+        let _ = (lua, proto, pc);
+    }
+    /// (jitrec) Access to the concrete hook (the `jit` library finds the JIT through it).
+    fn as_any(&mut self) -> Option<&mut dyn std::any::Any> {
+        None
+    }
 }

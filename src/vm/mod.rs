@@ -135,6 +135,12 @@ pub struct Lua {
     pub pinned: Vec<Value>,
     /// Hook for hot-counted bytecodes.
     pub jit_hook: Option<Box<dyn JitHook>>,
+    /// (jitrec) Set while a trace is being recorded: the interpreter calls
+    /// `JitHook::record` before each instruction.
+    pub jit_recording: bool,
+    /// (jitrec) Set by `JitHook::record` when it moved the top frame's pc (it ran a
+    /// trace): the interpreter reloads the frame instead of executing the instruction.
+    pub jit_reload: bool,
     /// Capture a traceback when an error escapes every pcall of the main thread.
     pub want_traceback: bool,
     /// The traceback captured for the last uncaught error.
@@ -190,6 +196,8 @@ impl Lua {
             nny: 0,
             pinned: Vec::new(),
             jit_hook: None,
+            jit_recording: false,
+            jit_reload: false,
             want_traceback: false,
             traceback: None,
             next_fn: None,

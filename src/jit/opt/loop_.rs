@@ -187,6 +187,21 @@ pub fn run(
                     .any(|x| x.r() == r)
             })
     };
+    // (jitrec fix) Values the loop snapshot carries into the next iteration are
+    // loop-carried too, even when no SLOAD reads them back (a slot only written in the
+    // body): the copied snapshots refer to them, so they need a PHI as well, else an exit
+    // in a later iteration restores the pre-roll's value.
+    for l in &loop_entries {
+        let r = l.r();
+        if l.flags() & SNAP_FRAME == 0
+            && !r.is_const()
+            && r < loop_ref
+            && !e.ir.at(r).ty.is_pri()
+            && !candidates.contains(&r)
+        {
+            candidates.push(r);
+        }
+    }
     let mut phis = Vec::new();
     for r in candidates {
         let rhs = sub(subst, r);

@@ -1,0 +1,900 @@
+//! The driver: glue between the interpreter and the JIT world, implementing
+//! [`JitHook`].
+//!
+//! The interpreter reports hot loops and calls ([`JitHook::hot`]), hands over every
+//! instruction while a trace is recorded ([`JitHook::record`]) and asks to run a trace at
+//! a J-variant ([`JitHook::enter_trace`]). The driver turns these into the schedule of
+//! `lifecycle::Jit` (hotcount → record → stop/abort → optimise → assemble → link; exits
+//! → side traces), applies the resulting [`VmCommand`]s to the bytecode (patching
+//! FORL→JFORL and its FORI→JFORI, blacklisting to I-variants, restoring everything on a
+//! flush), runs traces with the portable executor ([`crate::jit::exec`]) and, after each
+//! step, feeds new events to the log sinks (jit.v, jit.dump), which are plain readers of
+//! the event stream.
+//!
+//! Rules: the driver is the only place that knows both VM and JIT types; it never
+//! decides trace behaviour itself (that lives in the recorder and the life cycle).
+
+use crate::bc::{self, Op};
+use crate::jit::events::{Cursor, TraceEvent, TraceNo};
+use crate::jit::exec::{self, ExecOutcome};
+use crate::jit::hotcount::HotKey;
+use crate::jit::ids::{BcPos, FuncRef, ProtoKey, TraceId};
+use crate::jit::ir::{sload, IrOp, IrRef, KValue};
+use crate::jit::lifecycle::{Backend, Jit, TraceState, VmCommand};
+use crate::jit::log_dump::{DumpLog, TraceView};
+use crate::jit::log_v::VLog;
+use crate::jit::record::{LiveFrame, RecResult, Recorder, StartKind};
+use crate::jit::traceerr::TraceError;
+use crate::jit::world::{ProtoInfo, World};
+use crate::vm::jit_hook::{JitEvent, JitHook};
+use crate::vm::object::ProtoRef;
+use crate::vm::{Lua, Value};
+use std::collections::HashMap;
+use std::io::Write;
+
+/// The backend of the portable executor: checks that every instruction can be run.
+pub struct ExecBackend;
+
+impl Backend for ExecBackend {
+    fn assemble(&mut self, world: &mut World, id: TraceId) -> Result<(), TraceError> {
+        let data = &world.data[id];
+        for r in data.ir.refs() {
+            if !exec::supported(data.ir.at(r).op) {
+                return Err(TraceError::NyiAssemble);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a log sink prints.
+pub enum SinkKind {
+    /// jit.v.
+    Verbose(VLog),
+    /// jit.dump.
+    Dump(DumpLog),
+}
+
+/// A reader of the event stream writing to a file or stdout.
+pub struct Sink {
+    /// Formatter.
+    pub kind: SinkKind,
+    /// Destination.
+    pub out: Box<dyn Write>,
+    /// Position in the stream.
+    pub cursor: Cursor,
+}
+
+/// The trace being recorded, with where its frame sits on the stack.
+struct Active {
+    rec: Recorder,
+    /// For a stitch continuation: the CALL it continues (penalised like a root start).
+    stitch_pos: Option<BcPos>,
+    /// Stack index of trace slot 0.
+    base0: usize,
+}
+
+/// A stitched call in flight.
+#[derive(Copy, Clone, Debug)]
+struct Cont {
+    /// The trace that stopped before the call.
+    parent: TraceId,
+    /// Frame base of the caller.
+    base: usize,
+    /// Frame count of the caller's thread.
+    depth: usize,
+    /// The caller's prototype address.
+    proto: usize,
+    /// The CALL.
+    call_pc: usize,
+}
+
+/// The JIT as the VM sees it.
+pub struct JitDriver {
+    /// The trace world and life cycle.
+    pub jit: Jit,
+    /// `jit.on()` / `jit.off()`.
+    pub enabled: bool,
+    protos: HashMap<usize, ProtoKey>,
+    refs: HashMap<ProtoKey, ProtoRef>,
+    active: Option<Active>,
+    /// Original instructions of patched positions.
+    patches: HashMap<(usize, usize), u32>,
+    /// Log sinks (jit.v, jit.dump).
+    pub sinks: Vec<Sink>,
+    /// A stitched call in flight: when the interpreter reaches the instruction after it
+    /// in the same frame, the continuation trace runs (or is recorded).
+    cont: Option<Cont>,
+    /// Fast-function ids given to natives, by name.
+    ffids: HashMap<&'static str, u8>,
+    /// Values of GC constants per trace (closures, strings), for the executor.
+    gcconsts: HashMap<TraceId, Vec<(IrRef, Value)>>,
+}
+
+impl Default for JitDriver {
+    fn default() -> Self {
+        JitDriver::new()
+    }
+}
+
+impl JitDriver {
+    /// A driver with default parameters, JIT on.
+    pub fn new() -> JitDriver {
+        JitDriver {
+            jit: Jit::default(),
+            enabled: true,
+            protos: HashMap::new(),
+            refs: HashMap::new(),
+            active: None,
+            patches: HashMap::new(),
+            sinks: Vec::new(),
+            gcconsts: HashMap::new(),
+            cont: None,
+            ffids: HashMap::new(),
+        }
+    }
+
+    /// The driver installed in `lua`, if any.
+    pub fn of(lua: &mut Lua) -> Option<&mut JitDriver> {
+        lua.jit_hook
+            .as_mut()
+            .and_then(|h| h.as_any())
+            .and_then(|a| a.downcast_mut::<JitDriver>())
+    }
+
+    /// The JIT key of `proto`, registering it on first sight.
+    fn key(&mut self, lua: &mut Lua, proto: ProtoRef) -> ProtoKey {
+        if let Some(&k) = self.protos.get(&proto.addr()) {
+            return k;
+        }
+        let p = proto.get_mut();
+        let info = ProtoInfo {
+            chunk: p.debug.short_source(),
+            lines: p.debug.lineinfo.clone(),
+            firstline: p.debug.firstline,
+            nojit: false,
+        };
+        let k = self.jit.world.protos.insert(info);
+        self.protos.insert(proto.addr(), k);
+        self.refs.insert(k, proto);
+        // Keep the prototype alive while the JIT refers to it.
+        lua.pinned.push(Value::proto(proto));
+        k
+    }
+
+    /// Stops any recording (e.g. `jit.off()` or a flush).
+    pub fn cancel_recording(&mut self, lua: &mut Lua) {
+        self.active = None;
+        lua.jit_recording = false;
+    }
+
+    /// `jit.flush()`.
+    pub fn flush(&mut self, lua: &mut Lua) {
+        self.cancel_recording(lua);
+        self.jit.flush();
+        self.apply_commands();
+        self.flush_logs();
+    }
+
+    /// Applies the queued VM commands to the bytecode.
+    fn apply_commands(&mut self) {
+        let cmds = std::mem::take(&mut self.jit.commands);
+        for c in cmds {
+            match c {
+                VmCommand::Record { .. } => {}
+                VmCommand::PatchEnter { pos, trace } => {
+                    let Some(&p) = self.refs.get(&pos.proto) else {
+                        continue;
+                    };
+                    let code = &mut p.get_mut().bc;
+                    let pc = pos.pc as usize;
+                    let ins = code[pc];
+                    if matches!(bc::op(ins), Op::LOOP) {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_d(bc::set_op(ins, Op::JLOOP), trace.0 as u32);
+                    }
+                    if matches!(bc::op(ins), Op::FUNCF | Op::FUNCV) {
+                        let jop = if bc::op(ins) == Op::FUNCF {
+                            Op::JFUNCF
+                        } else {
+                            Op::JFUNCV
+                        };
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_d(bc::set_op(ins, jop), trace.0 as u32);
+                    }
+                    if bc::op(ins) == Op::FORL {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_d(bc::set_op(ins, Op::JFORL), trace.0 as u32);
+                        let fori = (pc as isize + bc::j(ins) as isize) as usize;
+                        if let Some(&fi) = code.get(fori) {
+                            if bc::op(fi) == Op::FORI {
+                                self.patches.entry((p.addr(), fori)).or_insert(fi);
+                                code[fori] = bc::set_op(fi, Op::JFORI);
+                            }
+                        }
+                    }
+                }
+                VmCommand::Blacklist(pos) => {
+                    let Some(&p) = self.refs.get(&pos.proto) else {
+                        continue;
+                    };
+                    let code = &mut p.get_mut().bc;
+                    let pc = pos.pc as usize;
+                    let ins = code[pc];
+                    let iop = match bc::op(ins) {
+                        Op::FORL => Op::IFORL,
+                        Op::ITERL => Op::IITERL,
+                        Op::LOOP => Op::ILOOP,
+                        Op::FUNCF => Op::IFUNCF,
+                        Op::FUNCV => Op::IFUNCV,
+                        _ => continue,
+                    };
+                    self.patches.entry((p.addr(), pc)).or_insert(ins);
+                    code[pc] = bc::set_op(ins, iop);
+                }
+                VmCommand::UnpatchAll => {
+                    for ((addr, pc), ins) in self.patches.drain() {
+                        let p = ProtoRef::from_addr(addr);
+                        if let Some(slot) = p.get_mut().bc.get_mut(pc) {
+                            *slot = ins;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes new events to every sink.
+    pub fn flush_logs(&mut self) {
+        if self.sinks.is_empty() {
+            return;
+        }
+        let world = &self.jit.world;
+        for s in &mut self.sinks {
+            let evs = world.events.read(&mut s.cursor);
+            let mut text = String::new();
+            for ev in evs {
+                match &mut s.kind {
+                    SinkKind::Verbose(v) => {
+                        if let Some(line) = v.format(ev, world) {
+                            text.push_str(&line);
+                        }
+                    }
+                    SinkKind::Dump(d) => {
+                        let view = match ev {
+                            TraceEvent::Stop { no, .. } => world
+                                .by_number(*no)
+                                .and_then(|id| world.data.get(id))
+                                .map(|t| TraceView {
+                                    ir: &t.ir,
+                                    snaps: &t.snaps,
+                                    regs: None,
+                                }),
+                            TraceEvent::Abort { .. } => {
+                                world.last_aborted.as_ref().map(|t| TraceView {
+                                    ir: &t.ir,
+                                    snaps: &t.snaps,
+                                    regs: None,
+                                })
+                            }
+                            _ => None,
+                        };
+                        text.push_str(&d.format(ev, view, world));
+                    }
+                }
+            }
+            if !text.is_empty() {
+                let _ = s.out.write_all(text.as_bytes());
+                let _ = s.out.flush();
+            }
+        }
+    }
+
+    /// Builds the live view of the top frame and runs `f` with it.
+    #[allow(clippy::too_many_arguments)]
+    fn with_live<R>(
+        lua: &mut Lua,
+        key: ProtoKey,
+        proto: ProtoRef,
+        base0: usize,
+        world: &World,
+        keys: &HashMap<usize, ProtoKey>,
+        f: impl FnOnce(&LiveFrame<'_>) -> R,
+    ) -> R {
+        let th = lua.th();
+        let p = proto.get_mut();
+        let stack = th.stack.get(base0..).unwrap_or(&[]);
+        let trace_of = |d: u32| {
+            let no = TraceNo(d as u16);
+            world.by_number(no).map(|_| no)
+        };
+        let n = th.frames.len();
+        let caller = if n >= 2
+            && th.frames[n - 1].kind == crate::vm::object::FrameKind::Lua
+            && th.frames[n - 2].kind == crate::vm::object::FrameKind::Lua
+        {
+            let cf = th.frames[n - 2];
+            th.stack[cf.base as usize - 2]
+                .as_func()
+                .and_then(|f| f.lua_proto())
+                .and_then(|cp| keys.get(&cp.addr()).copied())
+                .map(|key| crate::jit::record::Caller {
+                    key,
+                    base: cf.base as usize,
+                    pc: cf.pc as usize,
+                    nres: th.frames[n - 1].nres,
+                })
+        } else {
+            None
+        };
+        let lf = LiveFrame {
+            base0,
+            caller,
+            numparams: p.numparams as usize,
+            key,
+            code: &p.bc,
+            knum: &p.knum,
+            kgc: &p.kgc,
+            stack,
+            trace_of: &trace_of,
+        };
+        f(&lf)
+    }
+
+    /// Starts a root trace at the hot FORL `pc`.
+    fn start_root_forl(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::ForLoop(pc), key, pc, flags);
+        let id = rec.id;
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(id).unwrap_or_default();
+        let res = Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
+            r.setup_root_forl(&mut data, lf, pc)
+        });
+        world.data.insert(id, data);
+        match res {
+            Ok(()) => {
+                self.active = Some(Active {
+                    rec: r,
+                    base0,
+                    stitch_pos: None,
+                });
+                lua.jit_recording = true;
+            }
+            Err((e, arg)) => self.jit.abort(FuncRef::Lua(key), pc as u32, e, arg),
+        }
+    }
+
+    /// Starts a root trace at the hot `LOOP` at `pc`.
+    fn start_root_loop(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::Loop(pc), key, pc + 1, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
+            r.setup_root_loop(&mut data, lf, pc)
+        });
+        world.data.insert(rec.id, data);
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
+        lua.jit_recording = true;
+    }
+
+    /// Starts a root trace at the hot function entry of `proto`.
+    fn start_root_func(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::Func(key), key, 1, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
+            r.setup_root_func(&mut data, lf)
+        });
+        world.data.insert(rec.id, data);
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
+        lua.jit_recording = true;
+    }
+
+    /// Registers the prototypes an instruction is about to reach (callee, upvalue
+    /// function) so the recorder can name them.
+    fn note_protos(
+        &mut self,
+        lua: &mut Lua,
+        proto: ProtoRef,
+        pc: usize,
+        base: usize,
+    ) -> Vec<(usize, ProtoKey)> {
+        let mut out = Vec::new();
+        let k = self.key(lua, proto);
+        out.push((proto.addr(), k));
+        // The caller's prototype (a return below the start frame continues there).
+        let th = lua.th();
+        let n = th.frames.len();
+        if n >= 2 {
+            let cb = th.frames[n - 2].base as usize;
+            if let Some(cp) = th.stack[cb - 2].as_func().and_then(|f| f.lua_proto()) {
+                let ck = self.key(lua, cp);
+                out.push((cp.addr(), ck));
+            }
+        }
+        let ins = proto.get_mut().bc[pc];
+        let fv = match bc::op(ins) {
+            Op::CALL | Op::CALLT | Op::CALLM | Op::CALLMT => {
+                lua.th().stack.get(base + bc::a(ins) as usize).copied()
+            }
+            Op::UGET => {
+                let f = lua.th().stack.get(base.wrapping_sub(2)).copied();
+                f.and_then(|f| f.as_func())
+                    .and_then(|c| match &c.get_mut().kind {
+                        crate::vm::object::FuncKind::Lua { upvals, .. } => {
+                            upvals.get(bc::d(ins) as usize).map(|u| u.get_mut().get())
+                        }
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        if let Some(p) = fv.and_then(|v| v.as_func()).and_then(|c| c.lua_proto()) {
+            let k = self.key(lua, p);
+            out.push((p.addr(), k));
+        }
+        out
+    }
+
+    /// Starts a side trace at the exit just taken (the snapshot is already restored).
+    #[allow(clippy::too_many_arguments)]
+    fn start_side(
+        &mut self,
+        lua: &mut Lua,
+        key: ProtoKey,
+        pc: usize,
+        parent: TraceId,
+        exit: u16,
+        base0: usize,
+        shift: usize,
+    ) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::Side, key, pc, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        if let Some(pd) = world.data.get(parent) {
+            let sn = crate::jit::snap::SnapNo(exit);
+            let nslots = pd.snaps.get(sn).map_or(2, |s| s.nslots as usize);
+            for e in pd.snaps.entries(sn) {
+                if e.flags() & (crate::jit::snap::SNAP_FRAME | crate::jit::snap::SNAP_CONT) != 0 {
+                    continue;
+                }
+                let pr = e.r();
+                // Snapshot slots count from the exiting trace's slot 0; the side trace
+                // starts in the innermost (rebuilt) frame, `shift` slots higher.
+                let Some(s) = (e.slot() as usize).checked_sub(shift) else {
+                    continue;
+                };
+                if s < 2 {
+                    continue;
+                }
+                let r2 = if pr.is_const() {
+                    match pd.ir.kvalue(pr) {
+                        KValue::Int(i) => data.ir.kint(*i),
+                        KValue::Num(n) => data.ir.knum(*n),
+                        KValue::None => data.ir.kpri(pd.ir.at(pr).ty),
+                        _ => continue,
+                    }
+                } else {
+                    let ty = pd.ir.at(pr).ty;
+                    let mut e = crate::jit::opt::Emitter::new(&mut data.ir, flags);
+                    match e.op(IrOp::SLOAD, ty, s as u16, sload::PARENT | sload::INHERIT) {
+                        Ok(x) => x,
+                        Err(_) => continue,
+                    }
+                };
+                r.slots[s] = Some((r2, 0));
+            }
+            r.maxslot = nslots.saturating_sub(2 + shift);
+        }
+        r.pc = pc;
+        r.snap_add_pub(&mut data);
+        world.data.insert(rec.id, data);
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
+        lua.jit_recording = true;
+    }
+
+    /// Runs trace `id` on the running thread's stack (collector paused meanwhile).
+    fn run_trace(
+        lua: &mut Lua,
+        world: &World,
+        id: TraceId,
+        base0: usize,
+        gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
+    ) -> ExecOutcome {
+        // Room for every frame a snapshot may rebuild (a trace spans < 256 slots).
+        let _ = lua.grow_stack(base0 + 512);
+        let th = lua.th();
+        lua.set_gc_stopped(true);
+        let mut alloc = || Value::tab(lua.new_table(0, 0));
+        let out = exec::run(world, id, th, base0, gc, &mut alloc);
+        lua.set_gc_stopped(false);
+        out
+    }
+
+    /// Runs trace `id` with trace slot 0 at `base0` and handles the outcome: the top
+    /// frame resumes at the exit's (or link's) pc (`default_pc` if none); a stitched end
+    /// arms the continuation; a taken exit is counted (maybe starting a side trace).
+    fn run_and_settle(&mut self, lua: &mut Lua, id: TraceId, base0: usize, default_pc: u32) {
+        let consts = &self.gcconsts;
+        let gc = |t: TraceId, r: IrRef| {
+            consts
+                .get(&t)
+                .and_then(|v| v.iter().find(|(k, _)| *k == r))
+                .map(|x| x.1)
+        };
+        let out = Self::run_trace(lua, &self.jit.world, id, base0, &gc);
+        let (resume, exit, stitched, nb0, sb0) = match out {
+            ExecOutcome::Exit {
+                trace,
+                exit,
+                pc,
+                base0,
+                snap_base0,
+            } => (pc, Some((trace, exit)), None, base0, snap_base0),
+            ExecOutcome::Done {
+                pc,
+                base0,
+                stitched,
+            } => (pc, None, stitched, base0, base0),
+        };
+        let rpc = resume.map_or(default_pc, |p| p.pc);
+        if let Some(f) = lua.th().frames.last_mut() {
+            f.pc = rpc;
+        }
+        if let Some(t) = stitched {
+            self.arm_cont(lua, t, rpc as usize);
+        }
+        if let (Some((tid, ex)), Some(rp)) = (exit, resume) {
+            let no = self.jit.world.traces[tid].no;
+            if self.enabled && self.active.is_none() {
+                if self
+                    .jit
+                    .on_exit(no, ex, rp, FuncRef::Lua(rp.proto))
+                    .is_some()
+                    && self.jit.rec.is_some()
+                {
+                    self.start_side(lua, rp.proto, rpc as usize, tid, ex, nb0, nb0 - sb0);
+                }
+            } else {
+                self.jit
+                    .world
+                    .events
+                    .push(TraceEvent::Exit { no, exit: ex });
+            }
+        }
+    }
+
+    /// Arms the stitch continuation of trace `parent` for the CALL at `call_pc` of the
+    /// top frame.
+    fn arm_cont(&mut self, lua: &mut Lua, parent: TraceId, call_pc: usize) {
+        let th = lua.th();
+        let Some(fr) = th.frames.last() else { return };
+        let Some(proto) = th.stack[fr.base as usize - 2]
+            .as_func()
+            .and_then(|f| f.lua_proto())
+        else {
+            return;
+        };
+        self.cont = Some(Cont {
+            parent,
+            base: fr.base as usize,
+            depth: th.frames.len(),
+            proto: proto.addr(),
+            call_pc,
+        });
+        lua.jit_recording = true;
+    }
+
+    /// The interpreter reached an instruction while a stitched call was in flight.
+    /// Returns true if the instruction should be recorded by a new continuation trace.
+    fn on_cont(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) -> bool {
+        let Some(c) = self.cont else { return false };
+        let th = lua.th();
+        let depth = th.frames.len();
+        let base = th.frames.last().map_or(0, |f| f.base as usize);
+        if depth > c.depth || (depth == c.depth && pc == c.call_pc && base == c.base) {
+            return false; // before or inside the call
+        }
+        self.cont = None;
+        lua.jit_recording = false;
+        if depth < c.depth || base != c.base || proto.addr() != c.proto || pc != c.call_pc + 1 {
+            return false; // the call unwound or returned elsewhere
+        }
+        let key = self.key(lua, proto);
+        let child = self
+            .jit
+            .world
+            .traces
+            .iter()
+            .find(|(_, h)| h.parent == Some((c.parent, crate::jit::events::ParentExit::Stitch)))
+            .map(|(k, _)| k);
+        match child {
+            Some(t) if exec::runnable(&self.jit.world, t) => {
+                self.run_and_settle(lua, t, base - 2, pc as u32);
+                lua.jit_reload = true;
+                self.after_step();
+                false
+            }
+            Some(_) => false,
+            None => {
+                if !self.enabled || self.jit.state != TraceState::Idle {
+                    return false;
+                }
+                let pos = BcPos {
+                    proto: key,
+                    pc: c.call_pc as u32,
+                };
+                if self.jit.world.blacklist.contains(&pos) {
+                    return false;
+                }
+                let parent = Some((c.parent, crate::jit::events::ParentExit::Stitch));
+                if self
+                    .jit
+                    .start(pos, FuncRef::Lua(key), parent, false, None)
+                    .is_none()
+                {
+                    self.after_step();
+                    return false;
+                }
+                let Some(rec) = self.jit.rec.clone() else {
+                    return false;
+                };
+                let flags = self.jit.world.opts.flags;
+                let mut r = Recorder::new(rec.no, StartKind::Side, key, pc, flags);
+                let mut data = self.jit.world.data.remove(rec.id).unwrap_or_default();
+                r.maxslot = 0;
+                r.snap_add_pub(&mut data);
+                self.jit.world.data.insert(rec.id, data);
+                self.active = Some(Active {
+                    rec: r,
+                    base0: base - 2,
+                    stitch_pos: Some(pos),
+                });
+                lua.jit_recording = true;
+                self.after_step();
+                true
+            }
+        }
+    }
+
+    fn after_step(&mut self) {
+        self.apply_commands();
+        self.flush_logs();
+    }
+}
+
+impl JitHook for JitDriver {
+    fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, _base: usize, event: JitEvent) {
+        if !self.enabled || self.jit.state != TraceState::Idle || self.active.is_some() {
+            return;
+        }
+        let key = self.key(lua, proto);
+        let addr = proto.get_mut().bc.as_ptr() as u64 + (pc as u64 + 1) * 4;
+        let hk = HotKey(addr);
+        let pos = BcPos {
+            proto: key,
+            pc: pc as u32,
+        };
+        let func = FuncRef::Lua(key);
+        let JitEvent::Hot(op) = event;
+        match op {
+            Op::FORL => {
+                if self.jit.on_hot_loop(pos, func, hk).is_some() {
+                    self.start_root_forl(lua, proto, key, pc);
+                }
+            }
+            Op::LOOP => {
+                if self.jit.on_hot_loop(pos, func, hk).is_some() {
+                    self.start_root_loop(lua, proto, key, pc);
+                }
+            }
+            Op::ITERL => {
+                if self.jit.on_hot_loop(pos, func, hk).is_some() {
+                    let arg = Some((op as u8).to_string());
+                    self.jit
+                        .abort(func, pc as u32, TraceError::NyiBytecode, arg);
+                }
+            }
+            Op::FUNCF | Op::FUNCV => {
+                if self.jit.on_hot_call(pos, func, hk).is_some() {
+                    self.start_root_func(lua, proto, key);
+                }
+            }
+            _ => {
+                if self.jit.on_hot_call(pos, func, hk).is_some() {
+                    let arg = Some((op as u8).to_string());
+                    self.jit
+                        .abort(func, pc as u32, TraceError::NyiBytecode, arg);
+                }
+            }
+        }
+        self.after_step();
+    }
+
+    fn enter_trace(
+        &mut self,
+        lua: &mut Lua,
+        proto: ProtoRef,
+        pc: usize,
+        _base: usize,
+        trace: u32,
+    ) -> bool {
+        let Some(id) = self.jit.world.by_number(TraceNo(trace as u16)) else {
+            return false;
+        };
+        let th = lua.th();
+        let Some(fr) = th.frames.last().copied() else {
+            return false;
+        };
+        let base = fr.base as usize;
+        let ins = proto.get_mut().bc[pc];
+        if !exec::runnable(&self.jit.world, id) {
+            // Run the original instruction's interpreter semantics instead.
+            let orig = self.patches.get(&(proto.addr(), pc)).copied();
+            let resume = match (bc::op(ins), orig) {
+                (Op::JFUNCF | Op::JFUNCV | Op::JFORI | Op::JLOOP, _) => pc + 1,
+                (Op::JFORL, Some(o)) => {
+                    let a = base + bc::a(ins) as usize;
+                    let st = th.stack[a + 2].as_num_unchecked();
+                    let i = th.stack[a].as_num_unchecked() + st;
+                    let lim = th.stack[a + 1].as_num_unchecked();
+                    if if st >= 0.0 { i <= lim } else { i >= lim } {
+                        th.stack[a] = Value::num(i);
+                        th.stack[a + 3] = Value::num(i);
+                        (pc as isize + 1 + bc::j(o) as isize) as usize
+                    } else {
+                        pc + 1
+                    }
+                }
+                _ => return false,
+            };
+            if let Some(f) = th.frames.last_mut() {
+                f.pc = resume as u32;
+            }
+            return true;
+        }
+        if bc::op(ins) == Op::JFORL {
+            // The loop step the interpreter would have done.
+            let a = base + bc::a(ins) as usize;
+            let st = th.stack[a + 2].as_num_unchecked();
+            let i = th.stack[a].as_num_unchecked() + st;
+            let lim = th.stack[a + 1].as_num_unchecked();
+            let go = if st >= 0.0 { i <= lim } else { i >= lim };
+            if !go {
+                if let Some(f) = th.frames.last_mut() {
+                    f.pc = pc as u32 + 1;
+                }
+                return true;
+            }
+            th.stack[a] = Value::num(i);
+            th.stack[a + 3] = Value::num(i);
+        } else if !matches!(bc::op(ins), Op::JFUNCF | Op::JFUNCV | Op::JFORI | Op::JLOOP) {
+            return false;
+        }
+        self.run_and_settle(lua, id, base - 2, pc as u32 + 1);
+        self.after_step();
+        true
+    }
+
+    fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
+        if self.active.is_none() && self.cont.is_some() && !self.on_cont(lua, proto, pc) {
+            return;
+        }
+        let Some(mut act) = self.active.take() else {
+            lua.jit_recording = false;
+            return;
+        };
+        let Some(rec) = self.jit.rec.clone() else {
+            lua.jit_recording = false;
+            return;
+        };
+        let key = self.key(lua, proto);
+        let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
+        let func = FuncRef::Lua(key);
+        let known = self.note_protos(lua, proto, pc, base);
+        for k in known {
+            if !act.rec.known_protos.contains(&k) {
+                act.rec.known_protos.push(k);
+            }
+        }
+        if act.rec.pending_callee && base == act.base0 + act.rec.baseslot {
+            act.rec.pending_callee = false;
+            act.rec.cur_key = key;
+        }
+        let res = if base < 2 || base != act.base0 + act.rec.baseslot || key != act.rec.cur_key {
+            // A frame the recorder did not follow (metamethod, callback): give up.
+            let op = bc::op(proto.get_mut().bc[pc]);
+            RecResult::Abort(TraceError::NyiBytecode, Some((op as u8).to_string()))
+        } else {
+            let world = &mut self.jit.world;
+            let mut data = world.data.remove(rec.id).unwrap_or_default();
+            let r = Self::with_live(lua, key, proto, act.base0, world, &self.protos, |lf| {
+                act.rec.record_ins(&mut data, lf, pc)
+            });
+            world.data.insert(rec.id, data);
+            r
+        };
+        match res {
+            RecResult::Continue => {
+                if let Some(b) = act.rec.rebase.take() {
+                    act.base0 = b;
+                }
+                self.active = Some(act);
+                return;
+            }
+            RecResult::Stop { link_type, link } => {
+                lua.jit_recording = false;
+                let mut func = func;
+                if let Some(name) = act.rec.stitch_name {
+                    let n = self.ffids.len() as u8;
+                    let id = *self.ffids.entry(name).or_insert(100u8.wrapping_add(n));
+                    self.jit.world.ffnames.insert(id, name.to_string());
+                    func = FuncRef::Fast(id);
+                }
+                for (_, v) in &act.rec.gcvals {
+                    lua.pinned.push(*v);
+                }
+                self.gcconsts
+                    .insert(rec.id, std::mem::take(&mut act.rec.gcvals));
+                // A failed assembly aborts inside `stop` (its event is the log entry).
+                // The continuation of a stitched trace is recorded the first time the
+                // trace itself runs (as in LuaJIT), not right after recording.
+                let _ = self
+                    .jit
+                    .stop(func, pc as u32, link_type, link, &mut ExecBackend);
+            }
+            RecResult::Abort(e, arg) => {
+                lua.jit_recording = false;
+                self.jit.abort(func, pc as u32, e, arg);
+                // LuaJIT treats a stitch continuation like a root trace: its aborts are
+                // penalised at the CALL, and a blacklisted CALL is not stitched again.
+                if let Some(sp) = act.stitch_pos {
+                    let _ = crate::jit::lifecycle::penalise(&mut self.jit.world, sp, e);
+                }
+            }
+        }
+        self.after_step();
+    }
+
+    fn as_any(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+}
+
+/// Installs a fresh driver in `lua` (JIT on with default parameters).
+pub fn install(lua: &mut Lua) {
+    if JitDriver::of(lua).is_none() {
+        lua.jit_hook = Some(Box::new(JitDriver::new()));
+    }
+}

@@ -1,0 +1,397 @@
+//! Slots, constants, arithmetic and comparisons.
+//!
+//! Slot reads are lazy: the first read of a slot the trace has not written emits a typed
+//! `SLOAD` (guarded with `T` unless the type is implied); writes only update the slot map.
+//! Arithmetic is recorded in `num` (an int operand is widened with `CONV num.int`, int
+//! constants become number constants), as LuaJIT does on x86-64 without dual-number mode;
+//! only for-loop counters are narrowed to `int` (see `loops.rs`). A comparison becomes a
+//! guard asserting the direction the live values take, preceded by a snapshot whose pc is
+//! the other direction (`comp_prep` / `comp_fixup`).
+
+use super::{LiveFrame, Recorder};
+use crate::bc::{self, Op};
+use crate::jit::ir::{conv_lit, sload, IrOp, IrRef, IrType, REF_FALSE, REF_NIL, REF_TRUE};
+use crate::jit::opt::Emitter;
+use crate::jit::traceerr::TraceError;
+use crate::jit::world::TraceData;
+use crate::vm::value::LuaType;
+use crate::vm::Value;
+
+/// A recorder failure: the error and its message argument.
+pub type RecErr = (TraceError, Option<String>);
+
+/// The IR type of a live value.
+pub(crate) fn type_of(v: Value) -> IrType {
+    match v.type_of() {
+        LuaType::Nil => IrType::Nil,
+        LuaType::Boolean => {
+            if v.truthy() {
+                IrType::True
+            } else {
+                IrType::False
+            }
+        }
+        LuaType::Number => IrType::Num,
+        LuaType::String => IrType::Str,
+        LuaType::Table => IrType::Tab,
+        LuaType::Function => IrType::Func,
+        LuaType::Userdata => IrType::Udata,
+        LuaType::Thread => IrType::Thread,
+        _ => IrType::LightUd,
+    }
+}
+
+fn nyi(op: Op) -> RecErr {
+    (TraceError::NyiBytecode, Some((op as u8).to_string()))
+}
+
+impl Recorder {
+    pub(crate) fn emitter<'a>(&self, data: &'a mut TraceData) -> Emitter<'a> {
+        Emitter::new(&mut data.ir, self.flags)
+    }
+
+    /// The ref for local `s` of the current frame, loading it if needed.
+    pub(crate) fn getslot(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        s: usize,
+    ) -> Result<IrRef, RecErr> {
+        self.getslot_abs(data, f, self.baseslot + s)
+    }
+
+    /// The ref for trace slot `idx` (absolute numbering), loading it if needed.
+    pub(crate) fn getslot_abs(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        idx: usize,
+    ) -> Result<IrRef, RecErr> {
+        if idx >= self.slots.len() || idx > 250 {
+            return Err((TraceError::TraceTooDeep, None));
+        }
+        if let Some((r, _)) = self.slots[idx] {
+            return Ok(r);
+        }
+        let v = f.stack.get(idx).copied().unwrap_or(Value::NIL);
+        let ty = type_of(v);
+        let r = self
+            .emitter(data)
+            .guard(IrOp::SLOAD, ty, idx as u16, sload::TYPECHECK)
+            .map_err(|e| (e, None))?;
+        self.slots[idx] = Some((r, 0));
+        Ok(r)
+    }
+
+    /// Writes local `s` of the current frame.
+    pub(crate) fn setslot(&mut self, s: usize, r: IrRef) {
+        self.slots[self.baseslot + s] = Some((r, 0));
+        if s >= self.maxslot {
+            if s > self.maxslot {
+                self.slots[self.baseslot + s - 1] = None;
+            }
+            self.maxslot = s + 1;
+        }
+    }
+
+    /// The IR type of `r` (constants included).
+    pub(crate) fn ty(&self, data: &TraceData, r: IrRef) -> IrType {
+        data.ir.at(r).ty
+    }
+
+    /// `r` as a number: int constants become number constants, int refs are widened.
+    pub(crate) fn tonum(&self, data: &mut TraceData, r: IrRef) -> Result<IrRef, RecErr> {
+        if self.ty(data, r) != IrType::Int {
+            return Ok(r);
+        }
+        if let Some(k) = data.ir.int_of(r) {
+            return Ok(data.ir.knum(k as f64));
+        }
+        self.emitter(data)
+            .op(
+                IrOp::CONV,
+                IrType::Num,
+                r.0,
+                conv_lit(IrType::Num, IrType::Int),
+            )
+            .map_err(|e| (e, None))
+    }
+
+    /// Binary arithmetic (`ADDVN` … `MODVV`, `POW`).
+    pub(crate) fn rec_arith(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<(), RecErr> {
+        let op = bc::op(ins);
+        let a = bc::a(ins) as usize;
+        let b = bc::b(ins) as usize;
+        let c = bc::c(ins) as usize;
+        let n = op as u8;
+        let (x, y) = if op == Op::POW || n >= Op::ADDVV as u8 {
+            (self.getslot(data, f, b)?, self.getslot(data, f, c)?)
+        } else {
+            let k = data.ir.knum(f.knum[c].as_num_unchecked());
+            let s = self.getslot(data, f, b)?;
+            if n >= Op::ADDNV as u8 {
+                (k, s)
+            } else {
+                (s, k)
+            }
+        };
+        if !(self.ty(data, x) == IrType::Num || self.ty(data, x) == IrType::Int)
+            || !(self.ty(data, y) == IrType::Num || self.ty(data, y) == IrType::Int)
+        {
+            return Err(nyi(op));
+        }
+        let x = self.tonum(data, x)?;
+        let y = self.tonum(data, y)?;
+        let irop = match op {
+            Op::ADDVN | Op::ADDNV | Op::ADDVV => IrOp::ADD,
+            Op::SUBVN | Op::SUBNV | Op::SUBVV => IrOp::SUB,
+            Op::MULVN | Op::MULNV | Op::MULVV => IrOp::MUL,
+            Op::DIVVN | Op::DIVNV | Op::DIVVV => IrOp::DIV,
+            Op::MODVN | Op::MODNV | Op::MODVV => IrOp::MOD,
+            _ => IrOp::POW,
+        };
+        let r = self
+            .emitter(data)
+            .op(irop, IrType::Num, x.0, y.0)
+            .map_err(|e| (e, None))?;
+        self.setslot(a, r);
+        Ok(())
+    }
+
+    /// Unary minus.
+    pub(crate) fn rec_unm(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<(), RecErr> {
+        let x = self.getslot(data, f, bc::d(ins) as usize)?;
+        if !matches!(self.ty(data, x), IrType::Num | IrType::Int) {
+            return Err(nyi(Op::UNM));
+        }
+        let x = self.tonum(data, x)?;
+        let k = data.ir.knum(-0.0);
+        let r = self
+            .emitter(data)
+            .op(IrOp::NEG, IrType::Num, x.0, k.0)
+            .map_err(|e| (e, None))?;
+        self.setslot(bc::a(ins) as usize, r);
+        Ok(())
+    }
+
+    /// Snapshot before a comparison guard (LuaJIT's `rec_comp_prep`).
+    fn comp_prep(&mut self, data: &mut TraceData) {
+        if data.snaps.len() == 1 && data.snaps.snaps[0].r == data.ir.nins() {
+            data.ir
+                .emit_raw(crate::jit::ir::IrIns::new(IrOp::NOP, IrType::Nil, 0, 0));
+        }
+        self.snap_add(data);
+    }
+
+    /// After a comparison: the snapshot resumes at the direction not taken; the next
+    /// instruction needs a snapshot; dead slots leave the snapshot.
+    fn comp_fixup(&mut self, data: &mut TraceData, f: &LiveFrame<'_>, pc: usize, taken: bool) {
+        let jmp = f.code[pc + 1];
+        let other = if taken {
+            pc + 2
+        } else {
+            (pc as isize + 2 + bc::j(jmp) as isize) as usize
+        };
+        if let Some(s) = data.snaps.snaps.last_mut() {
+            s.pc = Some(crate::jit::ids::BcPos {
+                proto: self.cur_key,
+                pc: other as u32,
+            });
+        }
+        self.needsnap = true;
+        let ja = bc::a(jmp) as usize;
+        if ja < self.maxslot {
+            self.maxslot = ja;
+        }
+        self.snap_shrink(data, f.code);
+    }
+
+    /// Comparisons `ISLT` … `ISNEP`.
+    pub(crate) fn rec_comp(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+        ins: u32,
+    ) -> Result<(), RecErr> {
+        let op = bc::op(ins);
+        let a = bc::a(ins) as usize;
+        let d = bc::d(ins) as usize;
+        let va = f
+            .stack
+            .get(self.baseslot + a)
+            .copied()
+            .unwrap_or(Value::NIL);
+        let ra = self.getslot(data, f, a)?;
+        let (rd, vd) = match op {
+            Op::ISEQS | Op::ISNES => {
+                let v = f.kgc[d];
+                let s = v
+                    .as_str()
+                    .map(|s| s.as_bytes().to_vec())
+                    .unwrap_or_default();
+                let k = data.ir.kstr(&s);
+                // The executor materialises GC constants from this list.
+                self.gcvals.push((k, v));
+                (k, v)
+            }
+            Op::ISEQN | Op::ISNEN => {
+                let v = f.knum[d];
+                (data.ir.knum(v.as_num_unchecked()), v)
+            }
+            Op::ISEQP | Op::ISNEP => {
+                let (r, v) = match d {
+                    0 => (REF_NIL, Value::NIL),
+                    1 => (REF_FALSE, Value::FALSE),
+                    _ => (REF_TRUE, Value::TRUE),
+                };
+                (r, v)
+            }
+            _ => {
+                let v = f
+                    .stack
+                    .get(self.baseslot + d)
+                    .copied()
+                    .unwrap_or(Value::NIL);
+                (self.getslot(data, f, d)?, v)
+            }
+        };
+        let both_const = ra.is_const() && rd.is_const();
+        let ta = self.ty(data, ra);
+        let td = self.ty(data, rd);
+        let isnum = |t: IrType| matches!(t, IrType::Num | IrType::Int);
+        match op {
+            Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT => {
+                if !(isnum(ta) && isnum(td)) {
+                    return Err(nyi(op));
+                }
+                let (x, y) = (va.as_num_unchecked(), vd.as_num_unchecked());
+                let cond = match op {
+                    Op::ISLT => x < y,
+                    // Not-less / not-less-or-equal: true when unordered (NaN).
+                    Op::ISGE => x.partial_cmp(&y) != Some(std::cmp::Ordering::Less),
+                    Op::ISLE => x <= y,
+                    _ => !matches!(
+                        x.partial_cmp(&y),
+                        Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+                    ),
+                };
+                if both_const {
+                    return Ok(());
+                }
+                let (mut ra, mut rd, mut t) = (ra, rd, IrType::Int);
+                if !(ta == IrType::Int && td == IrType::Int) {
+                    ra = self.tonum(data, ra)?;
+                    rd = self.tonum(data, rd)?;
+                    t = IrType::Num;
+                }
+                self.comp_prep(data);
+                let base = match op {
+                    Op::ISLT => 0u8,
+                    Op::ISGE => 1,
+                    Op::ISLE => 2,
+                    _ => 3,
+                };
+                let mut irop = base;
+                if t == IrType::Num {
+                    if irop & 1 != 0 {
+                        irop ^= 4;
+                    }
+                    // The guard asserts what happened: the comparison's truth value.
+                    let truth = match base {
+                        0 => x < y,
+                        1 => x >= y,
+                        2 => x <= y,
+                        _ => x > y,
+                    };
+                    let truth = if irop & 4 != 0 {
+                        truth || x.is_nan() || y.is_nan()
+                    } else {
+                        truth
+                    };
+                    if !truth {
+                        irop ^= 5;
+                    }
+                } else {
+                    let truth = match base {
+                        0 => x < y,
+                        1 => x >= y,
+                        2 => x <= y,
+                        _ => x > y,
+                    };
+                    if !truth {
+                        irop ^= 1;
+                    }
+                }
+                let iro = [
+                    IrOp::LT,
+                    IrOp::GE,
+                    IrOp::LE,
+                    IrOp::GT,
+                    IrOp::ULT,
+                    IrOp::UGE,
+                    IrOp::ULE,
+                    IrOp::UGT,
+                ][irop as usize];
+                self.emitter(data)
+                    .guard(iro, t, ra.0, rd.0)
+                    .map_err(|e| (e, None))?;
+                self.comp_fixup(data, f, pc, cond);
+            }
+            _ => {
+                let eq = va.raw_eq(vd);
+                if !eq && va.type_of() == vd.type_of() && va.is_tab() {
+                    // Tables with a possible __eq: not recorded.
+                    return Err(nyi(op));
+                }
+                let want_eq = matches!(op, Op::ISEQV | Op::ISEQS | Op::ISEQN | Op::ISEQP);
+                let cond = eq == want_eq;
+                if both_const {
+                    return Ok(());
+                }
+                self.comp_prep(data);
+                let same_kind = (isnum(ta) && isnum(td)) || ta == td;
+                if same_kind && !matches!(ta, IrType::Nil | IrType::False | IrType::True) {
+                    let (mut x, mut y, mut t) = (ra, rd, ta);
+                    if isnum(ta) && !(ta == IrType::Int && td == IrType::Int) {
+                        x = self.tonum(data, x)?;
+                        y = self.tonum(data, y)?;
+                        t = IrType::Num;
+                    }
+                    let iro = if eq { IrOp::EQ } else { IrOp::NE };
+                    self.emitter(data)
+                        .guard(iro, t, x.0, y.0)
+                        .map_err(|e| (e, None))?;
+                }
+                self.comp_fixup(data, f, pc, cond);
+            }
+        }
+        Ok(())
+    }
+
+    /// `IST` / `ISF`: type specialisation suffices; only the live slots shrink.
+    pub(crate) fn rec_test(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+        ins: u32,
+    ) -> Result<(), RecErr> {
+        self.getslot(data, f, bc::d(ins) as usize)?;
+        let ja = bc::a(f.code[pc + 1]) as usize;
+        if ja < self.maxslot {
+            self.maxslot = ja;
+        }
+        Ok(())
+    }
+}
