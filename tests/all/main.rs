@@ -4,8 +4,6 @@ mod analyze;
 mod bytecode;
 mod conformance;
 mod front;
-mod front;
-mod jit;
 mod jit;
 mod stdlib_engines;
 mod vm;
