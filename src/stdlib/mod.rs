@@ -1,1 +1,4 @@
 //! The Lua standard library.
+pub mod base;
+pub mod coroutine;
+pub mod minimal;

@@ -2,3 +2,5 @@
 
 mod analyze;
 mod bytecode;
+mod front;
+mod vm;

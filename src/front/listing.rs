@@ -1,0 +1,206 @@
+//! Bytecode listings in the format of `luajit -bl`.
+//!
+//! A listing prints every child prototype before its parent (children in GC-constant
+//! order, recursively), each as a `-- BYTECODE -- chunk:first-last` header, one line per
+//! instruction and a blank line. An instruction line is the position (`%04d`), a `=>`
+//! marker when some jump targets it, the opcode name padded to six, operand A (blank when
+//! the opcode has no A operand), then B and C or D, and a comment with the constant an
+//! operand refers to: strings quoted with control characters escaped and cut after 40
+//! bytes (`"..."~`), numbers in Lua's `%.14g` format (TSETM's biased count is shown
+//! unbiased), child functions as `chunk:line`, upvalues by name. Jumps print their target
+//! as `=> 0005`.
+//!
+//! The output is a `String`; bytes of string constants that are not valid UTF-8 are
+//! replaced lossily (LuaJIT writes them raw). Rules for whoever changes this file: the
+//! format is fixed by LuaJIT's `jit/bc.lua`; compare with the oracle after every change.
+
+use crate::bc::{self, KGc, Mode, Op, Proto};
+
+/// Formats a number as Lua's `tostring` does (`%.14g`, `inf`, `-inf`, `nan`).
+pub fn fmt_num(n: f64) -> String {
+    if n.is_nan() {
+        return if n.is_sign_negative() {
+            "-nan".into()
+        } else {
+            "nan".into()
+        };
+    }
+    if n.is_infinite() {
+        return if n < 0.0 { "-inf".into() } else { "inf".into() };
+    }
+    if n == 0.0 {
+        return if n.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    const P: i32 = 14;
+    let sci = format!("{:.*e}", (P - 1) as usize, n);
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let x: i32 = exp.parse().unwrap_or(0);
+    if !(-4..P).contains(&x) {
+        let mant = strip_zeros(mant);
+        let sign = if x < 0 { '-' } else { '+' };
+        format!("{mant}e{sign}{:02}", x.abs())
+    } else {
+        let prec = (P - 1 - x).max(0) as usize;
+        strip_zeros(&format!("{:.*}", prec, n)).to_string()
+    }
+}
+
+fn strip_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+fn quote_str(s: &[u8]) -> String {
+    let mut out = Vec::new();
+    for &c in s {
+        match c {
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0..=31 | 127 => out.extend_from_slice(format!("\\{c:03}").as_bytes()),
+            _ => out.push(c),
+        }
+    }
+    if s.len() > 40 {
+        out.truncate(40);
+        format!("\"{}\"~", String::from_utf8_lossy(&out))
+    } else {
+        format!("\"{}\"", String::from_utf8_lossy(&out))
+    }
+}
+
+fn loc(p: &Proto) -> String {
+    format!("{}:{}", p.short_source(), p.firstline)
+}
+
+/// The listing of `proto` and all nested prototypes, as `luajit -bl` prints it.
+pub fn listing(proto: &Proto) -> String {
+    let mut out = String::new();
+    dump(proto, &mut out);
+    out
+}
+
+fn dump(p: &Proto, out: &mut String) {
+    for k in &p.kgc {
+        if let KGc::Proto(child) = k {
+            dump(child, out);
+        }
+    }
+    out.push_str(&format!(
+        "-- BYTECODE -- {}-{}\n",
+        loc(p),
+        p.firstline + p.numline
+    ));
+    let n = p.bc.len();
+    let mut targets = vec![false; n + 1];
+    for pc in 1..n {
+        let ins = p.bc[pc];
+        if bc::op(ins).mode_cd() == Mode::Jump {
+            let t = pc as i64 + 1 + bc::j(ins) as i64;
+            if t >= 0 && (t as usize) < targets.len() {
+                targets[t as usize] = true;
+            }
+        }
+    }
+    for (pc, &target) in targets.iter().enumerate().take(n).skip(1) {
+        out.push_str(&line(p, pc, target));
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+fn uvname(p: &Proto, i: u32) -> String {
+    p.uvnames
+        .get(i as usize)
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .unwrap_or_default()
+}
+
+fn line(p: &Proto, pc: usize, target: bool) -> String {
+    let ins = p.bc[pc];
+    let op = bc::op(ins);
+    let a = bc::a(ins);
+    let astr = if op.mode_a() == Mode::None {
+        String::new()
+    } else {
+        a.to_string()
+    };
+    let s = format!(
+        "{:04} {} {:<6} {:>3} ",
+        pc,
+        if target { "=>" } else { "  " },
+        op.name(),
+        astr
+    );
+    let mc = op.mode_cd();
+    if mc == Mode::Jump {
+        return format!("{}=> {:04}", s, pc as i64 + 1 + bc::j(ins) as i64);
+    }
+    let abc = !op.is_ad();
+    let mut d = bc::d(ins);
+    if abc {
+        d &= 0xff;
+    } else if mc == Mode::None {
+        return s;
+    }
+    let mut kc = match mc {
+        Mode::Str => p.kstr(d).map(quote_str),
+        Mode::Num => p.knum.get(d as usize).map(|&n| {
+            if op == Op::TSETM {
+                fmt_num(n - 4503599627370496.0)
+            } else {
+                fmt_num(n)
+            }
+        }),
+        Mode::Func => p.kproto(d).map(loc),
+        Mode::Uv => Some(uvname(p, d)),
+        _ => None,
+    };
+    if op.mode_a() == Mode::Uv {
+        let ka = uvname(p, a);
+        kc = Some(match kc {
+            Some(k) => format!("{ka} ; {k}"),
+            None => ka,
+        });
+    }
+    if abc {
+        let b = bc::b(ins);
+        return match kc {
+            Some(k) => format!("{s}{b:>3} {d:>3}  ; {k}"),
+            None => format!("{s}{b:>3} {d:>3}"),
+        };
+    }
+    if let Some(k) = kc {
+        return format!("{s}{d:>3}      ; {k}");
+    }
+    let dv = if mc == Mode::Lits && d > 32767 {
+        d as i64 - 65536
+    } else {
+        d as i64
+    };
+    format!("{s}{dv:>3}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmt_num;
+
+    #[test]
+    fn numbers_format_like_lua() {
+        assert_eq!(fmt_num(1.0), "1");
+        assert_eq!(fmt_num(1.5), "1.5");
+        assert_eq!(fmt_num(9007199254740992.0), "9.007199254741e+15");
+        assert_eq!(fmt_num(f64::INFINITY), "inf");
+        assert_eq!(fmt_num(0.1), "0.1");
+        assert_eq!(fmt_num(1e-5), "1e-05");
+        assert_eq!(fmt_num(123456789012346.0), "1.2345678901235e+14");
+        assert_eq!(fmt_num(-2.5), "-2.5");
+    }
+}

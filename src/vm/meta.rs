@@ -1,0 +1,528 @@
+//! Metamethods and the slow paths of the interpreter's operations: indexing chains,
+//! arithmetic with string coercion, comparisons, length, concatenation, and the number
+//! <-> string conversions Lua performs implicitly.
+//!
+//! Metamethod lookups go through [`Lua::metamethod`], which caches absent metamethods
+//! in the metatable's `nomm` bit set (any store into the metatable clears it).
+//! Error messages follow LuaJIT's texts; the operand named in them comes from the
+//! bytecode slot (see `debug.rs`).
+
+use super::object::*;
+use super::value::{LuaType, Value};
+use super::{Lua, LuaError, MM};
+
+/// Arithmetic operators with their metamethods.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Arith {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Mod,
+    /// `^`
+    Pow,
+    /// unary `-`
+    Unm,
+}
+
+impl Arith {
+    fn mm(self) -> MM {
+        match self {
+            Arith::Add => MM::Add,
+            Arith::Sub => MM::Sub,
+            Arith::Mul => MM::Mul,
+            Arith::Div => MM::Div,
+            Arith::Mod => MM::Mod,
+            Arith::Pow => MM::Pow,
+            Arith::Unm => MM::Unm,
+        }
+    }
+
+    /// Applies the operator to numbers.
+    pub fn apply(self, x: f64, y: f64) -> f64 {
+        match self {
+            Arith::Add => x + y,
+            Arith::Sub => x - y,
+            Arith::Mul => x * y,
+            Arith::Div => x / y,
+            Arith::Mod => super::interp::lua_mod(x, y),
+            Arith::Pow => x.powf(y),
+            Arith::Unm => -x,
+        }
+    }
+}
+
+impl Lua {
+    /// The metatable of any value.
+    #[inline]
+    pub fn metatable_of(&self, v: Value) -> Option<TabRef> {
+        if let Some(t) = v.as_tab() {
+            t.meta
+        } else if let Some(u) = v.as_udata() {
+            u.meta
+        } else {
+            self.type_meta[v.type_of() as usize]
+        }
+    }
+
+    /// Looks up metamethod `mm` of `v` (nil if absent).
+    #[inline]
+    pub fn metamethod(&self, v: Value, mm: MM) -> Value {
+        let Some(mt) = self.metatable_of(v) else {
+            return Value::NIL;
+        };
+        self.mt_lookup(mt, mm)
+    }
+
+    /// Looks up `mm` in metatable `mt`, caching absence.
+    #[inline]
+    pub fn mt_lookup(&self, mt: TabRef, mm: MM) -> Value {
+        let bit = 1u32 << (mm as u32);
+        if mt.nomm & bit != 0 {
+            return Value::NIL;
+        }
+        let v = mt.get_str(self.mm[mm as usize]);
+        if v.is_nil() {
+            mt.get_mut().nomm |= bit;
+        }
+        v
+    }
+
+    /// `t[k]` with `__index` (the `slot` holding `t` names it in errors).
+    pub fn index_slow(
+        &mut self,
+        mut t: Value,
+        k: Value,
+        slot: Option<u32>,
+    ) -> Result<Value, LuaError> {
+        for level in 0..100 {
+            let mm = if let Some(tab) = t.as_tab() {
+                let v = tab.get(k);
+                if !v.is_nil() {
+                    return Ok(v);
+                }
+                let Some(mt) = tab.meta else {
+                    return Ok(Value::NIL);
+                };
+                let mm = self.mt_lookup(mt, MM::Index);
+                if mm.is_nil() {
+                    return Ok(Value::NIL);
+                }
+                mm
+            } else {
+                let mm = self.metamethod(t, MM::Index);
+                if mm.is_nil() {
+                    let slot = if level == 0 { slot } else { None };
+                    return Err(self.operand_error("index", t, slot));
+                }
+                mm
+            };
+            if mm.is_func() {
+                return self.call_meta(mm, t, k);
+            }
+            t = mm;
+        }
+        Err(self.error_msg_pos("loop in gettable"))
+    }
+
+    /// `t[k] = v` with `__newindex`.
+    pub fn newindex_slow(
+        &mut self,
+        mut t: Value,
+        k: Value,
+        v: Value,
+        slot: Option<u32>,
+    ) -> Result<(), LuaError> {
+        for level in 0..100 {
+            let mm = if let Some(tab) = t.as_tab() {
+                let raw = tab.get(k);
+                let mm = if raw.is_nil() {
+                    match tab.meta {
+                        Some(mt) => self.mt_lookup(mt, MM::Newindex),
+                        None => Value::NIL,
+                    }
+                } else {
+                    Value::NIL
+                };
+                if mm.is_nil() {
+                    if k.is_nil() || (k.is_num() && k.as_num_unchecked().is_nan()) {
+                        return Err(self.key_error(k));
+                    }
+                    tab.get_mut().set(k, v);
+                    return Ok(());
+                }
+                mm
+            } else {
+                let mm = self.metamethod(t, MM::Newindex);
+                if mm.is_nil() {
+                    let slot = if level == 0 { slot } else { None };
+                    return Err(self.operand_error("index", t, slot));
+                }
+                mm
+            };
+            if mm.is_func() {
+                return self.call_meta3(mm, t, k, v);
+            }
+            t = mm;
+        }
+        Err(self.error_msg_pos("loop in settable"))
+    }
+
+    /// Full `t[k]` from Rust (natives).
+    pub fn index(&mut self, t: Value, k: Value) -> Result<Value, LuaError> {
+        self.index_slow(t, k, None)
+    }
+
+    /// "table index is nil" / "table index is NaN".
+    pub fn key_error(&mut self, k: Value) -> LuaError {
+        if k.is_nil() {
+            self.error_msg_pos("table index is nil")
+        } else {
+            self.error_msg_pos("table index is NaN")
+        }
+    }
+
+    /// Arithmetic on non-numbers: string coercion, then metamethods.
+    pub fn arith_slow(
+        &mut self,
+        op: Arith,
+        a: Value,
+        b: Value,
+        aslot: Option<u32>,
+        bslot: Option<u32>,
+    ) -> Result<Value, LuaError> {
+        let x = self.to_number(a);
+        let y = self.to_number(b);
+        if let (Some(x), Some(y)) = (x, y) {
+            return Ok(Value::num(op.apply(x, y)));
+        }
+        let mut mm = self.metamethod(a, op.mm());
+        if mm.is_nil() {
+            mm = self.metamethod(b, op.mm());
+        }
+        if !mm.is_nil() {
+            return self.call_meta(mm, a, b);
+        }
+        let (bad, slot) = if x.is_none() { (a, aslot) } else { (b, bslot) };
+        Err(self.operand_error("perform arithmetic on", bad, slot))
+    }
+
+    /// Number coercion of numbers and numeric strings.
+    #[inline]
+    pub fn to_number(&self, v: Value) -> Option<f64> {
+        if v.is_num() {
+            return Some(v.as_num_unchecked());
+        }
+        v.as_str().and_then(|s| str_to_number(s.as_bytes()))
+    }
+
+    fn order_error(&mut self, a: Value, b: Value) -> LuaError {
+        let (ta, tb) = (a.type_name(), b.type_name());
+        if ta == tb {
+            self.error_msg_pos(&format!("attempt to compare two {ta} values"))
+        } else {
+            self.error_msg_pos(&format!("attempt to compare {ta} with {tb}"))
+        }
+    }
+
+    fn order_mm(&mut self, a: Value, b: Value, mm: MM) -> Result<Option<bool>, LuaError> {
+        if a.type_of() != b.type_of() {
+            return Ok(None);
+        }
+        let m1 = self.metamethod(a, mm);
+        if m1.is_nil() {
+            return Ok(None);
+        }
+        let m2 = self.metamethod(b, mm);
+        if !m1.raw_eq(m2) {
+            return Ok(None);
+        }
+        let r = self.call_meta(m1, a, b)?;
+        Ok(Some(r.truthy()))
+    }
+
+    /// `a < b` for non-number operands.
+    pub fn less_than(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
+            return Ok(x < y);
+        }
+        if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+            return Ok(x.as_bytes() < y.as_bytes());
+        }
+        match self.order_mm(a, b, MM::Lt)? {
+            Some(r) => Ok(r),
+            None => Err(self.order_error(a, b)),
+        }
+    }
+
+    /// `a <= b` for non-number operands.
+    pub fn less_equal(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
+            return Ok(x <= y);
+        }
+        if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+            return Ok(x.as_bytes() <= y.as_bytes());
+        }
+        if let Some(r) = self.order_mm(a, b, MM::Le)? {
+            return Ok(r);
+        }
+        match self.order_mm(b, a, MM::Lt)? {
+            Some(r) => Ok(!r),
+            None => Err(self.order_error(a, b)),
+        }
+    }
+
+    /// `a == b` for two tables or two userdata that are not identical (`__eq`).
+    pub fn equal_slow(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        let both_tables = a.is_tab() && b.is_tab();
+        let both_udata = a.as_udata().is_some() && b.as_udata().is_some();
+        if !(both_tables || both_udata) {
+            return Ok(false);
+        }
+        let (Some(ma), Some(mb)) = (self.metatable_of(a), self.metatable_of(b)) else {
+            return Ok(false);
+        };
+        let m1 = self.mt_lookup(ma, MM::Eq);
+        if m1.is_nil() {
+            return Ok(false);
+        }
+        if ma != mb {
+            let m2 = self.mt_lookup(mb, MM::Eq);
+            if !m1.raw_eq(m2) {
+                return Ok(false);
+            }
+        }
+        Ok(self.call_meta(m1, a, b)?.truthy())
+    }
+
+    /// Full equality (with `__eq`) from Rust.
+    pub fn equals(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        if a.raw_eq(b) {
+            return Ok(true);
+        }
+        if a.itype() != b.itype() || a.is_num() {
+            return Ok(false);
+        }
+        self.equal_slow(a, b)
+    }
+
+    /// `#v` for values other than strings and plain tables.
+    pub fn len_slow(&mut self, v: Value, slot: u32) -> Result<Value, LuaError> {
+        if let Some(t) = v.as_tab() {
+            return Ok(Value::num(t.len() as f64));
+        }
+        if let Some(s) = v.as_str() {
+            return Ok(Value::num(s.data.len() as f64));
+        }
+        let mm = self.metamethod(v, MM::Len);
+        if !mm.is_nil() {
+            return self.call_meta(mm, v, Value::NIL);
+        }
+        Err(self.operand_error("get length of", v, Some(slot)))
+    }
+
+    /// Concatenates slots `b..=c` of the frame at `base` (CAT).
+    pub fn concat(&mut self, base: usize, b: usize, c: usize) -> Result<Value, LuaError> {
+        let th = self.th();
+        let vals = &th.stack[base + b..=base + c];
+        if vals.iter().all(|v| v.is_str() || v.is_num()) {
+            let mut buf = Vec::new();
+            for v in vals {
+                append_strable(&mut buf, *v);
+            }
+            return Ok(self.str_value(&buf));
+        }
+        let mut items: Vec<(Value, Option<u32>)> = vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (*v, Some((b + i) as u32)))
+            .collect();
+        while items.len() > 1 {
+            let n = items.len();
+            let (x, xs) = items[n - 2];
+            let (y, ys) = items[n - 1];
+            let strable = |v: Value| v.is_str() || v.is_num();
+            if strable(x) && strable(y) {
+                let mut start = n - 2;
+                while start > 0 && strable(items[start - 1].0) {
+                    start -= 1;
+                }
+                let mut buf = Vec::new();
+                for (v, _) in &items[start..] {
+                    append_strable(&mut buf, *v);
+                }
+                items.truncate(start);
+                let s = self.str_value(&buf);
+                items.push((s, None));
+                continue;
+            }
+            let mut mm = self.metamethod(x, MM::Concat);
+            if mm.is_nil() {
+                mm = self.metamethod(y, MM::Concat);
+            }
+            if mm.is_nil() {
+                let (bad, slot) = if strable(x) { (y, ys) } else { (x, xs) };
+                return Err(self.operand_error("concatenate", bad, slot));
+            }
+            let r = self.call_meta(mm, x, y)?;
+            items.truncate(n - 2);
+            items.push((r, None));
+        }
+        Ok(items[0].0)
+    }
+
+    /// The string form of a number or string (for concatenation and `tostring`).
+    pub fn tostring_bytes(&self, v: Value) -> Vec<u8> {
+        let mut buf = Vec::new();
+        append_strable(&mut buf, v);
+        buf
+    }
+
+    /// Converts numbers to strings (Lua's implicit coercion); other values unchanged.
+    pub fn coerce_to_str(&mut self, v: Value) -> Option<StrRef> {
+        if let Some(s) = v.as_str() {
+            Some(s)
+        } else {
+            v.as_num().map(|n| self.intern(fmt_num(n).as_bytes()))
+        }
+    }
+
+    /// The metatable `getmetatable` exposes for type `t` (strings etc.).
+    pub fn type_metatable(&self, t: LuaType) -> Option<TabRef> {
+        self.type_meta[t as usize]
+    }
+}
+
+fn append_strable(buf: &mut Vec<u8>, v: Value) {
+    if let Some(s) = v.as_str() {
+        buf.extend_from_slice(s.as_bytes());
+    } else if let Some(n) = v.as_num() {
+        buf.extend_from_slice(fmt_num(n).as_bytes());
+    }
+}
+
+/// Formats a number as LuaJIT does (`%.14g`, "inf", "-inf", "nan").
+pub fn fmt_num(n: f64) -> String {
+    if n.is_nan() {
+        return "nan".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if n == n.trunc() && n.abs() < 1e15 {
+        if n == 0.0 && n.is_sign_negative() {
+            return "-0".into();
+        }
+        return format!("{}", n as i64);
+    }
+    fmt_g(n, 14)
+}
+
+/// C's `%.<prec>g` for finite numbers.
+pub fn fmt_g(n: f64, prec: usize) -> String {
+    let prec = prec.max(1);
+    if n == 0.0 {
+        return if n.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    let e = format!("{:.*e}", prec - 1, n);
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let x: i32 = exp.parse().unwrap_or(0);
+    if x < -4 || x >= prec as i32 {
+        let mant = strip_zeros(mant);
+        let sign = if x < 0 { '-' } else { '+' };
+        format!("{mant}e{sign}{:02}", x.abs())
+    } else {
+        let decimals = (prec as i32 - 1 - x).max(0) as usize;
+        strip_zeros(&format!("{:.*}", decimals, n)).to_string()
+    }
+}
+
+fn strip_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
+}
+
+/// Parses a Lua numeric string (decimal or hex, surrounding whitespace allowed).
+pub fn str_to_number(s: &[u8]) -> Option<f64> {
+    let is_space = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let start = s.iter().position(|c| !is_space(c))?;
+    let end = s.iter().rposition(|c| !is_space(c))? + 1;
+    let t = &s[start..end];
+    let (neg, body) = match t.first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if body.len() > 2 && body[0] == b'0' && (body[1] == b'x' || body[1] == b'X') {
+        let mut v: f64 = 0.0;
+        for &c in &body[2..] {
+            let d = (c as char).to_digit(16)?;
+            v = v * 16.0 + d as f64;
+        }
+        return Some(if neg { -v } else { v });
+    }
+    // Decimal: digits, optional fraction, optional exponent; also inf/nan as strtod does.
+    let text = std::str::from_utf8(t).ok()?;
+    let lower = text.to_ascii_lowercase();
+    let core = lower.trim_start_matches(['+', '-']);
+    if core == "inf" || core == "infinity" || core == "nan" {
+        let v: f64 = if core == "nan" {
+            f64::NAN
+        } else {
+            f64::INFINITY
+        };
+        return Some(if lower.starts_with('-') { -v } else { v });
+    }
+    let ok = body
+        .iter()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && body.iter().any(|c| c.is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    text.parse::<f64>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_formatting() {
+        assert_eq!(fmt_num(1e15), "1e+15");
+        assert_eq!(fmt_num(1e14), "1e+14");
+        assert_eq!(fmt_num(123456789012345678.0), "1.2345678901235e+17");
+        assert_eq!(fmt_num(0.1), "0.1");
+        assert_eq!(fmt_num(-0.0), "-0");
+        assert_eq!(fmt_num(3.0), "3");
+        assert_eq!(fmt_num(1.5), "1.5");
+        assert_eq!(fmt_num(1e-5), "1e-05");
+        assert_eq!(fmt_num(f64::NAN), "nan");
+        assert_eq!(fmt_num(-1.0 / 0.0), "-inf");
+        assert_eq!(fmt_num(100.25), "100.25");
+    }
+
+    #[test]
+    fn number_parsing() {
+        assert_eq!(str_to_number(b" 10 "), Some(10.0));
+        assert_eq!(str_to_number(b"0x1F"), Some(31.0));
+        assert_eq!(str_to_number(b"-0x10"), Some(-16.0));
+        assert_eq!(str_to_number(b"1e3"), Some(1000.0));
+        assert_eq!(str_to_number(b".5"), Some(0.5));
+        assert_eq!(str_to_number(b"abc"), None);
+        assert_eq!(str_to_number(b""), None);
+        assert_eq!(str_to_number(b"1 2"), None);
+    }
+}

@@ -1,0 +1,5 @@
+-- line comment
+--[[ long
+comment ]] local a = 1 --[==[ another ]==]
+--[ not long
+return a

@@ -1,0 +1,19 @@
+local a = 1 + 2
+local b = 2^53
+local c = 1/0
+local d = -1/0
+local e = 0/0
+local f = -0
+local g = 0 * -1
+local h = 7 % 3
+local i = -7 % 3
+local j = 5.5 % -2
+local k = 2^0.5
+local l = - - 3
+local m = -(2^63)
+local n = 65536 * 65536
+local o = 32767 + 1
+local p = -32768
+local q = -32769
+local r = 1e300 * 1e10
+return a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r
