@@ -4,3 +4,4 @@ mod analyze;
 mod bytecode;
 mod front;
 mod vm;
+mod stdlib_engines;
