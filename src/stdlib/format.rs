@@ -142,7 +142,7 @@ fn parse_spec<E>(fmt: &[u8], start: usize) -> Result<(Spec, u8, usize), FormatEr
 
 /// `double` to int64 as x86's truncating conversion: out of range and NaN give -2^63.
 pub fn to_i64(x: f64) -> i64 {
-    if x.is_nan() || x >= 9_223_372_036_854_775_808.0 || x < -9_223_372_036_854_775_808.0 {
+    if x.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) {
         i64::MIN
     } else {
         x as i64
@@ -217,7 +217,13 @@ fn integer_digits(digits: String, is_zero: bool, precision: Option<usize>) -> Ve
 fn format_signed(out: &mut Vec<u8>, spec: &Spec, x: f64) {
     let v = to_i64(x);
     let body = integer_digits(v.unsigned_abs().to_string(), v == 0, spec.precision);
-    pad(out, spec, sign_text(v < 0, spec), &body, spec.precision.is_none());
+    pad(
+        out,
+        spec,
+        sign_text(v < 0, spec),
+        &body,
+        spec.precision.is_none(),
+    );
 }
 
 fn format_unsigned(out: &mut Vec<u8>, spec: &Spec, x: f64, conv: u8) {
@@ -400,10 +406,19 @@ mod tests {
     #[test]
     fn basics() {
         use FormatArg::*;
-        assert_eq!(f("%d|%5.2f|%s", &[Num(3.7), Num(1.0 / 3.0), Str(b"x")]), "3| 0.33|x");
+        assert_eq!(
+            f("%d|%5.2f|%s", &[Num(3.7), Num(1.0 / 3.0), Str(b"x")]),
+            "3| 0.33|x"
+        );
         assert_eq!(f("%x", &[Num(-1.0)]), "ffffffffffffffff");
         assert_eq!(f("%.0f", &[Num(0.5)]), "1");
-        assert_eq!(f("%123d", &[Num(1.0)]), "E:invalid option '%123' to 'format'");
-        assert_eq!(f("%d", &[]), "E:bad argument #2 to 'format' (value expected)");
+        assert_eq!(
+            f("%123d", &[Num(1.0)]),
+            "E:invalid option '%123' to 'format'"
+        );
+        assert_eq!(
+            f("%d", &[]),
+            "E:bad argument #2 to 'format' (value expected)"
+        );
     }
 }

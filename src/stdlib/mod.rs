@@ -17,6 +17,7 @@ pub mod base;
 pub mod bit;
 pub mod bitop;
 pub mod coroutine;
+pub mod date;
 pub mod format;
 pub mod io;
 pub mod math;

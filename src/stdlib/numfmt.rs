@@ -33,6 +33,15 @@ pub fn number_to_string(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
+    // Fast path: integers below 1e14 print all their digits under %.14g.
+    if x.fract() == 0.0 && x.abs() < 1e14 {
+        let v = x as i64;
+        return if v == 0 && x.is_sign_negative() {
+            "-0".into()
+        } else {
+            v.to_string()
+        };
+    }
     let body = fmt_general(x.abs(), 14, false, false);
     if x.is_sign_negative() {
         format!("-{body}")
@@ -104,8 +113,8 @@ fn increment_digits(d: &mut [u8]) -> bool {
 /// Returns the mantissa text ("d.ddd") and the decimal exponent.
 fn rust_exp(x: f64, prec: usize) -> (String, i32) {
     let (longer, e_longer) = rust_exp_even(x, prec + 1);
-    let is_tie = longer.ends_with('5')
-        && exact_significant_digits(x, e_longer) == Some(prec as i64 + 2);
+    let is_tie =
+        longer.ends_with('5') && exact_significant_digits(x, e_longer) == Some(prec as i64 + 2);
     if !is_tie {
         return rust_exp_even(x, prec);
     }
@@ -537,7 +546,10 @@ pub fn str_to_number_base(s: &[u8], base: u32) -> Option<f64> {
             Some(d) if d < base => d,
             _ => break,
         };
-        match value.checked_mul(base as u64).and_then(|v| v.checked_add(d as u64)) {
+        match value
+            .checked_mul(base as u64)
+            .and_then(|v| v.checked_add(d as u64))
+        {
             Some(v) if !saturated => value = v,
             _ => saturated = true,
         }
@@ -579,7 +591,13 @@ mod tests {
         assert_eq!(str_to_number(b".5"), Some(0.5));
         assert_eq!(str_to_number(b"."), None);
         assert_eq!(str_to_number(b"0x1p-1075"), Some(0.0));
-        assert_eq!(str_to_number(b"0x1.fffffffffffff8p1023"), Some(f64::INFINITY));
-        assert_eq!(str_to_number_base(b"ffffffffffffffffffff", 16), Some(u64::MAX as f64));
+        assert_eq!(
+            str_to_number(b"0x1.fffffffffffff8p1023"),
+            Some(f64::INFINITY)
+        );
+        assert_eq!(
+            str_to_number_base(b"ffffffffffffffffffff", 16),
+            Some(u64::MAX as f64)
+        );
     }
 }

@@ -317,12 +317,7 @@ impl<'a> MatchState<'a> {
     }
 
     /// Greedy repetition: as many as possible, then back off.
-    fn max_expand(
-        &mut self,
-        s: usize,
-        p: usize,
-        ep: usize,
-    ) -> Result<Option<usize>, PatternError> {
+    fn max_expand(&mut self, s: usize, p: usize, ep: usize) -> Result<Option<usize>, PatternError> {
         let mut count = 0usize;
         while self.single_match(s + count, p, ep) {
             count += 1;
@@ -439,16 +434,14 @@ impl<'a> MatchState<'a> {
                 b'$' if p + 1 == self.pat.len() => {
                     return Ok(if s == self.src.len() { Some(s) } else { None });
                 }
-                ESCAPE if self.p(p + 1) == b'b' => {
-                    match self.match_balance(s, p + 2)? {
-                        Some(e) => {
-                            s = e;
-                            p += 4;
-                            continue;
-                        }
-                        None => return Ok(None),
+                ESCAPE if self.p(p + 1) == b'b' => match self.match_balance(s, p + 2)? {
+                    Some(e) => {
+                        s = e;
+                        p += 4;
+                        continue;
                     }
-                }
+                    None => return Ok(None),
+                },
                 ESCAPE if self.p(p + 1) == b'f' => {
                     p += 2;
                     if self.p(p) != b'[' {
@@ -457,8 +450,7 @@ impl<'a> MatchState<'a> {
                     let ep = self.class_end(p)?;
                     let prev = if s == 0 { 0 } else { self.src[s - 1] };
                     let cur = byte_at(self.src, s);
-                    if !self.bracket_class(prev, p, ep - 1) && self.bracket_class(cur, p, ep - 1)
-                    {
+                    if !self.bracket_class(prev, p, ep - 1) && self.bracket_class(cur, p, ep - 1) {
                         p = ep;
                         continue;
                     }
@@ -562,11 +554,7 @@ pub fn lua_start_offset(init: i64, len: usize) -> usize {
 }
 
 /// Search from 0-based offset `start` (or only there when anchored) for a match.
-fn search(
-    src: &[u8],
-    pat: &[u8],
-    start: usize,
-) -> Result<Option<Match>, PatternError> {
+fn search(src: &[u8], pat: &[u8], start: usize) -> Result<Option<Match>, PatternError> {
     let pat = matcher_view(pat);
     let (anchored, body) = match pat.first() {
         Some(b'^') => (true, &pat[1..]),
@@ -752,7 +740,9 @@ mod tests {
     fn depth_limit() {
         let s = "a".repeat(199);
         let p = "a?".repeat(199);
-        assert!(find(s.as_bytes(), p.as_bytes(), 1, false).unwrap().is_some());
+        assert!(find(s.as_bytes(), p.as_bytes(), 1, false)
+            .unwrap()
+            .is_some());
         let s = "a".repeat(200);
         let p = "a?".repeat(200);
         assert_eq!(

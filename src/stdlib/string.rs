@@ -202,8 +202,11 @@ fn format(l: &mut Lua) -> Result<usize, LuaError> {
         }
         Err(FormatError::ToString(e)) => Err(e),
         Err(FormatError::BadArgument { arg, detail }) => Err(l.arg_error(arg, &detail)),
-        Err(e @ FormatError::InvalidOption(_)) => {
-            let msg = e.to_string();
+        Err(FormatError::InvalidOption(spec)) => {
+            let msg = format!(
+                "invalid option '{}' to 'format'",
+                String::from_utf8_lossy(&spec)
+            );
             Err(l.error_msg_level(1, &msg))
         }
     }

@@ -137,7 +137,7 @@ impl Lua {
     /// A state with the base library, coroutine library and the bootstrap library subset.
     pub fn new() -> Lua {
         let mut l = Lua::bare();
-        crate::stdlib::base::open_libs(&mut l);
+        crate::stdlib::open_libs(&mut l);
         l
     }
 

@@ -52,11 +52,7 @@ fn render_caps(src: &[u8], caps: &[Capture]) -> String {
         .join(",")
 }
 
-fn render_values(
-    src: &[u8],
-    m: Result<Option<Match>, PatternError>,
-    find_span: bool,
-) -> String {
+fn render_values(src: &[u8], m: Result<Option<Match>, PatternError>, find_span: bool) -> String {
     match m {
         Err(e) => format!("E:{e}"),
         Ok(None) => "nil".into(),
@@ -93,7 +89,10 @@ fn run_pattern_line(f: &[&str]) -> (String, String) {
             let s = unhex(f[1]);
             let p = unhex(f[2]);
             let init: i64 = f[3].parse().unwrap();
-            (render_values(&s, pattern::match_at(&s, &p, init), false), f[4].to_string())
+            (
+                render_values(&s, pattern::match_at(&s, &p, init), false),
+                f[4].to_string(),
+            )
         }
         "gmatch" => {
             let s = unhex(f[1]);
@@ -175,7 +174,11 @@ fn bitop_matches_luajit() {
             "bnot" => bitop::bnot(num(f[1])).to_string(),
             "bswap" => bitop::bswap(num(f[1])).to_string(),
             "tohex" => {
-                let n = if f[2] == "none" { None } else { Some(num(f[2])) };
+                let n = if f[2] == "none" {
+                    None
+                } else {
+                    Some(num(f[2]))
+                };
                 bitop::tohex(num(f[1]), n)
             }
             "lshift" => bitop::lshift(num(f[1]), num(f[2])).to_string(),
@@ -256,7 +259,10 @@ fn numfmt_matches_luajit() {
         let (got, want) = match f[0] {
             "tostring" => {
                 let x = from_bits_hex(f[1]);
-                (hex(numfmt::number_to_string(x).as_bytes()), f[2].to_string())
+                (
+                    hex(numfmt::number_to_string(x).as_bytes()),
+                    f[2].to_string(),
+                )
             }
             "tonumber" => {
                 let s = unhex(f[1]);
@@ -330,4 +336,163 @@ fn format_matches_luajit() {
         }
     }
     check_all("format", total, failures);
+}
+
+#[test]
+fn date_matches_luajit() {
+    use skein::stdlib::date::{self, DateFields, OsDate, Tm};
+    let text = golden("date.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let (got, want) = match f[0] {
+            "date" => {
+                let t = date::time_from_number(num(f[1]));
+                let got = match date::os_date(&unhex(f[2]), t) {
+                    OsDate::Nil => "nil".to_string(),
+                    OsDate::Table(_) => "table".to_string(),
+                    OsDate::Text(v) => hex(&v),
+                };
+                (got, f[3].to_string())
+            }
+            "table" => {
+                let t = date::time_from_number(num(f[1]));
+                let got = match Tm::from_time(t) {
+                    None => "nil".to_string(),
+                    Some(tm) => format!(
+                        "{},{},{},{},{},{},{},{},{}",
+                        tm.year,
+                        tm.month,
+                        tm.day,
+                        tm.hour,
+                        tm.min,
+                        tm.sec,
+                        tm.wday + 1,
+                        tm.yday + 1,
+                        tm.isdst
+                    ),
+                };
+                (got, f[2].to_string())
+            }
+            "time" => {
+                let v: Vec<&str> = f[1].split(',').collect();
+                let n = |i: usize| date::field_from_number(num(v[i]));
+                let fields = DateFields {
+                    year: n(0),
+                    month: n(1),
+                    day: n(2),
+                    hour: n(3),
+                    min: n(4),
+                    sec: n(5),
+                    isdst: match v[6] {
+                        "true" => Some(true),
+                        "false" => Some(false),
+                        _ => None,
+                    },
+                };
+                let got = match date::os_time(&fields) {
+                    None => "nil".to_string(),
+                    Some(t) => t.to_string(),
+                };
+                let want = match f[2] {
+                    "nil" => "nil".to_string(),
+                    w => (num(w) as i64).to_string(),
+                };
+                (got, want)
+            }
+            other => panic!("unknown date case {other}"),
+        };
+        if got != want {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("date", total, failures);
+}
+
+mod never_panic {
+    //! Property tests: the engines return results or errors, never panic, on any input.
+    use proptest::prelude::*;
+    use skein::stdlib::{date, format, numfmt, pattern};
+
+    /// Bytes biased towards pattern syntax.
+    fn pattern_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(b"%()[]^$*+-?.abfz019AaSdw\0".to_vec()),
+                any::<u8>(),
+            ],
+            0..24,
+        )
+    }
+
+    fn format_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                prop::sample::select(b"%-+ #0123456789.diouxXcCeEfFgGaAsqlz_^EO".to_vec()),
+                any::<u8>(),
+            ],
+            0..24,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn patterns_never_panic(pat in pattern_bytes(), subject in prop::collection::vec(prop::sample::select(b"ab()1 \0".to_vec()), 0..16), init in -20i64..20) {
+            let _ = pattern::find(&subject, &pat, init, false);
+            let _ = pattern::match_at(&subject, &pat, init);
+            let mut it = pattern::Gmatch::new();
+            for _ in 0..20 {
+                match it.next_match(&subject, &pat) {
+                    Ok(Some(m)) => { let _ = m.values(); }
+                    _ => break,
+                }
+            }
+            let _ = pattern::gsub_str(&subject, &pat, b"<%0%1%%%>%", 100);
+        }
+
+        #[test]
+        fn formats_never_panic(fmt in format_bytes(), x in any::<f64>(), s in prop::collection::vec(any::<u8>(), 0..8)) {
+            let args = [format::FormatArg::Num(x), format::FormatArg::Str(&s), format::FormatArg::Other("nil")];
+            let _ = format::format::<()>(&fmt, &args, |_| Ok(b"nil".to_vec()));
+            let _ = date::os_date(&fmt, date::time_from_number(x));
+        }
+
+        #[test]
+        fn numbers_never_panic(s in prop::collection::vec(prop::sample::select(b"0123456789abcdefxXpPeE+-. \t\0".to_vec()), 0..30), base in 2u32..37, x in any::<f64>()) {
+            let _ = numfmt::str_to_number(&s);
+            let _ = numfmt::str_to_number_base(&s, base);
+            let text = numfmt::number_to_string(x);
+            // Round trip: every finite number printed with 14 digits parses back close to it.
+            if x.is_finite() {
+                let back = numfmt::str_to_number(text.as_bytes()).expect("printed number parses");
+                prop_assert!((back - x).abs() <= x.abs() * 1e-13);
+            }
+        }
+
+        #[test]
+        fn os_time_never_panics(y in any::<i32>(), mo in any::<i32>(), d in any::<i32>(), h in any::<i32>(), mi in any::<i32>(), s in any::<i32>()) {
+            let f = date::DateFields { year: y, month: mo, day: d, hour: h, min: mi, sec: s, isdst: Some(true) };
+            if let Some(t) = date::os_time(&f) {
+                prop_assert!(date::Tm::from_time(t).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn deep_patterns_stay_within_the_depth_limit() {
+        // Long subjects and patterns: errors, not stack overflows.
+        let s = vec![b'a'; 100_000];
+        let p = b"a?".repeat(5_000);
+        assert_eq!(
+            pattern::find(&s, &p, 1, false),
+            Err(pattern::PatternError::TooComplex)
+        );
+        let p = b"(a*)".repeat(6);
+        assert!(pattern::find(&s, &p, 1, false).is_ok());
+        assert_eq!(pattern::find(&s[..2000], b".-b", 1, false), Ok(None));
+    }
 }
