@@ -21,12 +21,15 @@ pub mod date;
 pub mod format;
 pub mod io;
 pub mod math;
+pub mod mathlib;
 pub mod numfmt;
 pub mod os;
 pub mod package;
 pub mod pattern;
 pub mod random;
+pub mod sort;
 pub mod string;
+pub mod strlib;
 pub mod table;
 
 use crate::vm::value::Value;

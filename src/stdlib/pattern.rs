@@ -22,7 +22,8 @@
 //!   it as a C string), but the "has no special characters" test used by `find` scans the
 //!   whole pattern: `("a\0%"):find("a\0%")` gives 1,1 and `("ab"):find("a\0b")` gives nil.
 //! - Past the end of the subject the matcher sees a NUL byte (frontier `%f` relies on it).
-//! - Character classes use the C locale: bytes >= 128 are in no class.
+//! - Character classes use the C locale: bytes >= 128 are in no class. LuaJIT also
+//!   knows `%g` (printable except space, C's `isgraph`), a Lua 5.2 addition.
 //! - Never panic: every index is checked, every error is a [`PatternError`].
 
 use std::fmt;
@@ -173,6 +174,7 @@ fn class_matches(c: u8, class: u8) -> bool {
         b'a' => c.is_ascii_alphabetic(),
         b'c' => c.is_ascii_control(),
         b'd' => c.is_ascii_digit(),
+        b'g' => c.is_ascii_graphic(),
         b'l' => c.is_ascii_lowercase(),
         b'p' => c.is_ascii_punctuation(),
         b's' => matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c),

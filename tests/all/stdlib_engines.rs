@@ -8,8 +8,11 @@ use skein::stdlib::pattern::{self, Capture, Match, PatternError};
 
 const GOLDEN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/stdlib");
 
+/// Reads a golden file; `SKEIN_STDLIB_GOLDEN_DIR` points the tests at another directory
+/// (for example a large one-off corpus from the generators with other seeds).
 fn golden(name: &str) -> String {
-    std::fs::read_to_string(format!("{GOLDEN_DIR}/{name}"))
+    let dir = std::env::var("SKEIN_STDLIB_GOLDEN_DIR").unwrap_or_else(|_| GOLDEN_DIR.to_string());
+    std::fs::read_to_string(format!("{dir}/{name}"))
         .unwrap_or_else(|e| panic!("reading golden file {name}: {e}"))
 }
 
@@ -474,6 +477,23 @@ mod never_panic {
         }
 
         #[test]
+        fn sort_never_panics_and_keeps_elements(mut v in prop::collection::vec(0i32..20, 0..60), answers in prop::collection::vec(any::<bool>(), 1..64)) {
+            // An arbitrary (inconsistent) comparator: either sorts or reports a bad order.
+            let mut sorted = v.clone();
+            sorted.sort();
+            let mut k = 0usize;
+            let r = skein::stdlib::sort::sort::<_, ()>(&mut v, &-1, |_, _| {
+                k += 1;
+                Ok(answers[k % answers.len()])
+            });
+            if r.is_ok() {
+                let mut again = v.clone();
+                again.sort();
+                prop_assert_eq!(again, sorted);
+            }
+        }
+
+        #[test]
         fn os_time_never_panics(y in any::<i32>(), mo in any::<i32>(), d in any::<i32>(), h in any::<i32>(), mi in any::<i32>(), s in any::<i32>()) {
             let f = date::DateFields { year: y, month: mo, day: d, hour: h, min: mi, sec: s, isdst: Some(true) };
             if let Some(t) = date::os_time(&f) {
@@ -495,4 +515,145 @@ mod never_panic {
         assert!(pattern::find(&s, &p, 1, false).is_ok());
         assert_eq!(pattern::find(&s[..2000], b".-b", 1, false), Ok(None));
     }
+}
+
+#[test]
+fn sort_matches_luajit() {
+    use skein::stdlib::sort::{sort, SortError};
+    let text = golden("sort.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let keys: Vec<i64> = f[1]
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        // Elements are (key, id); id 0 stands for nil.
+        let mut items: Vec<(i64, usize)> =
+            keys.iter().enumerate().map(|(i, &k)| (k, i + 1)).collect();
+        let mut calls = Vec::new();
+        let kind = f[0];
+        let r = sort(&mut items, &(0, 0), |a, b| {
+            calls.push(format!("{}<{}", a.1, b.1));
+            if a.1 == 0 || b.1 == 0 {
+                return Err("nil compared".to_string());
+            }
+            Ok(match kind {
+                "lt" => a.0 < b.0,
+                "le" => a.0 <= b.0,
+                "gt" => a.0 > b.0,
+                "always" => true,
+                "hash3" => (a.1 * 7 + b.1 * 13) % 3 == 0,
+                "hash2" => (a.1 * 5 + b.1 * 3) % 4 != 0,
+                _ => false,
+            })
+        });
+        let result = match r {
+            Ok(()) => items
+                .iter()
+                .map(|x| x.1.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            Err(SortError::InvalidOrder) => "E:invalid order function for sorting".into(),
+            Err(SortError::Compare(e)) => format!("E:{e}"),
+        };
+        let got = format!("{}\t{}", calls.join(";"), result);
+        let want = format!("{}\t{}", f[2], f[3]);
+        if got != want {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("sort", total, failures);
+}
+
+#[test]
+fn misc_string_and_math_match_luajit() {
+    use skein::stdlib::{mathlib, strlib};
+    let text = golden("misc.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    let bits = |x: f64| format!("{:016x}", x.to_bits());
+    // NaN payloads may differ: compare NaN as NaN.
+    let same = |got: &str, want: &str| {
+        got == want
+            || (got.len() == 16
+                && want.len() == 16
+                && from_bits_hex(got).is_nan()
+                && from_bits_hex(want).is_nan())
+    };
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let want = *f.last().unwrap();
+        let ok = match f[0] {
+            "sub" | "byte" => {
+                let s = unhex(f[1]);
+                let i = strlib::lua_int_arg(from_bits_hex(f[2]));
+                let j = strlib::lua_int_arg(from_bits_hex(f[3]));
+                let r = strlib::sub_range(s.len(), i, j);
+                let got = if f[0] == "sub" {
+                    hex(&s[r])
+                } else if r.is_empty() {
+                    "-".to_string()
+                } else {
+                    s[r].iter()
+                        .map(|b| b.to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                got == want
+            }
+            "rep" => {
+                let n = strlib::lua_int_arg(from_bits_hex(f[1]));
+                let got = match strlib::rep(b"ab", n, &unhex(f[2])) {
+                    Ok(v) => hex(&v),
+                    Err(_) => "E:not enough memory".into(),
+                };
+                got == want
+            }
+            "repbig" => {
+                let r = strlib::rep(b"x", i32::MAX, b"");
+                (r.is_ok()).to_string() == want
+            }
+            "char" => {
+                let c = strlib::lua_int_arg(from_bits_hex(f[1]));
+                let got = match strlib::char_bytes(&[72, c]) {
+                    Ok(v) => hex(&v),
+                    Err(_) => "E".into(),
+                };
+                got == want
+            }
+            "modf" => {
+                let (i, fr) = mathlib::modf(from_bits_hex(f[1]));
+                let (wi, wf) = want.split_once(',').unwrap();
+                same(&bits(i), wi) && same(&bits(fr), wf)
+            }
+            "frexp" => {
+                let (m, e) = mathlib::frexp(from_bits_hex(f[1]));
+                let (wm, we) = want.split_once(',').unwrap();
+                same(&bits(m), wm) && e.to_string() == we
+            }
+            "log1" => same(&bits(mathlib::log(from_bits_hex(f[1]), None)), want),
+            op => {
+                let x = from_bits_hex(f[1]);
+                let y = from_bits_hex(f[2]);
+                let got = match op {
+                    "max" => mathlib::max(&[x, y]),
+                    "min" => mathlib::min(&[x, y]),
+                    "fmod" => mathlib::fmod(x, y),
+                    "log" => mathlib::log(x, Some(y)),
+                    "ldexp" => mathlib::ldexp(x, y),
+                    other => panic!("unknown misc case {other}"),
+                };
+                same(&bits(got), want)
+            }
+        };
+        if !ok {
+            failures.push(line.to_string());
+        }
+    }
+    check_all("misc", total, failures);
 }

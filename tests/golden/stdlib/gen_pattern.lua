@@ -102,4 +102,13 @@ for _ = 1, 1500 do
   gsub_case(s, p, "<%1>", nil)
   gmatch_case(s, p)
 end
+-- every byte against every class (C locale), inside and outside sets
+for c = 0, 255 do
+  local s = string.char(c)
+  for cl in ("acdlpsuwxzgACDLPSUWXZ"):gmatch(".") do
+    find_case(s, "%" .. cl, 1, false)
+  end
+  find_case(s, "[%w_]", 1, false)
+  find_case(s, "[^%s%p]", 1, false)
+end
 io.write(table.concat(out, "\n"), "\n")
