@@ -15,6 +15,7 @@
 
 use super::format::{self, FormatArg, FormatError};
 use super::pattern::{self, Capture, Match, PatternError};
+use super::strlib;
 use crate::vm::object::FuncKind;
 use crate::vm::value::{LuaType, Value};
 use crate::vm::{Lua, LuaError};
@@ -56,32 +57,27 @@ fn len(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-/// LuaJIT's `string.sub`/`string.byte` range: 1-based inclusive `i..=j`, negatives from
-/// the end, clamped; returns a 0-based half-open range (empty when `i > j`).
-fn str_range(len: usize, i: i64, j: i64) -> (usize, usize) {
-    let len = len as i64;
-    let mut i = if i < 0 { len + i + 1 } else { i };
-    let mut j = if j < 0 { len + j + 1 } else { j };
-    if i < 1 {
-        i = 1;
-    }
-    if j > len {
-        j = len;
-    }
-    if i > j {
-        (0, 0)
+/// Argument `i` converted like LuaJIT's `lj_lib_checkint` (int32 truncation).
+fn check_int32(l: &mut Lua, i: usize) -> Result<i32, LuaError> {
+    Ok(strlib::lua_int_arg(l.check_num(i)?))
+}
+
+/// Optional int32 argument.
+fn opt_int32(l: &mut Lua, i: usize, default: i32) -> Result<i32, LuaError> {
+    if l.arg(i).is_nil() {
+        Ok(default)
     } else {
-        ((i - 1) as usize, j as usize)
+        check_int32(l, i)
     }
 }
 
 fn sub(l: &mut Lua) -> Result<usize, LuaError> {
     let s = l.check_str(1)?;
-    let i = l.check_int(2)?;
-    let j = l.opt_int(3, -1)?;
+    let i = check_int32(l, 2)?;
+    let j = opt_int32(l, 3, -1)?;
     let b = s.as_bytes();
-    let (a, e) = str_range(b.len(), i, j);
-    l.push_str(&b[a..e]);
+    let r = strlib::sub_range(b.len(), i, j);
+    l.push_str(&b[r]);
     Ok(1)
 }
 
@@ -107,63 +103,48 @@ fn reverse(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-/// Largest string `rep` builds before "not enough memory" (LuaJIT's limit is 2^31).
-const MAX_STRING: u64 = 1 << 31;
-
 fn rep(l: &mut Lua) -> Result<usize, LuaError> {
     let s = l.check_str(1)?;
-    let n = l.check_int(2)?;
+    let n = check_int32(l, 2)?;
     let sep = if l.arg(3).is_nil() {
-        None
+        Vec::new()
     } else {
-        Some(l.check_str(3)?)
+        l.check_str(3)?.as_bytes().to_vec()
     };
-    if n <= 0 {
-        l.push_str(b"");
-        return Ok(1);
-    }
-    let b = s.as_bytes();
-    let seplen = sep.map_or(0, |s| s.as_bytes().len()) as u64;
-    let total = (b.len() as u64 + seplen).saturating_mul(n as u64);
-    if total >= MAX_STRING {
-        return Err(l.error_msg_level(1, "not enough memory"));
-    }
-    let mut out = Vec::with_capacity(total as usize);
-    for k in 0..n {
-        if k > 0 {
-            if let Some(sep) = sep {
-                out.extend_from_slice(sep.as_bytes());
-            }
+    match strlib::rep(s.as_bytes(), n, &sep) {
+        Ok(out) => {
+            l.push_str(&out);
+            Ok(1)
         }
-        out.extend_from_slice(b);
+        Err(_) => Err(l.error_msg_level(1, "not enough memory")),
     }
-    l.push_str(&out);
-    Ok(1)
 }
 
 fn byte(l: &mut Lua) -> Result<usize, LuaError> {
     let s = l.check_str(1)?;
-    let i = l.opt_int(2, 1)?;
-    let j = l.opt_int(3, i)?;
+    let i = opt_int32(l, 2, 1)?;
+    let j = opt_int32(l, 3, i)?;
     let b = s.as_bytes();
-    let (a, e) = str_range(b.len(), i, j);
-    for &c in &b[a..e] {
+    let r = strlib::byte_range(b.len(), i, j);
+    let n = r.len();
+    for &c in &b[r] {
         l.push_num(c as f64);
     }
-    Ok(e - a)
+    Ok(n)
 }
 
 fn char(l: &mut Lua) -> Result<usize, LuaError> {
-    let mut out = Vec::with_capacity(l.nargs());
+    let mut codes = Vec::with_capacity(l.nargs());
     for i in 1..=l.nargs() {
-        let c = l.check_int(i)?;
-        if !(0..=255).contains(&c) {
-            return Err(l.arg_error(i, "invalid value"));
-        }
-        out.push(c as u8);
+        codes.push(check_int32(l, i)?);
     }
-    l.push_str(&out);
-    Ok(1)
+    match strlib::char_bytes(&codes) {
+        Ok(out) => {
+            l.push_str(&out);
+            Ok(1)
+        }
+        Err(k) => Err(l.arg_error(k + 1, "invalid value")),
+    }
 }
 
 fn dump(l: &mut Lua) -> Result<usize, LuaError> {
