@@ -223,7 +223,8 @@ impl LuaFile {
             return out.write_all(data);
         }
         self.wbuf.extend_from_slice(data);
-        if self.unbuffered || self.wbuf.len() >= 8192 || matches!(self.stream, Some(Stream::Stderr)) {
+        if self.unbuffered || self.wbuf.len() >= 8192 || matches!(self.stream, Some(Stream::Stderr))
+        {
             self.flush_writes(Some(out))?;
         }
         Ok(())
@@ -364,7 +365,11 @@ fn default_file(l: &mut Lua, which: &str) -> Result<(Value, &'static mut LuaFile
     match as_file(l, v) {
         Some(f) if !f.is_closed() => Ok((v, f)),
         _ => {
-            let what = if which == "_IO_input" { "input" } else { "output" };
+            let what = if which == "_IO_input" {
+                "input"
+            } else {
+                "output"
+            };
             Err(l.error_msg_level(1, &format!("standard {what} file is closed")))
         }
     }
@@ -549,13 +554,10 @@ fn set_default(l: &mut Lua, which: &str, mode: &[u8]) -> Result<usize, LuaError>
     let reg = l.registry;
     let v = l.arg(1);
     if !v.is_nil() {
-        let newv = if let Some(s) = v.as_str().or_else(|| {
-            if v.is_num() {
-                l.coerce_to_str(v)
-            } else {
-                None
-            }
-        }) {
+        let newv = if let Some(s) =
+            v.as_str()
+                .or_else(|| if v.is_num() { l.coerce_to_str(v) } else { None })
+        {
             match open_file(l, s.as_bytes(), mode) {
                 Ok(f) => f,
                 Err(e) => {
@@ -695,7 +697,11 @@ fn f_seek(l: &mut Lua) -> Result<usize, LuaError> {
         }
     };
     if off < 0 && whence == b"set" {
-        return Ok(push_io_error(l, None, &std::io::Error::from_raw_os_error(22)));
+        return Ok(push_io_error(
+            l,
+            None,
+            &std::io::Error::from_raw_os_error(22),
+        ));
     }
     match f.seek(pos) {
         Ok(p) => {

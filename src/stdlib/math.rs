@@ -199,4 +199,3 @@ fn randomseed(l: &mut Lua) -> Result<usize, LuaError> {
     }
     Ok(0)
 }
-

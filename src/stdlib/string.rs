@@ -215,13 +215,6 @@ fn find_aux(l: &mut Lua, find: bool) -> Result<usize, LuaError> {
     let p = l.check_str(2)?;
     let init = l.opt_int(3, 1)?;
     let src = s.as_bytes();
-    // LuaJIT: a start past the end (after negative adjustment) finds nothing.
-    let len = src.len() as i64;
-    let start = if init < 0 { len + init + 1 } else { init };
-    if start > len + 1 {
-        l.push(Value::NIL);
-        return Ok(1);
-    }
     let r = if find {
         let plain = l.arg(4).truthy();
         pattern::find(src, p.as_bytes(), init, plain)

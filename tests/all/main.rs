@@ -3,5 +3,6 @@
 mod analyze;
 mod bytecode;
 mod front;
-mod vm;
+mod stdlib;
 mod stdlib_engines;
+mod vm;
