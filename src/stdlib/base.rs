@@ -145,7 +145,7 @@ fn lua_next(l: &mut Lua) -> Result<usize, LuaError> {
             l.push(Value::NIL);
             Ok(1)
         }
-        Err(_) => Err(l.error_msg_level(1, "invalid key to 'next'")),
+        Err(_) => Err(l.error_msg("invalid key to 'next'")),
     }
 }
 

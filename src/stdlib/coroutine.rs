@@ -44,7 +44,7 @@ fn create(l: &mut Lua) -> Result<usize, LuaError> {
 
 fn resume(l: &mut Lua) -> Result<usize, LuaError> {
     let Some(co) = l.arg(1).as_thread() else {
-        return Err(l.type_error(1, "coroutine"));
+        return Err(l.arg_error(1, "coroutine expected"));
     };
     let args: Vec<Value> = (2..=l.nargs()).map(|i| l.arg(i)).collect();
     match l.resume(co, &args)? {
@@ -76,7 +76,7 @@ fn co_yield(l: &mut Lua) -> Result<usize, LuaError> {
 
 fn status(l: &mut Lua) -> Result<usize, LuaError> {
     let Some(co) = l.arg(1).as_thread() else {
-        return Err(l.type_error(1, "coroutine"));
+        return Err(l.arg_error(1, "coroutine expected"));
     };
     let s: &[u8] = match co.status {
         CoStatus::Suspended => b"suspended",

@@ -1398,7 +1398,11 @@ impl Lua {
                 let v = self.str_value(b"cannot resume dead coroutine");
                 return Ok(Err(v));
             }
-            _ => {
+            CoStatus::Running => {
+                let v = self.str_value(b"cannot resume running coroutine");
+                return Ok(Err(v));
+            }
+            CoStatus::Normal => {
                 let v = self.str_value(b"cannot resume non-suspended coroutine");
                 return Ok(Err(v));
             }

@@ -414,7 +414,7 @@ pub fn fmt_num(n: f64) -> String {
     if n.is_infinite() {
         return if n > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    if n == n.trunc() && n.abs() < 1e15 {
+    if n == n.trunc() && n.abs() < 1e14 {
         if n == 0.0 && n.is_sign_negative() {
             return "-0".into();
         }
@@ -466,12 +466,7 @@ pub fn str_to_number(s: &[u8]) -> Option<f64> {
         _ => (false, t),
     };
     if body.len() > 2 && body[0] == b'0' && (body[1] == b'x' || body[1] == b'X') {
-        let mut v: f64 = 0.0;
-        for &c in &body[2..] {
-            let d = (c as char).to_digit(16)?;
-            v = v * 16.0 + d as f64;
-        }
-        return Some(if neg { -v } else { v });
+        return parse_hex(&body[2..]).map(|v| if neg { -v } else { v });
     }
     // Decimal: digits, optional fraction, optional exponent; also inf/nan as strtod does.
     let text = std::str::from_utf8(t).ok()?;
@@ -493,6 +488,42 @@ pub fn str_to_number(s: &[u8]) -> Option<f64> {
         return None;
     }
     text.parse::<f64>().ok()
+}
+
+/// Hex digits with an optional fraction and binary exponent (`1F`, `1.8p3`).
+fn parse_hex(s: &[u8]) -> Option<f64> {
+    let mut v: f64 = 0.0;
+    let mut exp: i32 = 0;
+    let mut any = false;
+    let mut i = 0;
+    let mut frac = false;
+    while i < s.len() {
+        let c = s[i];
+        if c == b'.' && !frac {
+            frac = true;
+        } else if let Some(d) = (c as char).to_digit(16) {
+            v = v * 16.0 + d as f64;
+            any = true;
+            if frac {
+                exp -= 4;
+            }
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if !any {
+        return None;
+    }
+    if i < s.len() {
+        if s[i] != b'p' && s[i] != b'P' {
+            return None;
+        }
+        let rest = std::str::from_utf8(&s[i + 1..]).ok()?;
+        let e: i32 = rest.parse().ok()?;
+        exp = exp.saturating_add(e);
+    }
+    Some(v * 2f64.powi(exp))
 }
 
 #[cfg(test)]
@@ -519,6 +550,9 @@ mod tests {
         assert_eq!(str_to_number(b" 10 "), Some(10.0));
         assert_eq!(str_to_number(b"0x1F"), Some(31.0));
         assert_eq!(str_to_number(b"-0x10"), Some(-16.0));
+        assert_eq!(str_to_number(b"0x1p4"), Some(16.0));
+        assert_eq!(str_to_number(b"0x.8"), Some(0.5));
+        assert_eq!(str_to_number(b"0x"), None);
         assert_eq!(str_to_number(b"1e3"), Some(1000.0));
         assert_eq!(str_to_number(b".5"), Some(0.5));
         assert_eq!(str_to_number(b"abc"), None);
