@@ -604,11 +604,16 @@ impl Lua {
                 }};
             }
             macro_rules! hot {
-                ($op:expr) => {
+                ($op:expr) => {{
                     if let Some(h) = self.jit_hook.as_mut() {
                         h.hot(proto, pc - 1, JitEvent::Hot($op));
                     }
-                };
+                    // Embedding limits (instruction budget, memory cap): see src/embed.
+                    if self.limits.is_some() {
+                        save_pc!();
+                        tri!(self.charge_limits());
+                    }
+                }};
             }
             macro_rules! arith {
                 ($ins:expr, $kind:expr, $b:expr, $c:expr, $bs:expr, $cs:expr, $f:expr) => {{

@@ -119,6 +119,8 @@ pub struct Lua {
     pub(crate) next_fn: Option<FnRef>,
     /// Where `print` and `io.write` write (buffered standard output by default).
     pub out: Box<dyn std::io::Write>,
+    /// Limits for untrusted code, charged at hot-counted ops (see `crate::embed::limits`).
+    pub limits: Option<Box<crate::embed::limits::ExecLimits>>,
 }
 
 impl Drop for Lua {
@@ -166,6 +168,7 @@ impl Lua {
             traceback: None,
             next_fn: None,
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            limits: None,
         };
         for (i, name) in MM_NAMES.iter().enumerate() {
             l.mm[i] = l.intern(name.as_bytes());

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod bytecode;
+mod embed;
 mod front;
 mod stdlib;
 mod stdlib_engines;
