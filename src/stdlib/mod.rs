@@ -18,6 +18,7 @@ pub mod bit;
 pub mod bitop;
 pub mod coroutine;
 pub mod date;
+pub mod debug;
 pub mod format;
 pub mod io;
 pub mod math;
@@ -46,6 +47,8 @@ pub fn open_libs(l: &mut Lua) {
     os::open(l);
     io::open(l);
     bit::open(l);
+    debug::open(l);
+    open_fallbacks(l);
     for name in ["_G", "coroutine"] {
         let v = l.get_global(name);
         package::set_loaded(l, name, v);
@@ -79,4 +82,27 @@ pub(crate) fn set_field(l: &mut Lua, t: TabRef, name: &str, v: Value) {
 pub(crate) fn get_field(l: &mut Lua, t: TabRef, name: &str) -> Value {
     let k = l.intern(name.as_bytes());
     t.get_str(k)
+}
+
+/// Base-library and coroutine functions LuaJIT has that the VM's base library may not
+/// define yet (`gcinfo`, `coroutine.isyieldable`): installed only when absent, so the
+/// VM's own versions win once they exist.
+fn open_fallbacks(l: &mut Lua) {
+    if l.get_global("gcinfo").is_nil() {
+        l.register("gcinfo", |l| {
+            let kb = (l.gc_bytes() / 1024) as f64;
+            l.push_num(kb);
+            Ok(1)
+        });
+    }
+    if let Some(co) = l.get_global("coroutine").as_tab() {
+        if get_field(l, co, "isyieldable").is_nil() {
+            let f = l.native("isyieldable", |l| {
+                let y = !l.is_main_running() && l.can_yield();
+                l.push(Value::bool(y));
+                Ok(1)
+            });
+            set_field(l, co, "isyieldable", f);
+        }
+    }
 }
