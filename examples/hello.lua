@@ -1,11 +1,13 @@
--- A small tour: closures, tables, string building and a hot loop.
-local function counter()
-  local n = 0
-  return function() n = n + 1; return n end
+-- skein examples/hello.lua: run with `skein examples/hello.lua [name]`
+local name = arg and arg[1] or "world"
+print(("Hello, %s!"):format(name))
+
+-- a generator built from a coroutine
+local function range(n)
+  return coroutine.wrap(function()
+    for i = 1, n do coroutine.yield(i) end
+  end)
 end
-local c = counter()
 local squares = {}
-for i = 1, 10 do squares[i] = i * i end
-local sum = 0
-for i = 1, 1000000 do sum = sum + i % 7 end
-print("hello from skein", c(), c(), #squares, squares[10], sum)
+for i in range(5) do squares[#squares + 1] = i * i end
+print("squares: " .. table.concat(squares, " "))

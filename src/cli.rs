@@ -301,9 +301,13 @@ fn repl(l: &mut Lua) {
             pending.clone()
         };
         // Try as an expression first, then as a statement.
+        let mut incomplete = false;
         let f = match l.load(format!("return {src}").as_bytes(), b"=stdin") {
             Ok(f) => Ok(f),
-            Err(_) => l.load(src.as_bytes(), b"=stdin"),
+            Err(m) => {
+                incomplete = m.contains("<eof>");
+                l.load(src.as_bytes(), b"=stdin")
+            }
         };
         match f {
             Ok(f) => {
@@ -321,7 +325,7 @@ fn repl(l: &mut Lua) {
                 l.want_traceback = false;
                 l.flush_out();
             }
-            Err(m) if m.contains("<eof>") => continue,
+            Err(m) if incomplete || m.contains("<eof>") => continue,
             Err(m) => {
                 pending.clear();
                 eprintln!("skein: {m}");

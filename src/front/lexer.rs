@@ -203,10 +203,13 @@ impl<'a> Lexer<'a> {
     /// Formats a message as `chunk:line: msg [near 'tok']`.
     pub(super) fn error_at(&self, line: u32, tok: Option<Tok>, msg: &str) -> CompileError {
         let mut message = format!("{}:{}: {}", self.chunk, line, msg);
-        if let Some(t) = tok {
+        // LuaJIT treats token 0 (a NUL byte) as "no token", and formats the token text
+        // as a C string, so it ends at the first NUL byte.
+        if let Some(t) = tok.filter(|&t| t != Tok::Char(0)) {
             let near = match t {
                 Tok::Name | Tok::String | Tok::Number => {
-                    String::from_utf8_lossy(&self.buf).into_owned()
+                    let text = self.buf.split(|&b| b == 0).next().unwrap_or(&[]);
+                    String::from_utf8_lossy(text).into_owned()
                 }
                 t => t.name(),
             };

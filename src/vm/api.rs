@@ -140,6 +140,12 @@ impl Lua {
         Some(th.stack[th.frames[i].base as usize - 2])
     }
 
+    /// Testing aid: collect at every `every`-th safe point (0 turns it off). Slow; finds
+    /// values the VM forgot to root.
+    pub fn set_gc_stress(&mut self, every: u32) {
+        self.heap.stress = every;
+    }
+
     /// `collectgarbage("stop"/"restart")`.
     pub fn set_gc_stopped(&mut self, stopped: bool) {
         self.heap.stopped = stopped;

@@ -198,6 +198,11 @@ impl Lua {
                 None => "[C]: ?".to_string(),
             };
             entries.push(entry);
+            match fr.kind {
+                FrameKind::Pcall => entries.push("[C]: in function 'pcall'".into()),
+                FrameKind::Xpcall => entries.push("[C]: in function 'xpcall'".into()),
+                _ => {}
+            }
         }
         if entries.len() > 22 {
             let tail = entries.split_off(entries.len() - 11);
@@ -215,7 +220,7 @@ impl Lua {
     /// The name under which frame `i` was called (from its caller's call instruction).
     pub(crate) fn callee_name(&self, i: usize) -> Option<String> {
         let th = self.th();
-        if i == 0 {
+        if i == 0 || matches!(th.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall) {
             return None;
         }
         let caller = th.frames[i - 1];

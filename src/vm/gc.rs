@@ -67,6 +67,10 @@ pub struct Heap {
     pub stopped: bool,
     /// Userdata whose finalizers are due.
     pub to_finalize: Vec<UdRef>,
+    /// Testing aid: collect at every `stress`-th safe point (0: off).
+    pub stress: u32,
+    /// Safe points seen since the last stress collection.
+    pub stress_count: u32,
 }
 
 impl Default for Heap {
@@ -80,6 +84,8 @@ impl Default for Heap {
             stepmul: 200,
             stopped: false,
             to_finalize: Vec::new(),
+            stress: 0,
+            stress_count: 0,
         }
     }
 }
@@ -295,7 +301,7 @@ impl Lua {
     /// Runs a collection if the allocation debt is due (a safe point).
     #[inline]
     pub fn gc_check(&mut self) {
-        if self.heap.bytes > self.heap.threshold {
+        if self.heap.bytes > self.heap.threshold || self.heap.stress != 0 {
             self.gc_due();
         }
     }
@@ -305,7 +311,21 @@ impl Lua {
         let grown = GROWTH.with(|g| g.replace(0));
         self.heap.bytes += grown;
         if !self.heap.stopped {
+            if self.heap.stress != 0 {
+                if self.in_gc {
+                    return;
+                }
+                self.heap.stress_count += 1;
+                if self.heap.stress_count < self.heap.stress
+                    && self.heap.bytes <= self.heap.threshold
+                {
+                    return;
+                }
+                self.heap.stress_count = 0;
+            }
+            self.in_gc = true;
             self.full_gc();
+            self.in_gc = false;
         } else {
             self.heap.threshold = self.heap.bytes + (1 << 20);
         }

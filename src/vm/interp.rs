@@ -37,10 +37,10 @@
 //! - Safe points for the collector: TNEW, TDUP, FNEW, CAT and native calls.
 
 use super::jit_hook::JitEvent;
-use super::meta::Arith;
+use super::meta::{Arith, Step};
 use super::object::*;
 use super::value::Value;
-use super::{Lua, LuaError, MAX_C_DEPTH};
+use super::{Lua, LuaError, MAX_C_DEPTH, MAX_RUST_STACK};
 use crate::bc::{self, Op};
 use std::cmp::Ordering;
 
@@ -62,6 +62,20 @@ impl Lua {
             }
             None => th.top,
         }
+    }
+
+    /// Whether another Rust-level call into Lua would nest too deeply: more than
+    /// [`MAX_C_DEPTH`] levels, or more than [`MAX_RUST_STACK`] bytes of Rust stack used
+    /// since the outermost call (debug builds have large frames; embedders may run Lua on
+    /// threads with small stacks).
+    fn rust_stack_exhausted(&mut self) -> bool {
+        let marker = 0u8;
+        let here = &marker as *const u8 as usize;
+        if self.c_depth == 0 {
+            self.stack_origin = here;
+            return false;
+        }
+        self.c_depth >= MAX_C_DEPTH || self.stack_origin.abs_diff(here) > MAX_RUST_STACK
     }
 
     /// Calls `f` with `args` from Rust and returns up to `nres` results (-1: all).
@@ -127,7 +141,7 @@ impl Lua {
         nargs: usize,
         nres: i32,
     ) -> Result<usize, LuaError> {
-        if self.c_depth >= MAX_C_DEPTH {
+        if self.rust_stack_exhausted() {
             return Err(self.error_msg_pos("stack overflow"));
         }
         self.c_depth += 1;
@@ -484,7 +498,23 @@ impl Lua {
                     self.place_results(dest, src, n, fr.nres);
                 }
             }
-            _ => {
+            FrameKind::CmpTrue | FrameKind::CmpFalse => {
+                let r = if n > 0 { th.stack[src] } else { Value::NIL };
+                let want = fr.kind == FrameKind::CmpTrue;
+                if let Some(caller) = th.frames.last_mut() {
+                    let func = th.stack[caller.base as usize - 2];
+                    if let Some(p) = func.as_func().and_then(|f| f.lua_proto()) {
+                        let jmp = p.bc[caller.pc as usize];
+                        if r.truthy() == want {
+                            caller.pc = (caller.pc as i64 + 1 + bc::j(jmp) as i64) as u32;
+                        } else {
+                            caller.pc += 1;
+                        }
+                    }
+                }
+            }
+            FrameKind::Native => {}
+            FrameKind::Pcall | FrameKind::Xpcall => {
                 th.stack[dest - 1] = Value::TRUE;
                 if fr.nres < 0 {
                     self.place_results(dest, src, n, -1);
@@ -519,6 +549,7 @@ impl Lua {
             let mut pc = fr.pc as usize;
             let mut stk: *mut Value = th.stack.as_mut_ptr().wrapping_add(base);
             let mut multres = th.multres;
+            let fsize = proto.framesize as usize;
             if fr.kind != FrameKind::Native && fr.top != 0 {
                 // A tail-called pcall returned into this frame: return its results.
                 if let Some(f) = th.frames.last_mut() {
@@ -605,13 +636,113 @@ impl Lua {
             }
             macro_rules! hot {
                 ($op:expr) => {{
-                    if let Some(h) = self.jit_hook.as_mut() {
-                        h.hot(proto, pc - 1, JitEvent::Hot($op));
+                    if self.jit_hook.is_some() {
+                        save_pc!();
+                        self.th().multres = multres;
+                        if let Some(mut h) = self.jit_hook.take() {
+                            h.hot(self, proto, pc - 1, base, JitEvent::Hot($op));
+                            if self.jit_hook.is_none() {
+                                self.jit_hook = Some(h);
+                            }
+                        }
+                        reload!();
                     }
                     // Embedding limits (instruction budget, memory cap): see src/embed.
                     if self.limits.is_some() {
                         save_pc!();
                         tri!(self.charge_limits());
+                        // A collection may have run finalizers (Lua code).
+                        reload!();
+                    }
+                }};
+            }
+            // The result of a slow step goes to slot $a; Lua metamethods run as frames
+            // returning into that slot.
+            macro_rules! meta_to {
+                ($step:expr, $a:expr) => {{
+                    match tri!($step) {
+                        Step::Value(v) => {
+                            reload!();
+                            s!($a) = v;
+                        }
+                        Step::Call {
+                            mm, args, nargs, ..
+                        } => {
+                            let dest = base + $a as usize;
+                            let pushed = tri!(self.meta_call(
+                                base + fsize,
+                                mm,
+                                &args[..nargs],
+                                dest,
+                                1,
+                                FrameKind::Lua
+                            ));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                        }
+                    }
+                }};
+            }
+            // A slow store (`__newindex`): no result.
+            macro_rules! meta_do {
+                ($step:expr) => {{
+                    match tri!($step) {
+                        Step::Value(_) => {
+                            reload!();
+                        }
+                        Step::Call {
+                            mm, args, nargs, ..
+                        } => {
+                            let top = base + fsize;
+                            let pushed = tri!(self.meta_call(
+                                top,
+                                mm,
+                                &args[..nargs],
+                                top,
+                                0,
+                                FrameKind::Lua
+                            ));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                        }
+                    }
+                }};
+            }
+            // A slow comparison: take the following JMP when the outcome's truth is $want.
+            macro_rules! meta_cmp {
+                ($step:expr, $want:expr) => {{
+                    match tri!($step) {
+                        Step::Value(v) => {
+                            reload!();
+                            branch!(v.truthy() == $want);
+                        }
+                        Step::Call {
+                            mm,
+                            args,
+                            nargs,
+                            negate,
+                            ..
+                        } => {
+                            let want = $want != negate;
+                            let kind = if want {
+                                FrameKind::CmpTrue
+                            } else {
+                                FrameKind::CmpFalse
+                            };
+                            let top = base + fsize;
+                            let pushed =
+                                tri!(self.meta_call(top, mm, &args[..nargs], top, 1, kind));
+                            if pushed {
+                                continue 'frame;
+                            }
+                            reload!();
+                            let r = self.th().stack[top];
+                            branch!(r.truthy() == want);
+                        }
                     }
                 }};
             }
@@ -625,9 +756,7 @@ impl Lua {
                         s!(a) = Value::from_arith(f(b.as_num_unchecked(), c.as_num_unchecked()));
                     } else {
                         save_pc!();
-                        let r = tri!(self.arith_slow($kind, b, c, $bs, $cs));
-                        reload!();
-                        s!(a) = r;
+                        meta_to!(self.arith_step($kind, b, c, $bs, $cs), a);
                     }
                 }};
             }
@@ -641,14 +770,14 @@ impl Lua {
                 // SAFETY: see the macro comment above; each arm only touches slots and
                 // constants named by its operands.
                 unsafe {
-                    match bc::op(ins) {
+                    match decode_op(ins) {
                         Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
                             let op = bc::op(ins);
-                            let r = if x.is_num() && y.is_num() {
+                            if x.is_num() && y.is_num() {
                                 let (x, y) = (x.as_num_unchecked(), y.as_num_unchecked());
-                                match op {
+                                let r = match op {
                                     Op::ISLT => x < y,
                                     Op::ISGE => x.partial_cmp(&y) != Some(Ordering::Less),
                                     Op::ISLE => x <= y,
@@ -656,36 +785,29 @@ impl Lua {
                                         x.partial_cmp(&y),
                                         Some(Ordering::Less | Ordering::Equal)
                                     ),
-                                }
+                                };
+                                branch!(r);
                             } else {
                                 save_pc!();
-                                let r = match op {
-                                    Op::ISLT | Op::ISGE => tri!(self.less_than(x, y)),
-                                    _ => tri!(self.less_equal(x, y)),
-                                };
-                                reload!();
-                                if matches!(op, Op::ISLT | Op::ISLE) {
-                                    r
-                                } else {
-                                    !r
+                                let want = matches!(op, Op::ISLT | Op::ISLE);
+                                match op {
+                                    Op::ISLT | Op::ISGE => meta_cmp!(self.lt_step(x, y), want),
+                                    _ => meta_cmp!(self.le_step(x, y), want),
                                 }
-                            };
-                            branch!(r);
+                            }
                         }
                         Op::ISEQV | Op::ISNEV => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
-                            let eq = if x.raw_eq(y) {
-                                true
+                            let want = bc::op(ins) == Op::ISEQV;
+                            if x.raw_eq(y) {
+                                branch!(want);
                             } else if x.is_num() || y.is_num() || x.itype() != y.itype() {
-                                false
+                                branch!(!want);
                             } else {
                                 save_pc!();
-                                let r = tri!(self.equal_slow(x, y));
-                                reload!();
-                                r
-                            };
-                            branch!(eq == (bc::op(ins) == Op::ISEQV));
+                                meta_cmp!(self.eq_step(x, y), want);
+                            }
                         }
                         Op::ISEQS => branch!(s!(a) == kstr!(bc::d(ins))),
                         Op::ISNES => branch!(s!(a) != kstr!(bc::d(ins))),
@@ -719,9 +841,7 @@ impl Lua {
                                 s!(a) = Value::num(-v.as_num_unchecked());
                             } else {
                                 save_pc!();
-                                let r = tri!(self.arith_slow(Arith::Unm, v, v, Some(d), Some(d)));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.arith_step(Arith::Unm, v, v, Some(d), Some(d)), a);
                             }
                         }
                         Op::LEN => {
@@ -733,9 +853,7 @@ impl Lua {
                                 s!(a) = Value::num(t.len() as f64);
                             } else {
                                 save_pc!();
-                                let r = tri!(self.len_slow(v, d));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.len_step(v, d), a);
                             }
                         }
                         Op::ADDVN => arith!(
@@ -972,9 +1090,7 @@ impl Lua {
                                 s!(a) = v;
                             } else {
                                 save_pc!();
-                                let r = tri!(self.index_slow(Value::tab(env), k, None));
-                                reload!();
-                                s!(a) = r;
+                                meta_to!(self.index_step(Value::tab(env), k, None), a);
                             }
                         }
                         Op::GSET => {
@@ -985,8 +1101,7 @@ impl Lua {
                                     .set_str(k.as_str().unwrap_or_else(|| unreachable!()), s!(a));
                             } else {
                                 save_pc!();
-                                tri!(self.newindex_slow(Value::tab(env), k, s!(a), None));
-                                reload!();
+                                meta_do!(self.newindex_step(Value::tab(env), k, s!(a), None));
                             }
                         }
                         Op::TGETV | Op::TGETR => {
@@ -1000,9 +1115,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r = tri!(self.index_slow(tv, k, Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(self.index_step(tv, k, Some(bc::b(ins))), a);
                         }
                         Op::TGETS => {
                             let tv = s!(bc::b(ins));
@@ -1015,9 +1128,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r = tri!(self.index_slow(tv, k, Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(self.index_step(tv, k, Some(bc::b(ins))), a);
                         }
                         Op::TGETB => {
                             let tv = s!(bc::b(ins));
@@ -1030,10 +1141,10 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            let r =
-                                tri!(self.index_slow(tv, Value::num(k as f64), Some(bc::b(ins))));
-                            reload!();
-                            s!(a) = r;
+                            meta_to!(
+                                self.index_step(tv, Value::num(k as f64), Some(bc::b(ins))),
+                                a
+                            );
                         }
                         Op::TSETV | Op::TSETR => {
                             let tv = s!(bc::b(ins));
@@ -1049,8 +1160,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(tv, k, s!(a), Some(bc::b(ins))));
-                            reload!();
+                            meta_do!(self.newindex_step(tv, k, s!(a), Some(bc::b(ins))));
                         }
                         Op::TSETS => {
                             let tv = s!(bc::b(ins));
@@ -1065,8 +1175,7 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(tv, k, s!(a), Some(bc::b(ins))));
-                            reload!();
+                            meta_do!(self.newindex_step(tv, k, s!(a), Some(bc::b(ins))));
                         }
                         Op::TSETB => {
                             let tv = s!(bc::b(ins));
@@ -1078,13 +1187,12 @@ impl Lua {
                                 }
                             }
                             save_pc!();
-                            tri!(self.newindex_slow(
+                            meta_do!(self.newindex_step(
                                 tv,
                                 Value::num(k as f64),
                                 s!(a),
                                 Some(bc::b(ins))
                             ));
-                            reload!();
                         }
                         Op::TSETM => {
                             let t = s!(a - 1).as_tab().unwrap_or_else(|| unreachable!());
@@ -1322,8 +1430,15 @@ impl Lua {
                         Op::IFUNCF | Op::IFUNCV => {}
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
                             save_pc!();
-                            let done = match self.jit_hook.as_mut() {
-                                Some(h) => h.enter_trace(proto, pc - 1, bc::d(ins)),
+                            self.th().multres = multres;
+                            let done = match self.jit_hook.take() {
+                                Some(mut h) => {
+                                    let r = h.enter_trace(self, proto, pc - 1, base, bc::d(ins));
+                                    if self.jit_hook.is_none() {
+                                        self.jit_hook = Some(h);
+                                    }
+                                    r
+                                }
                                 None => false,
                             };
                             if !done {
@@ -1412,7 +1527,7 @@ impl Lua {
                 return Ok(Err(v));
             }
         }
-        if self.c_depth >= MAX_C_DEPTH {
+        if self.rust_stack_exhausted() {
             let v = self.str_value(b"C stack overflow");
             return Ok(Err(v));
         }
@@ -1484,6 +1599,18 @@ impl Lua {
     }
 }
 
+/// The opcode of an instruction without a range check.
+///
+/// # Safety
+/// The opcode byte must be below `bc::NUM_OPS`: the front end only emits valid opcodes
+/// and the dump reader rejects invalid ones.
+#[inline(always)]
+unsafe fn decode_op(ins: u32) -> Op {
+    debug_assert!((bc::op_num(ins) as usize) < bc::NUM_OPS);
+    // SAFETY: `Op` is `repr(u8)` with contiguous discriminants 0..NUM_OPS.
+    unsafe { std::mem::transmute::<u8, Op>(bc::op_num(ins)) }
+}
+
 /// The primitive value encoded in a KPRI/ISEQP operand.
 #[inline(always)]
 fn prim(d: u32) -> Value {
@@ -1498,4 +1625,36 @@ fn prim(d: u32) -> Value {
 #[inline(always)]
 pub fn lua_mod(a: f64, b: f64) -> f64 {
     a - (a / b).floor() * b
+}
+
+impl Lua {
+    /// Calls metamethod `mm` with `args`, placing the function at slot `top` (above the
+    /// running frame). A Lua metamethod becomes a frame of `kind` returning `nres` results
+    /// into `dest` (true: the loop must continue with the new frame); a native one runs
+    /// now and its first result is copied to `dest` when `nres` is 1.
+    pub(crate) fn meta_call(
+        &mut self,
+        top: usize,
+        mm: Value,
+        args: &[Value],
+        dest: usize,
+        nres: i32,
+        kind: FrameKind,
+    ) -> Result<bool, LuaError> {
+        self.grow_stack(top + 3 + args.len())?;
+        let th = self.th();
+        th.stack[top] = mm;
+        th.stack[top + 1] = Value::NIL;
+        th.stack[top + 2..top + 2 + args.len()].copy_from_slice(args);
+        if let Some(FuncKind::Lua { .. }) = mm.as_func().map(|f| f.kind()) {
+            self.push_lua_frame(top, args.len(), nres, kind, dest)?;
+            return Ok(true);
+        }
+        self.call_at(top, args.len(), nres)?;
+        if nres == 1 && dest != top {
+            let th = self.th();
+            th.stack[dest] = th.stack[top];
+        }
+        Ok(false)
+    }
 }

@@ -8,6 +8,7 @@
 //! handed to [`JitHook::enter_trace`]; without a hook they raise an error.
 
 use super::object::ProtoRef;
+use super::Lua;
 use crate::bc::Op;
 
 /// What the interpreter reports.
@@ -18,10 +19,23 @@ pub enum JitEvent {
 }
 
 /// The JIT's entry points into the interpreter loop.
+///
+/// The hook is taken out of the state while it runs, so it gets `&mut Lua` and can read
+/// or write the running thread's stack (`base` is the frame's first slot; the function
+/// is at `base - 2`). The interpreter reloads its cached frame state afterwards.
 pub trait JitHook {
     /// Called when the interpreter executes a hot-counted op (FORL, ITERL, LOOP, FUNCF,
     /// FUNCV) at bytecode position `pc` of `proto`.
-    fn hot(&mut self, proto: ProtoRef, pc: usize, event: JitEvent);
-    /// Called for a J-variant: the JIT runs trace `trace`. Returns false if it could not.
-    fn enter_trace(&mut self, proto: ProtoRef, pc: usize, trace: u32) -> bool;
+    fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, base: usize, event: JitEvent);
+    /// Called for a J-variant: the JIT runs trace `trace` and leaves the frame list and
+    /// the top frame's saved pc where the interpreter must continue. Returns false if it
+    /// could not run the trace.
+    fn enter_trace(
+        &mut self,
+        lua: &mut Lua,
+        proto: ProtoRef,
+        pc: usize,
+        base: usize,
+        trace: u32,
+    ) -> bool;
 }

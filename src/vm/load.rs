@@ -17,7 +17,7 @@ use super::object::*;
 use super::table::Table;
 use super::value::Value;
 use super::Lua;
-use crate::bc::{self, KGc, KValue, Op, Proto, ProtoFlags, UvDesc, VarInfo};
+use crate::bc::{self, KGc, KValue, Mode, Op, Proto, ProtoFlags, UvDesc, VarInfo};
 
 impl Lua {
     /// Loads a prototype tree and returns a closure of the main function with `env`.
@@ -383,4 +383,158 @@ pub fn read_luajit_dump(buf: &[u8], chunkname: &[u8]) -> Result<Proto, String> {
         stack.pop().ok_or_else(|| BAD.into())
     };
     body().map_err(|e| err(&e))
+}
+
+/// Checks that a prototype tree is safe to run: every slot operand lies inside the
+/// frame, every constant index names a constant of the right kind, every jump stays
+/// inside the function, the code ends in a return or jump, and upvalue descriptors point
+/// at existing slots or upvalues. The interpreter relies on these facts instead of
+/// checking them per instruction.
+pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
+    let n = p.bc.len();
+    let fs = p.framesize as u32;
+    let bad = |pc: usize, what: &str| Err(format!("bad bytecode at {pc}: {what}"));
+    if n == 0 {
+        return bad(0, "empty function");
+    }
+    if p.numparams > p.framesize {
+        return bad(0, "more parameters than frame slots");
+    }
+    if parent.is_none() && !p.uv.is_empty() {
+        return bad(0, "main function with upvalues");
+    }
+    if let Some(parent) = parent {
+        for uv in &p.uv {
+            let ok = if uv.is_local() {
+                (uv.index() as u32) < parent.framesize as u32
+            } else {
+                uv.index() < parent.uv.len() as u16
+            };
+            if !ok {
+                return bad(0, "upvalue descriptor out of range");
+            }
+        }
+    }
+    if p.lineinfo.len() < n && !p.lineinfo.is_empty() {
+        return bad(0, "line info too short");
+    }
+    let last = bc::op(p.bc[n - 1]);
+    if !matches!(
+        last,
+        Op::RET | Op::RET0 | Op::RET1 | Op::RETM | Op::JMP | Op::CALLT | Op::CALLMT
+    ) {
+        return bad(n - 1, "function does not end in a return");
+    }
+    for (pc, &ins) in p.bc.iter().enumerate() {
+        if bc::op_num(ins) as usize >= bc::NUM_OPS {
+            return bad(pc, "invalid opcode");
+        }
+        let op = bc::op(ins);
+        if pc == 0 {
+            if !matches!(op, Op::FUNCF | Op::FUNCV) {
+                return bad(0, "missing function header");
+            }
+            continue;
+        }
+        if matches!(
+            op,
+            Op::FUNCF
+                | Op::FUNCV
+                | Op::IFUNCF
+                | Op::IFUNCV
+                | Op::JFUNCF
+                | Op::JFUNCV
+                | Op::FUNCC
+                | Op::FUNCCW
+        ) {
+            return bad(pc, "function header inside the body");
+        }
+        // Comparisons and tests must be followed by their jump.
+        if (op as u8) <= Op::ISF as u8
+            && !matches!(p.bc.get(pc + 1).map(|&i| bc::op(i)), Some(Op::JMP))
+        {
+            return bad(pc, "conditional without jump");
+        }
+        let a = bc::a(ins);
+        // Slots an instruction may touch relative to A (calls use A..A+3 and beyond).
+        let a_extent = match op {
+            Op::CALL | Op::CALLM | Op::CALLT | Op::CALLMT => a + 2,
+            Op::ITERC | Op::ITERN => a + 4,
+            Op::ISNEXT | Op::TSETM => a,
+            Op::FORI | Op::JFORI | Op::FORL | Op::IFORL | Op::JFORL => a + 4,
+            Op::ITERL | Op::IITERL | Op::JITERL => a + 1,
+            _ => a + 1,
+        };
+        let check = |mode: Mode, v: u32, is_a: bool| -> bool {
+            match mode {
+                Mode::Dst | Mode::Base | Mode::Var | Mode::Rbase => {
+                    if is_a {
+                        a_extent <= fs.max(1)
+                            || (matches!(
+                                op,
+                                Op::RET0
+                                    | Op::RET1
+                                    | Op::RET
+                                    | Op::RETM
+                                    | Op::UCLO
+                                    | Op::LOOP
+                                    | Op::ILOOP
+                                    | Op::JMP
+                                    | Op::JLOOP
+                            ) && v <= fs)
+                    } else {
+                        v < fs.max(1)
+                    }
+                }
+                Mode::Uv => (v as usize) < p.uv.len(),
+                Mode::Num => (v as usize) < p.knum.len(),
+                Mode::Str => matches!(p.kgc.get(v as usize), Some(KGc::Str(_))),
+                Mode::Func => matches!(p.kgc.get(v as usize), Some(KGc::Proto(_))),
+                Mode::Tab => matches!(p.kgc.get(v as usize), Some(KGc::Table(_))),
+                Mode::Jump => {
+                    let t = pc as i64 + 1 + bc::j(ins) as i64;
+                    t >= 1 && (t as usize) < n
+                }
+                Mode::Cdata => false,
+                Mode::None | Mode::Lit | Mode::Lits | Mode::Pri => true,
+            }
+        };
+        if !check(op.mode_a(), a, true) {
+            return bad(pc, "operand A out of range");
+        }
+        if !op.is_ad() && !check(op.mode_b(), bc::b(ins), false) {
+            return bad(pc, "operand B out of range");
+        }
+        let cd = if op.is_ad() { bc::d(ins) } else { bc::c(ins) };
+        if !check(op.mode_cd(), cd, false) {
+            return bad(pc, "operand C/D out of range");
+        }
+        if matches!(op, Op::KNIL) && cd >= fs {
+            return bad(pc, "KNIL range out of frame");
+        }
+        if matches!(op, Op::ITERC | Op::ITERN | Op::TSETM | Op::ISNEXT) && a < 3 && op != Op::TSETM
+        {
+            return bad(pc, "iterator base too low");
+        }
+        if op == Op::TSETM && a < 1 {
+            return bad(pc, "TSETM base too low");
+        }
+        if matches!(op, Op::ITERL | Op::IITERL) && a < 1 {
+            return bad(pc, "ITERL base too low");
+        }
+        if matches!(op, Op::ITERN)
+            && !matches!(
+                p.bc.get(pc + 1).map(|&i| bc::op(i)),
+                Some(Op::ITERL | Op::IITERL | Op::JITERL)
+            )
+        {
+            return bad(pc, "ITERN without ITERL");
+        }
+    }
+    for k in &p.kgc {
+        if let KGc::Proto(child) = k {
+            verify(child, Some(p))?;
+        }
+    }
+    Ok(())
 }

@@ -57,6 +57,61 @@ impl Arith {
     }
 }
 
+/// The outcome of the first half of a slow operation: a finished value, or a metamethod
+/// to call. The interpreter runs Lua metamethods as frames (so they can yield and do not
+/// recurse in Rust); Rust callers finish with [`Lua::finish_step`].
+#[derive(Copy, Clone, Debug)]
+pub enum Step {
+    /// The result (a boolean for comparisons).
+    Value(Value),
+    /// Call `mm` with `args[..nargs]`.
+    Call {
+        /// The metamethod.
+        mm: Value,
+        /// Its arguments.
+        args: [Value; 3],
+        /// How many arguments.
+        nargs: usize,
+        /// Comparisons: the truth of the result is inverted (`a <= b` as `not (b < a)`).
+        negate: bool,
+        /// The result is a comparison outcome.
+        compare: bool,
+    },
+}
+
+impl Step {
+    fn call(mm: Value, a: &[Value], negate: bool) -> Step {
+        let mut args = [Value::NIL; 3];
+        args[..a.len()].copy_from_slice(a);
+        Step::Call {
+            mm,
+            args,
+            nargs: a.len(),
+            negate,
+            compare: false,
+        }
+    }
+
+    fn compare(self) -> Step {
+        match self {
+            Step::Call {
+                mm,
+                args,
+                nargs,
+                negate,
+                ..
+            } => Step::Call {
+                mm,
+                args,
+                nargs,
+                negate,
+                compare: true,
+            },
+            v => v,
+        }
+    }
+}
+
 impl Lua {
     /// The metatable of any value.
     #[inline]
@@ -93,25 +148,25 @@ impl Lua {
         v
     }
 
-    /// `t[k]` with `__index` (the `slot` holding `t` names it in errors).
-    pub fn index_slow(
+    /// Resolves `t[k]` through `__index` chains up to a value or a metamethod call.
+    pub fn index_step(
         &mut self,
         mut t: Value,
         k: Value,
         slot: Option<u32>,
-    ) -> Result<Value, LuaError> {
+    ) -> Result<Step, LuaError> {
         for level in 0..100 {
             let mm = if let Some(tab) = t.as_tab() {
                 let v = tab.get(k);
                 if !v.is_nil() {
-                    return Ok(v);
+                    return Ok(Step::Value(v));
                 }
                 let Some(mt) = tab.meta else {
-                    return Ok(Value::NIL);
+                    return Ok(Step::Value(Value::NIL));
                 };
                 let mm = self.mt_lookup(mt, MM::Index);
                 if mm.is_nil() {
-                    return Ok(Value::NIL);
+                    return Ok(Step::Value(Value::NIL));
                 }
                 mm
             } else {
@@ -123,21 +178,28 @@ impl Lua {
                 mm
             };
             if mm.is_func() {
-                return self.call_meta(mm, t, k);
+                return Ok(Step::call(mm, &[t, k], false));
             }
             t = mm;
         }
         Err(self.error_msg_pos("loop in gettable"))
     }
 
-    /// `t[k] = v` with `__newindex`.
-    pub fn newindex_slow(
+    /// `t[k]` with `__index` (the `slot` holding `t` names it in errors).
+    pub fn index_slow(&mut self, t: Value, k: Value, slot: Option<u32>) -> Result<Value, LuaError> {
+        let step = self.index_step(t, k, slot)?;
+        self.finish_step(step)
+    }
+
+    /// Resolves `t[k] = v` through `__newindex` chains up to a raw store (done, the
+    /// step's value is nil) or a metamethod call.
+    pub fn newindex_step(
         &mut self,
         mut t: Value,
         k: Value,
         v: Value,
         slot: Option<u32>,
-    ) -> Result<(), LuaError> {
+    ) -> Result<Step, LuaError> {
         for level in 0..100 {
             let mm = if let Some(tab) = t.as_tab() {
                 let raw = tab.get(k);
@@ -154,7 +216,7 @@ impl Lua {
                         return Err(self.key_error(k));
                     }
                     tab.get_mut().set(k, v);
-                    return Ok(());
+                    return Ok(Step::Value(Value::NIL));
                 }
                 mm
             } else {
@@ -166,11 +228,50 @@ impl Lua {
                 mm
             };
             if mm.is_func() {
-                return self.call_meta3(mm, t, k, v);
+                return Ok(Step::call(mm, &[t, k, v], false));
             }
             t = mm;
         }
         Err(self.error_msg_pos("loop in settable"))
+    }
+
+    /// `t[k] = v` with `__newindex`.
+    pub fn newindex_slow(
+        &mut self,
+        t: Value,
+        k: Value,
+        v: Value,
+        slot: Option<u32>,
+    ) -> Result<(), LuaError> {
+        let step = self.newindex_step(t, k, v, slot)?;
+        self.finish_step(step).map(|_| ())
+    }
+
+    /// Completes a step from Rust: calls the metamethod (bounded Rust recursion) and
+    /// returns its first result (as a boolean for comparisons).
+    pub fn finish_step(&mut self, step: Step) -> Result<Value, LuaError> {
+        match step {
+            Step::Value(v) => Ok(v),
+            Step::Call {
+                mm,
+                args,
+                nargs,
+                negate,
+                compare,
+            } => {
+                let r = if nargs == 3 {
+                    self.call_meta3(mm, args[0], args[1], args[2])?;
+                    Value::NIL
+                } else {
+                    self.call_meta(mm, args[0], args[1])?
+                };
+                Ok(if compare {
+                    Value::bool(r.truthy() != negate)
+                } else {
+                    r
+                })
+            }
+        }
     }
 
     /// Full `t[k]` from Rust (natives).
@@ -196,17 +297,30 @@ impl Lua {
         aslot: Option<u32>,
         bslot: Option<u32>,
     ) -> Result<Value, LuaError> {
+        let step = self.arith_step(op, a, b, aslot, bslot)?;
+        self.finish_step(step)
+    }
+
+    /// Arithmetic on non-numbers up to a value or a metamethod call.
+    pub fn arith_step(
+        &mut self,
+        op: Arith,
+        a: Value,
+        b: Value,
+        aslot: Option<u32>,
+        bslot: Option<u32>,
+    ) -> Result<Step, LuaError> {
         let x = self.to_number(a);
         let y = self.to_number(b);
         if let (Some(x), Some(y)) = (x, y) {
-            return Ok(Value::num(op.apply(x, y)));
+            return Ok(Step::Value(Value::num(op.apply(x, y))));
         }
         let mut mm = self.metamethod(a, op.mm());
         if mm.is_nil() {
             mm = self.metamethod(b, op.mm());
         }
         if !mm.is_nil() {
-            return self.call_meta(mm, a, b);
+            return Ok(Step::call(mm, &[a, b], false));
         }
         let (bad, slot) = if x.is_none() { (a, aslot) } else { (b, bslot) };
         Err(self.operand_error("perform arithmetic on", bad, slot))
@@ -230,74 +344,92 @@ impl Lua {
         }
     }
 
-    fn order_mm(&mut self, a: Value, b: Value, mm: MM) -> Result<Option<bool>, LuaError> {
+    fn order_mm(&mut self, a: Value, b: Value, mm: MM) -> Option<Value> {
         if a.type_of() != b.type_of() {
-            return Ok(None);
+            return None;
         }
         let m1 = self.metamethod(a, mm);
         if m1.is_nil() {
-            return Ok(None);
+            return None;
         }
         let m2 = self.metamethod(b, mm);
         if !m1.raw_eq(m2) {
-            return Ok(None);
+            return None;
         }
-        let r = self.call_meta(m1, a, b)?;
-        Ok(Some(r.truthy()))
+        Some(m1)
+    }
+
+    /// `a < b` for non-number operands, up to a value or a `__lt` call.
+    pub fn lt_step(&mut self, a: Value, b: Value) -> Result<Step, LuaError> {
+        if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
+            return Ok(Step::Value(Value::bool(x < y)));
+        }
+        if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+            return Ok(Step::Value(Value::bool(x.as_bytes() < y.as_bytes())));
+        }
+        match self.order_mm(a, b, MM::Lt) {
+            Some(mm) => Ok(Step::call(mm, &[a, b], false).compare()),
+            None => Err(self.order_error(a, b)),
+        }
+    }
+
+    /// `a <= b` for non-number operands, up to a value or a `__le` (or negated,
+    /// swapped `__lt`) call.
+    pub fn le_step(&mut self, a: Value, b: Value) -> Result<Step, LuaError> {
+        if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
+            return Ok(Step::Value(Value::bool(x <= y)));
+        }
+        if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+            return Ok(Step::Value(Value::bool(x.as_bytes() <= y.as_bytes())));
+        }
+        if let Some(mm) = self.order_mm(a, b, MM::Le) {
+            return Ok(Step::call(mm, &[a, b], false).compare());
+        }
+        match self.order_mm(b, a, MM::Lt) {
+            Some(mm) => Ok(Step::call(mm, &[b, a], true).compare()),
+            None => Err(self.order_error(a, b)),
+        }
     }
 
     /// `a < b` for non-number operands.
     pub fn less_than(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
-        if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
-            return Ok(x < y);
-        }
-        if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
-            return Ok(x.as_bytes() < y.as_bytes());
-        }
-        match self.order_mm(a, b, MM::Lt)? {
-            Some(r) => Ok(r),
-            None => Err(self.order_error(a, b)),
-        }
+        let step = self.lt_step(a, b)?;
+        Ok(self.finish_step(step)?.truthy())
     }
 
     /// `a <= b` for non-number operands.
     pub fn less_equal(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
-        if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
-            return Ok(x <= y);
-        }
-        if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
-            return Ok(x.as_bytes() <= y.as_bytes());
-        }
-        if let Some(r) = self.order_mm(a, b, MM::Le)? {
-            return Ok(r);
-        }
-        match self.order_mm(b, a, MM::Lt)? {
-            Some(r) => Ok(!r),
-            None => Err(self.order_error(a, b)),
-        }
+        let step = self.le_step(a, b)?;
+        Ok(self.finish_step(step)?.truthy())
     }
 
-    /// `a == b` for two tables or two userdata that are not identical (`__eq`).
-    pub fn equal_slow(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+    /// `a == b` for two distinct tables or userdata, up to a value or an `__eq` call.
+    pub fn eq_step(&mut self, a: Value, b: Value) -> Result<Step, LuaError> {
         let both_tables = a.is_tab() && b.is_tab();
         let both_udata = a.as_udata().is_some() && b.as_udata().is_some();
         if !(both_tables || both_udata) {
-            return Ok(false);
+            return Ok(Step::Value(Value::FALSE));
         }
         let (Some(ma), Some(mb)) = (self.metatable_of(a), self.metatable_of(b)) else {
-            return Ok(false);
+            return Ok(Step::Value(Value::FALSE));
         };
         let m1 = self.mt_lookup(ma, MM::Eq);
         if m1.is_nil() {
-            return Ok(false);
+            return Ok(Step::Value(Value::FALSE));
         }
         if ma != mb {
             let m2 = self.mt_lookup(mb, MM::Eq);
             if !m1.raw_eq(m2) {
-                return Ok(false);
+                return Ok(Step::Value(Value::FALSE));
             }
         }
-        Ok(self.call_meta(m1, a, b)?.truthy())
+        Ok(Step::call(m1, &[a, b], false).compare())
+    }
+
+    /// `a == b` for two tables or two userdata that are not identical (`__eq`).
+    pub fn equal_slow(&mut self, a: Value, b: Value) -> Result<bool, LuaError> {
+        let step = self.eq_step(a, b)?;
+        Ok(self.finish_step(step)?.truthy())
     }
 
     /// Full equality (with `__eq`) from Rust.
@@ -313,15 +445,21 @@ impl Lua {
 
     /// `#v` for values other than strings and plain tables.
     pub fn len_slow(&mut self, v: Value, slot: u32) -> Result<Value, LuaError> {
+        let step = self.len_step(v, slot)?;
+        self.finish_step(step)
+    }
+
+    /// `#v` up to a value or a `__len` call.
+    pub fn len_step(&mut self, v: Value, slot: u32) -> Result<Step, LuaError> {
         if let Some(t) = v.as_tab() {
-            return Ok(Value::num(t.len() as f64));
+            return Ok(Step::Value(Value::num(t.len() as f64)));
         }
         if let Some(s) = v.as_str() {
-            return Ok(Value::num(s.data.len() as f64));
+            return Ok(Step::Value(Value::num(s.data.len() as f64)));
         }
         let mm = self.metamethod(v, MM::Len);
         if !mm.is_nil() {
-            return self.call_meta(mm, v, Value::NIL);
+            return Ok(Step::call(mm, &[v, Value::NIL], false));
         }
         Err(self.operand_error("get length of", v, Some(slot)))
     }

@@ -74,10 +74,13 @@ metamethods! {
 /// Number of metamethods.
 pub const MM_COUNT: usize = MM_NAMES.len();
 
-/// Most stack slots a coroutine may use before "stack overflow".
-pub const MAX_STACK: usize = 1_000_000;
+/// Most stack slots a coroutine may use before "stack overflow" (about the recursion
+/// depth LuaJIT allows: ~32k levels of a small function).
+pub const MAX_STACK: usize = 131_000;
 /// Most nested Rust-level calls into Lua (metamethods, natives calling Lua, resumes).
 pub const MAX_C_DEPTH: u32 = 190;
+/// Most Rust stack the nested calls may use (safe on 2 MB threads).
+pub const MAX_RUST_STACK: usize = 1 << 20;
 
 /// A Lua error or a coroutine yield travelling up the Rust stack.
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +124,10 @@ pub struct Lua {
     pub out: Box<dyn std::io::Write>,
     /// Limits for untrusted code, charged at hot-counted ops (see `crate::embed::limits`).
     pub limits: Option<Box<crate::embed::limits::ExecLimits>>,
+    /// A collection (and its finalizers) is running.
+    pub(crate) in_gc: bool,
+    /// Rust stack address at the outermost call into Lua.
+    pub(crate) stack_origin: usize,
 }
 
 impl Drop for Lua {
@@ -169,6 +176,8 @@ impl Lua {
             next_fn: None,
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
             limits: None,
+            in_gc: false,
+            stack_origin: 0,
         };
         for (i, name) in MM_NAMES.iter().enumerate() {
             l.mm[i] = l.intern(name.as_bytes());
@@ -194,6 +203,8 @@ impl Lua {
         } else {
             crate::front::compile(source, chunkname).map_err(|e| e.message)?
         };
+        load::verify(&proto, None)
+            .map_err(|e| format!("{}: {e}", debug::short_chunkname(chunkname)))?;
         let g = self.globals;
         Ok(self.load_proto(&proto, g))
     }

@@ -274,6 +274,11 @@ pub enum FrameKind {
     Pcall,
     /// A Lua function called by `xpcall`; the handler sits in slot `func`.
     Xpcall,
+    /// A Lua comparison metamethod: on return, the caller takes the JMP after its
+    /// comparison if the result is truthy.
+    CmpTrue,
+    /// As `CmpTrue`, taking the JMP if the result is falsy.
+    CmpFalse,
 }
 
 /// One activation record. The function is always in slot `base - 2` (LuaJIT's GC64

@@ -33,10 +33,11 @@ impl Write for Capture {
 }
 
 /// Runs a script in-process; returns its output or the error text.
-fn run_in_process(path: &Path) -> Result<String, String> {
+fn run_in_process(path: &Path, stress: bool) -> Result<String, String> {
     let src = std::fs::read(path).expect("script");
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let mut l = Lua::new();
+    l.set_gc_stress(if stress { 7 } else { 0 });
     let cap = Capture::default();
     l.out = Box::new(cap.clone());
     let r = l.exec(&src, format!("@{name}").as_bytes());
@@ -52,7 +53,20 @@ fn lang_scripts_pass_in_process() {
     let all = scripts();
     assert!(all.len() >= 8, "expected the lang scripts");
     for p in all {
-        let out = run_in_process(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let out = run_in_process(&p, false).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert!(out.ends_with("ok\n"), "{}: output {out:?}", p.display());
+    }
+}
+
+/// Every script again with a collection at every 7th safe point: any value the VM fails to
+/// root shows up as a wrong result or a crash.
+#[test]
+fn lang_scripts_pass_under_gc_stress() {
+    for p in scripts() {
+        if p.file_name().is_some_and(|n| n == "tailcalls.lua") {
+            continue; // deep recursion with few safe points; slow under stress
+        }
+        let out = run_in_process(&p, true).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         assert!(out.ends_with("ok\n"), "{}: output {out:?}", p.display());
     }
 }
@@ -238,4 +252,47 @@ fn peak_rss_kb(script: &str) -> u64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or_else(|| panic!("no VmHWM report: {err}"))
+}
+
+/// The JIT hook sees every FORL/LOOP/FUNCF execution, and I-variants are never reported.
+#[test]
+fn jit_hook_reports_hot_ops_and_skips_i_variants() {
+    use skein::bc::{self, Op};
+    use skein::vm::object::ProtoRef;
+    use skein::vm::{JitEvent, JitHook};
+
+    #[derive(Default)]
+    struct Counter(Rc<RefCell<Vec<(Op, usize)>>>);
+    impl JitHook for Counter {
+        fn hot(&mut self, _: &mut Lua, proto: ProtoRef, pc: usize, _: usize, e: JitEvent) {
+            let JitEvent::Hot(op) = e;
+            let mut log = self.0.borrow_mut();
+            log.push((op, pc));
+            // Blacklist the loop after its third report, as the JIT's penalty logic would.
+            if op == Op::FORL && log.iter().filter(|(o, _)| *o == Op::FORL).count() == 3 {
+                let ins = proto.bc[pc];
+                proto.get_mut().bc[pc] = bc::set_op(ins, Op::IFORL);
+            }
+        }
+        fn enter_trace(&mut self, _: &mut Lua, _: ProtoRef, _: usize, _: usize, _: u32) -> bool {
+            false
+        }
+    }
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut l = Lua::new();
+    l.jit_hook = Some(Box::new(Counter(log.clone())));
+    let r = l
+        .exec(
+            b"local s = 0\nfor i = 1, 10 do s = s + i end\nlocal function f() return 1 end\nf() f()\nlocal n = 0\nwhile n < 4 do n = n + 1 end\nreturn s",
+            b"=hook",
+        )
+        .unwrap();
+    assert_eq!(r[0].as_num(), Some(55.0));
+    let log = log.borrow();
+    let count = |op| log.iter().filter(|(o, _)| *o == op).count();
+    assert_eq!(count(Op::FORL), 3, "{log:?}");
+    assert_eq!(count(Op::LOOP), 4, "{log:?}");
+    // The main chunk is vararg (FUNCV); f is FUNCF, entered twice.
+    assert_eq!(count(Op::FUNCF), 2, "{log:?}");
+    assert_eq!(count(Op::FUNCV), 1, "{log:?}");
 }

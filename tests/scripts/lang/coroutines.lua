@@ -72,4 +72,25 @@ for i = 1, 1000 do cos[i] = coroutine.wrap(function() coroutine.yield(i) return 
 local total = 0
 for i = 1, 1000 do total = total + cos[i]() + cos[i]() end
 assert(total == 3 * 500500)
+-- yield from inside metamethods (__index, __lt, __add, __newindex) and from a
+-- yielding iterator under pcall
+local ymt = {
+  __index = function(t, k) return coroutine.yield("index " .. k) end,
+  __lt = function(a, b) return coroutine.yield("lt") end,
+  __add = function(a, b) return coroutine.yield("add") end,
+  __newindex = function(t, k, v) rawset(t, k, coroutine.yield("newindex " .. k) .. v) end,
+}
+local yco = coroutine.wrap(function()
+  local o = setmetatable({}, ymt)
+  local got = o.foo
+  local less = o < setmetatable({}, ymt)
+  local sum = o + 1
+  o.bar = "v"
+  return got, less, sum, rawget(o, "bar")
+end)
+print(yco())
+print(yco("FOO"))
+print(yco(false))
+print(yco(42))
+print(yco("set:"))
 print("ok")
