@@ -7,21 +7,23 @@
 //! the `E`/`O` modifiers where glibc accepts them. Anything else is copied literally
 //! from its `%` (padded to the width), which is also what a trailing `%` gives.
 //!
-//! Time zone: local time is taken to be UTC (what CI and Debian containers run with,
-//! `/etc/localtime -> Etc/UTC`). `%Z` is "GMT" for `!` (gmtime) formats and "UTC" for
-//! local ones, `%z` is "+0000", `isdst` is false. A real zone database is not read.
+//! Time zones come from [`super::tz::TimeZone`] (TZ / `/etc/localtime`, TZif files and
+//! POSIX rules, as glibc resolves them); `!` formats are UTC with `%Z` = "GMT".
 //!
 //! Calendar arithmetic is proleptic Gregorian on 64-bit day counts (the classic
 //! days-from-civil / civil-from-days conversion), valid for every time whose year fits
 //! C's `int tm_year`; outside that `os.date` returns nil like glibc's `gmtime`.
 //!
 //! `os.time(t)` normalises like `mktime`: fields may overflow (month 14, day 40,
-//! negative minutes); `isdst = true` subtracts an hour (glibc does that in a zone
+//! negative minutes) and resolves the local time with the zone (see `TimeZone::mktime`:
+//! in UTC, `isdst = true` subtracts an hour, as glibc does in a zone
 //! without DST); a result of exactly -1 is nil, as in the reference.
 //!
 //! Rules for whoever changes this file: no panics and no arithmetic overflow on any
 //! input (fields are i32, sums are i64); check changes against
-//! `tests/golden/stdlib/date.txt`.
+//! `tests/golden/stdlib/date.txt` and `date_tz.txt`.
+
+use super::tz::TimeZone;
 
 /// Broken-down time, as C's `struct tm` but with the full year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,18 +134,16 @@ pub struct DateFields {
     pub isdst: Option<bool>,
 }
 
-/// `os.time(t)`: normalise like `mktime` in a UTC zone; `None` (nil) when the result
+/// `os.time(t)`: normalise like `mktime` in `zone`; `None` (nil) when the result
 /// does not fit or is exactly -1.
-pub fn os_time(f: &DateFields) -> Option<i64> {
+pub fn os_time(f: &DateFields, zone: &TimeZone) -> Option<i64> {
     let tm_year = f.year.wrapping_sub(1900) as i64;
     let months = tm_year * 12 + f.month as i64 - 1;
     let year = 1900 + months.div_euclid(12);
     let month = months.rem_euclid(12) as u32 + 1;
     let days = days_from_civil(year, month, 1) + f.day as i64 - 1;
-    let mut t = days * 86_400 + f.hour as i64 * 3600 + f.min as i64 * 60 + f.sec as i64;
-    if f.isdst == Some(true) {
-        t -= 3600;
-    }
+    let local = days * 86_400 + f.hour as i64 * 3600 + f.min as i64 * 60 + f.sec as i64;
+    let t = zone.mktime(local, f.sec as i64, f.isdst)?;
     Tm::from_time(t)?;
     if t == -1 {
         None
@@ -163,14 +163,59 @@ pub enum OsDate {
     Text(Vec<u8>),
 }
 
-/// `os.date(format, t)`; a leading `!` selects UTC (the same as local time here).
-pub fn os_date(format: &[u8], t: i64) -> OsDate {
+/// The zone facts `strftime` needs: `%Z`, `%z`, and what `%s` prints.
+#[derive(Debug, Clone, Copy)]
+pub struct ZoneView<'a> {
+    /// Abbreviation for `%Z` ("GMT" for `!` formats, as glibc's gmtime sets it).
+    pub abbr: &'a str,
+    /// UTC offset in seconds for `%z`.
+    pub utoff: i64,
+    /// The local zone: glibc's `%s` runs `mktime` on the broken-down time (so for `!`
+    /// formats the UTC fields are read as local time, and the call updates mktime's
+    /// remembered offset, exactly like glibc).
+    pub zone: &'a TimeZone,
+    /// The broken-down time's fields as seconds (as if UTC), for `%s`.
+    pub fields_secs: i64,
+    /// The broken-down time's `isdst`, passed to `mktime` by `%s`.
+    pub isdst: bool,
+}
+
+/// `os.date(format, t)` in the local `zone`; a leading `!` selects UTC.
+pub fn os_date(format: &[u8], t: i64, zone: &TimeZone) -> OsDate {
     let (utc, fmt) = match format.first() {
         Some(b'!') => (true, &format[1..]),
         _ => (false, format),
     };
-    let Some(tm) = Tm::from_time(t) else {
-        return OsDate::Nil;
+    let local_type;
+    let (tm, view) = if utc {
+        let Some(tm) = Tm::from_time(t) else {
+            return OsDate::Nil;
+        };
+        let view = ZoneView {
+            abbr: "GMT",
+            utoff: 0,
+            zone,
+            fields_secs: t,
+            isdst: false,
+        };
+        (tm, view)
+    } else {
+        local_type = zone.local_type(t);
+        let Some(local) = t.checked_add(local_type.utoff) else {
+            return OsDate::Nil;
+        };
+        let Some(mut tm) = Tm::from_time(local) else {
+            return OsDate::Nil;
+        };
+        tm.isdst = local_type.isdst;
+        let view = ZoneView {
+            abbr: &local_type.abbr,
+            utoff: local_type.utoff,
+            zone,
+            fields_secs: local,
+            isdst: local_type.isdst,
+        };
+        (tm, view)
     };
     // strftime reads the format as a C string.
     let fmt = fmt.split(|&b| b == 0).next().unwrap_or(b"");
@@ -178,7 +223,7 @@ pub fn os_date(format: &[u8], t: i64) -> OsDate {
         return OsDate::Table(tm);
     }
     let mut out = Vec::new();
-    strftime(&mut out, fmt, &tm, t, utc, false);
+    strftime(&mut out, fmt, &tm, &view, false);
     OsDate::Text(out)
 }
 
@@ -286,9 +331,9 @@ fn push_number(out: &mut Vec<u8>, value: i64, digits: usize, fl: &Flags, space_p
     out.extend_from_slice(body.as_bytes());
 }
 
-/// glibc `strftime` (C locale) of `fmt` for `tm`; `t` is the epoch time for `%s`,
-/// `utc` selects the zone name, `upper` forces upper case (for `%^c` subformats).
-pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, t: i64, utc: bool, upper: bool) {
+/// glibc `strftime` (C locale) of `fmt` for `tm` in `zone`; `upper` forces upper case
+/// (for `%^c` subformats).
+pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, zone: &ZoneView<'_>, upper: bool) {
     let mut i = 0;
     while i < fmt.len() {
         let c = fmt[i];
@@ -356,7 +401,7 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, t: i64, utc: bool, upper
         };
         let sub = |out: &mut Vec<u8>, f: &[u8], fl: &Flags| {
             let mut tmp = Vec::new();
-            strftime(&mut tmp, f, tm, t, utc, fl.upper);
+            strftime(&mut tmp, f, tm, zone, fl.upper);
             push_text(out, &tmp, fl, false, false);
         };
         match conv {
@@ -377,8 +422,7 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, t: i64, utc: bool, upper
                 push_text(out, text.as_bytes(), &fl, fl.upper, lower);
             }
             b'Z' => {
-                let text = if utc { "GMT" } else { "UTC" };
-                push_text(out, text.as_bytes(), &fl, fl.upper, fl.change_case);
+                push_text(out, zone.abbr.as_bytes(), &fl, fl.upper, fl.change_case);
             }
             b'c' => sub(out, b"%a %b %e %H:%M:%S %Y", &fl),
             b'D' | b'x' => sub(out, b"%m/%d/%y", &fl),
@@ -400,7 +444,13 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, t: i64, utc: bool, upper
             b'M' => push_number(out, tm.min as i64, 2, &fl, false),
             b'S' => push_number(out, tm.sec as i64, 2, &fl, false),
             // %s pads like text: spaces, or zeros (even before a minus) under `0`.
-            b's' => push_text(out, t.to_string().as_bytes(), &fl, false, false),
+            b's' => {
+                let epoch = zone
+                    .zone
+                    .mktime(zone.fields_secs, tm.sec as i64, Some(zone.isdst))
+                    .unwrap_or(-1);
+                push_text(out, epoch.to_string().as_bytes(), &fl, false, false)
+            }
             b'u' => push_number(out, (tm.wday as i64 + 6) % 7 + 1, 1, &fl, false),
             b'w' => push_number(out, tm.wday as i64, 1, &fl, false),
             b'U' => push_number(
@@ -428,7 +478,9 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, t: i64, utc: bool, upper
                     let fill = if fl.pad == b'0' { b'0' } else { b' ' };
                     out.extend(std::iter::repeat_n(fill, w.saturating_sub(1)));
                 }
-                out.push(b'+');
+                out.push(if zone.utoff < 0 { b'-' } else { b'+' });
+                let a = zone.utoff.abs();
+                let hhmm = a / 3600 * 100 + a % 3600 / 60;
                 let inner = Flags {
                     width: if fl.pad == b'-' {
                         fl.width
@@ -437,7 +489,7 @@ pub fn strftime(out: &mut Vec<u8>, fmt: &[u8], tm: &Tm, t: i64, utc: bool, upper
                     },
                     ..fl
                 };
-                push_number(out, 0, 4, &inner, false);
+                push_number(out, hhmm, 4, &inner, false);
             }
             _ => {
                 let end = i.min(fmt.len());
@@ -452,7 +504,7 @@ mod tests {
     use super::*;
 
     fn d(f: &str, t: i64) -> String {
-        match os_date(f.as_bytes(), t) {
+        match os_date(f.as_bytes(), t, &TimeZone::utc()) {
             OsDate::Text(v) => String::from_utf8(v).unwrap(),
             other => format!("{other:?}"),
         }
@@ -477,6 +529,6 @@ mod tests {
             sec: 70,
             isdst: None,
         };
-        assert_eq!(os_time(&f), Some(1_710_204_970));
+        assert_eq!(os_time(&f, &TimeZone::utc()), Some(1_710_204_970));
     }
 }

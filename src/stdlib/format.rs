@@ -8,7 +8,7 @@
 //! LuaJIT's rules, all checked against the oracle (`tests/golden/stdlib/format.txt`):
 //! - A specification is `%[flags][width][.precision]conv` with flags from `-+ #0` in any
 //!   number and repetition, at most two width digits and two precision digits. Anything
-//!   else is "invalid option '%<spec so far>' to 'format'", the quoted text running from
+//!   else is "invalid option '%…' to 'format'", the quoted text running from
 //!   the `%` to the offending byte (`%123` / `%.100` / `%l` / `%5%`).
 //! - Conversions: `d i` (number truncated to int64; NaN and out-of-range give
 //!   -2^63), `u o x X` (to uint64 via `d - 2^64` when `d >= 2^63`), `c` (low byte),
@@ -20,7 +20,7 @@
 //! - Numbers given to `%s`/`%q` print as `tostring` does; strings given to numeric
 //!   conversions are coerced like arithmetic does ("10", " 0x10 ").
 //! - Missing argument: "bad argument #n to 'format' (value expected)"; a value that is
-//!   not a number for a numeric conversion: "... (number expected, got <type>)".
+//!   not a number for a numeric conversion: "... (number expected, got T)".
 //!
 //! Rules for whoever changes this file: the engine must never panic on any format
 //! (a property test feeds it random bytes); regenerate the golden file after changes.
@@ -39,7 +39,7 @@ pub enum FormatArg<'a> {
     Other(&'static str),
 }
 
-/// An error from [`format`]; `E` is the binding's error from its `tostring` callback.
+/// An error from [`format()`]; `E` is the binding's error from its `tostring` callback.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormatError<E> {
     /// An invalid specification; holds the text from `%` to the offending byte.

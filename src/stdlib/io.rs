@@ -10,8 +10,7 @@
 //! `io.popen(cmd, "r")` runs `sh -c cmd` to completion and reads its captured output;
 //! `io.popen(cmd, "w")` collects what is written and feeds it to `sh -c cmd` on close.
 //! (Simpler than a live pipe; both behave the same for programs that read or write
-//! everything.) `"*n"` reads the longest numeral prefix (up to 200 bytes) and converts
-//! it like `tonumber`, close to C's `fscanf("%lf")`.
+//! everything.) `"*n"` is the [`super::readnum`] engine (glibc's `fscanf("%lf")` rules).
 //!
 //! Errors follow Lua: operations return `nil, "name: strerror", errno`; misuse raises
 //! ("attempt to use a closed file", "bad argument #1 to 'read' (invalid format)").
@@ -140,37 +139,15 @@ impl LuaFile {
     }
 
     fn read_number(&mut self) -> std::io::Result<Option<f64>> {
-        while let Some(c) = self.peek()? {
-            if !c.is_ascii_whitespace() {
-                break;
-            }
-            self.rpos += 1;
+        let mut stream = FileStream {
+            file: self,
+            error: None,
+        };
+        let n = super::readnum::read_number(&mut stream);
+        match stream.error {
+            Some(e) => Err(e),
+            None => Ok(n),
         }
-        let mut text = Vec::new();
-        let mut hex = false;
-        while let Some(c) = self.peek()? {
-            let prev = text.last().copied();
-            let exp = if hex { b"pP" } else { b"eE" };
-            let ok = c.is_ascii_digit()
-                || (hex && c.is_ascii_hexdigit())
-                || c == b'.'
-                || exp.contains(&c)
-                || ((c == b'x' || c == b'X') && !hex && text.ends_with(b"0") && {
-                    let digits = text.iter().filter(|b| b.is_ascii_digit()).count();
-                    digits == 1
-                })
-                || ((c == b'+' || c == b'-')
-                    && (text.is_empty() || prev.is_some_and(|p| exp.contains(&p))));
-            if !ok || text.len() >= 200 {
-                break;
-            }
-            if c == b'x' || c == b'X' {
-                hex = true;
-            }
-            text.push(c);
-            self.rpos += 1;
-        }
-        Ok(super::numfmt::str_to_number(&text))
     }
 
     /// Gives back unread buffered input (so the OS position matches the logical one).
@@ -256,6 +233,33 @@ impl LuaFile {
             self.wbuf.clear();
         }
         r
+    }
+}
+
+/// A [`super::readnum::ByteStream`] over a file's read buffer (I/O errors end the
+/// stream and are reported afterwards).
+struct FileStream<'a> {
+    file: &'a mut LuaFile,
+    error: Option<std::io::Error>,
+}
+
+impl super::readnum::ByteStream for FileStream<'_> {
+    fn peek(&mut self) -> Option<u8> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.file.peek() {
+            Ok(c) => c,
+            Err(e) => {
+                self.error = Some(e);
+                None
+            }
+        }
+    }
+    fn bump(&mut self) {
+        if self.file.rpos < self.file.rbuf.len() {
+            self.file.rpos += 1;
+        }
     }
 }
 

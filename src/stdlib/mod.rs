@@ -16,6 +16,7 @@
 pub mod base;
 pub mod bit;
 pub mod bitop;
+pub mod chunkname;
 pub mod coroutine;
 pub mod date;
 pub mod debug;
@@ -28,10 +29,13 @@ pub mod os;
 pub mod package;
 pub mod pattern;
 pub mod random;
+pub mod readnum;
+pub mod searchpath;
 pub mod sort;
 pub mod string;
 pub mod strlib;
 pub mod table;
+pub mod tz;
 
 use crate::vm::value::Value;
 use crate::vm::{Lua, NativeFn, TabRef};

@@ -50,6 +50,30 @@ pub fn number_to_string(x: f64) -> String {
     }
 }
 
+/// Append `tostring(x)` to `out` (integers below 1e14 without any allocation).
+pub fn push_number(out: &mut Vec<u8>, x: f64) {
+    if x.fract() == 0.0 && x.abs() < 1e14 && !(x == 0.0 && x.is_sign_negative()) {
+        let mut v = x as i64;
+        if v < 0 {
+            out.push(b'-');
+            v = -v;
+        }
+        let mut digits = [0u8; 20];
+        let mut n = 0;
+        loop {
+            digits[n] = b'0' + (v % 10) as u8;
+            n += 1;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        out.extend(digits[..n].iter().rev());
+    } else {
+        out.extend_from_slice(number_to_string(x).as_bytes());
+    }
+}
+
 /// Split Rust's `{:.*e}` output ("1.2345e-7") into mantissa text and exponent.
 /// Rust rounds exact ties half-to-even.
 fn rust_exp_even(x: f64, prec: usize) -> (String, i32) {
@@ -94,6 +118,24 @@ fn exact_significant_digits(x: f64, exp10: i32) -> Option<i64> {
     }
 }
 
+/// Cheap pre-check: can the exact decimal expansion of finite `x` have exactly
+/// `digits` significant digits? (Only then can rounding to `digits - 1` digits be a tie.)
+/// Conservative: the decimal exponent is estimated and allowed to be off by one.
+fn tie_possible(x: f64, digits: usize) -> bool {
+    let Some((_, e)) = odd_binary(x) else {
+        return false;
+    };
+    let estimate = x.abs().log10().floor() as i64;
+    if e < 0 {
+        // N = exp10 - e + 1 must equal `digits`.
+        let n = estimate - e as i64 + 1;
+        (n - digits as i64).abs() <= 1
+    } else {
+        // An integer needs at least `digits` digits to be rounded at all.
+        estimate + 2 >= digits as i64
+    }
+}
+
 /// Increment a string of ASCII digits by one unit in the last place; true on overflow
 /// (all nines became zeros).
 fn increment_digits(d: &mut [u8]) -> bool {
@@ -112,6 +154,9 @@ fn increment_digits(d: &mut [u8]) -> bool {
 /// rounded away from zero, as LuaJIT's formatter does (`%.0e` of 2.5 is `3e+00`).
 /// Returns the mantissa text ("d.ddd") and the decimal exponent.
 fn rust_exp(x: f64, prec: usize) -> (String, i32) {
+    if !tie_possible(x, prec + 2) {
+        return rust_exp_even(x, prec);
+    }
     let (longer, e_longer) = rust_exp_even(x, prec + 1);
     let is_tie =
         longer.ends_with('5') && exact_significant_digits(x, e_longer) == Some(prec as i64 + 2);
@@ -206,7 +251,21 @@ pub fn fmt_general(x: f64, prec: usize, alt: bool, upper: bool) -> String {
     let p = if prec == 0 { 1 } else { prec };
     let (mut mant, exp) = rust_exp(x, p - 1);
     if exp < p as i32 && exp >= -4 {
-        let mut s = fmt_fixed(x, (p as i32 - 1 - exp) as usize, alt);
+        // The fixed form has the same P significant digits: move the decimal point.
+        let digits: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
+        let mut s = String::with_capacity(digits.len() + 6);
+        if exp >= 0 {
+            let int_len = exp as usize + 1;
+            s.extend(digits[..int_len].iter().map(|&c| c as char));
+            if digits.len() > int_len || alt {
+                s.push('.');
+            }
+            s.extend(digits[int_len..].iter().map(|&c| c as char));
+        } else {
+            s.push_str("0.");
+            s.extend(std::iter::repeat_n('0', (-exp - 1) as usize));
+            s.extend(digits.iter().map(|&c| c as char));
+        }
         if !alt {
             strip_fraction_zeros(&mut s);
         }
@@ -582,6 +641,25 @@ mod tests {
         assert_eq!(number_to_string(f64::NAN), "nan");
         assert_eq!(number_to_string(2f64.powi(63)), "9.2233720368548e+18");
         assert_eq!(number_to_string(0.1), "0.1");
+    }
+
+    #[test]
+    fn push_number_matches_tostring() {
+        for x in [
+            0.0,
+            -0.0,
+            7.0,
+            -12345.0,
+            99999999999999.0,
+            1e14,
+            0.5,
+            -2.5e-7,
+            f64::NAN,
+        ] {
+            let mut out = Vec::new();
+            push_number(&mut out, x);
+            assert_eq!(out, number_to_string(x).into_bytes());
+        }
     }
 
     #[test]

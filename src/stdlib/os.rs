@@ -1,7 +1,8 @@
 //! The `os` library as LuaJIT 2.1 has it: `clock date time difftime getenv exit remove
 //! rename tmpname execute setlocale`.
 //!
-//! `os.date` / `os.time(t)` use the [`super::date`] engine (local time is UTC there).
+//! `os.date` / `os.time(t)` use the [`super::date`] engine with the local zone from
+//! [`super::tz`] (`TZ`, else `/etc/localtime`), read once when the library opens.
 //! `os.clock` is the wall-clock time since the first call into the clock in this
 //! process, not CPU time (skein reads no libc `clock()`); it is monotonic and precise,
 //! which is what timing loops need. `os.execute` runs `sh -c` and returns the raw wait
@@ -13,17 +14,17 @@
 use super::date::{self, DateFields, OsDate};
 use super::get_field;
 use crate::vm::value::Value;
-use crate::vm::{Lua, LuaError};
+use super::tz::TimeZone;
+use crate::vm::object::Builtin;
+use crate::vm::{Lua, LuaError, NativeFn};
 
 /// Installs the `os` table.
 pub fn open(l: &mut Lua) {
-    super::new_lib(
+    let t = super::new_lib(
         l,
         "os",
         &[
             ("clock", clock),
-            ("date", os_date),
-            ("time", os_time),
             ("difftime", difftime),
             ("getenv", getenv),
             ("exit", exit),
@@ -34,6 +35,18 @@ pub fn open(l: &mut Lua) {
             ("setlocale", setlocale),
         ],
     );
+    // The local time zone, read once per state (TZ / /etc/localtime, as glibc does).
+    let zone = l.new_udata(Some(Box::new(TimeZone::from_env())));
+    for (name, f) in [("date", os_date as NativeFn), ("time", os_time)] {
+        let v = l.native_with(name, f, Builtin::None, vec![Value::udata(zone)]);
+        super::set_field(l, t, name, v);
+    }
+}
+
+/// The time zone shared by `os.date` and `os.time` (their first upvalue).
+fn zone(l: &Lua) -> Option<&'static TimeZone> {
+    let u = l.native_upvals().first()?.as_udata()?;
+    u.get_mut().payload.as_ref()?.downcast_ref::<TimeZone>()
 }
 
 /// The C library's text for an I/O error (Rust's message without " (os error N)").
@@ -85,7 +98,9 @@ fn os_date(l: &mut Lua) -> Result<usize, LuaError> {
     } else {
         date::time_from_number(l.check_num(2)?)
     };
-    match date::os_date(&fmt, t) {
+    let utc = TimeZone::utc();
+    let zone = zone(l).unwrap_or(&utc);
+    match date::os_date(&fmt, t, zone) {
         OsDate::Nil => l.push(Value::NIL),
         OsDate::Text(s) => l.push_str(&s),
         OsDate::Table(tm) => {
@@ -153,7 +168,9 @@ fn os_time(l: &mut Lua) -> Result<usize, LuaError> {
             Some(dst.truthy())
         },
     };
-    match date::os_time(&fields) {
+    let utc = TimeZone::utc();
+    let zone = zone(l).unwrap_or(&utc);
+    match date::os_time(&fields, zone) {
         Some(t) => l.push_num(t as f64),
         None => l.push(Value::NIL),
     }

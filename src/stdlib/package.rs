@@ -11,7 +11,9 @@
 //! fail with "loop or previous error loading module 'x'".
 //!
 //! `package.path` comes from `LUA_PATH` (`;;` is replaced by the default path) and
-//! `package.cpath` from `LUA_CPATH`, as in LuaJIT.
+//! `package.cpath` from `LUA_CPATH`, as in LuaJIT; the defaults, the path search and the
+//! "no file" messages are the [`super::searchpath`] engine's (Debian's LuaJIT 2.1 values,
+//! so `require` errors read exactly like LuaJIT's).
 //!
 //! The `loaded` and `preload` tables are also kept in the registry (`_LOADED`,
 //! `_PRELOAD`) so Rust code can register modules with [`set_loaded`] / [`set_preload`]
@@ -23,14 +25,7 @@ use crate::vm::object::Builtin;
 use crate::vm::value::Value;
 use crate::vm::{Lua, LuaError, NativeFn, TabRef};
 
-/// The default `package.path` (LuaJIT's, with `./?/init.lua` added and LuaJIT's own
-/// share directory left out).
-pub const DEFAULT_PATH: &str = "./?.lua;./?/init.lua;/usr/local/share/lua/5.1/?.lua;\
-/usr/local/share/lua/5.1/?/init.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua";
-
-/// The default `package.cpath` (LuaJIT's on x86-64 Linux).
-pub const DEFAULT_CPATH: &str = "./?.so;/usr/local/lib/lua/5.1/?.so;\
-/usr/lib/x86_64-linux-gnu/lua/5.1/?.so;/usr/local/lib/lua/5.1/loadall.so";
+use super::searchpath::{self, CONFIG, DEFAULT_CPATH, DEFAULT_PATH};
 
 /// Installs `package`, `require` and `module`.
 pub fn open(l: &mut Lua) {
@@ -40,12 +35,12 @@ pub fn open(l: &mut Lua) {
     set_field(l, pkg, "loaded", Value::tab(loaded));
     set_field(l, pkg, "preload", Value::tab(preload));
     let path = env_path("LUA_PATH", DEFAULT_PATH);
-    let v = l.str_value(path.as_bytes());
+    let v = l.str_value(&path);
     set_field(l, pkg, "path", v);
     let cpath = env_path("LUA_CPATH", DEFAULT_CPATH);
-    let v = l.str_value(cpath.as_bytes());
+    let v = l.str_value(&cpath);
     set_field(l, pkg, "cpath", v);
-    let v = l.str_value(b"/\n;\n?\n!\n-\n");
+    let v = l.str_value(CONFIG.as_bytes());
     set_field(l, pkg, "config", v);
     let up = vec![Value::tab(pkg)];
     let loaders = l.new_table(4, 0);
@@ -102,14 +97,10 @@ pub fn set_preload(l: &mut Lua, name: &'static str, loader: NativeFn) {
 }
 
 /// A search path from the environment variable `var` (`;;` stands for the default).
-fn env_path(var: &str, default: &str) -> String {
-    match std::env::var(var) {
-        Ok(p) => {
-            let p = p.replace(";;", &format!(";{default};"));
-            p.trim_matches(';').to_string().replace(";;", ";")
-        }
-        Err(_) => default.to_string(),
-    }
+fn env_path(var: &str, default: &str) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    let v = std::env::var_os(var);
+    searchpath::path_from_env(v.as_ref().map(|v| v.as_bytes()), default.as_bytes())
 }
 
 /// The package table (upvalue 1 of require, module and the searchers).
@@ -130,32 +121,13 @@ fn package_string(l: &mut Lua, field: &str) -> Result<Vec<u8>, LuaError> {
     }
 }
 
-/// Searches `path` for `name`: returns the first readable file, or the
-/// "\n\tno file '...'" lines for every template tried.
-pub fn search_path(name: &[u8], path: &[u8], sep: u8, rep: u8) -> Result<Vec<u8>, Vec<u8>> {
-    let name: Vec<u8> = name
-        .iter()
-        .map(|&c| if c == sep && sep != 0 { rep } else { c })
-        .collect();
-    let mut tried = Vec::new();
-    for template in path.split(|&c| c == b';').filter(|t| !t.is_empty()) {
-        let mut file = Vec::new();
-        for &c in template {
-            if c == b'?' {
-                file.extend_from_slice(&name);
-            } else {
-                file.push(c);
-            }
-        }
-        let fname = String::from_utf8_lossy(&file).into_owned();
-        if std::fs::File::open(&fname).is_ok_and(|f| f.metadata().is_ok_and(|m| !m.is_dir())) {
-            return Ok(file);
-        }
-        tried.extend_from_slice(b"\n\tno file '");
-        tried.extend_from_slice(&file);
-        tried.push(b'\'');
-    }
-    Err(tried)
+/// Searches `path` for `name` (`sep` in the name replaced by `rep`): the first readable
+/// file, or the "\n\tno file '...'" lines for every template tried.
+pub fn search_path(name: &[u8], path: &[u8], sep: &[u8], rep: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+    searchpath::search_path(name, path, sep, rep, |file| {
+        let fname = String::from_utf8_lossy(file).into_owned();
+        std::fs::File::open(&fname).is_ok_and(|f| f.metadata().is_ok_and(|m| !m.is_dir()))
+    })
 }
 
 fn search_preload(l: &mut Lua) -> Result<usize, LuaError> {
@@ -180,7 +152,7 @@ fn search_preload(l: &mut Lua) -> Result<usize, LuaError> {
 fn search_lua(l: &mut Lua) -> Result<usize, LuaError> {
     let name = l.check_str(1)?;
     let path = package_string(l, "path")?;
-    match search_path(name.as_bytes(), &path, b'.', b'/') {
+    match search_path(name.as_bytes(), &path, b".", b"/") {
         Ok(file) => match super::base::load_file(l, Some(&file)) {
             Ok(f) => {
                 l.push(f);
@@ -215,7 +187,7 @@ fn c_module_error(l: &mut Lua, name: &[u8], file: &[u8]) -> LuaError {
 fn search_c(l: &mut Lua) -> Result<usize, LuaError> {
     let name = l.check_str(1)?;
     let cpath = package_string(l, "cpath")?;
-    match search_path(name.as_bytes(), &cpath, b'.', b'/') {
+    match search_path(name.as_bytes(), &cpath, b".", b"/") {
         Ok(file) => Err(c_module_error(l, name.as_bytes(), &file)),
         Err(tried) => {
             l.push_str(&tried);
@@ -231,7 +203,7 @@ fn search_croot(l: &mut Lua) -> Result<usize, LuaError> {
     };
     let root = name.as_bytes()[..dot].to_vec();
     let cpath = package_string(l, "cpath")?;
-    match search_path(&root, &cpath, b'.', b'/') {
+    match search_path(&root, &cpath, b".", b"/") {
         Ok(file) => Err(c_module_error(l, name.as_bytes(), &file)),
         Err(tried) => {
             l.push_str(&tried);
@@ -332,16 +304,16 @@ fn searchpath(l: &mut Lua) -> Result<usize, LuaError> {
     let name = l.check_str(1)?;
     let path = l.check_str(2)?;
     let sep = if l.arg(3).is_nil() {
-        b'.'
+        b".".to_vec()
     } else {
-        l.check_str(3)?.as_bytes().first().copied().unwrap_or(0)
+        l.check_str(3)?.as_bytes().to_vec()
     };
     let rep = if l.arg(4).is_nil() {
-        b'/'
+        b"/".to_vec()
     } else {
-        l.check_str(4)?.as_bytes().first().copied().unwrap_or(b'/')
+        l.check_str(4)?.as_bytes().to_vec()
     };
-    match search_path(name.as_bytes(), path.as_bytes(), sep, rep) {
+    match search_path(name.as_bytes(), path.as_bytes(), &sep, &rep) {
         Ok(file) => {
             l.push_str(&file);
             Ok(1)

@@ -8,7 +8,7 @@
 //! The pattern is interpreted directly, never compiled, because errors in a pattern are
 //! found lazily, exactly when the matcher reaches the faulty item: `("xyz"):find("a[a")`
 //! returns nil while `("abc"):find("a[a")` raises "malformed pattern (missing ']')".
-//! [`MatchState::do_match`] is a backtracking matcher with the classic shape: single
+//! `MatchState::do_match` is a backtracking matcher with the classic shape: single
 //! items followed by a plain character loop without recursion; `?`, `*`, `-`, captures
 //! and end-of-capture recurse for the rest of the pattern.
 //!
@@ -533,10 +533,21 @@ pub fn plain_find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if needle.is_empty() {
         return Some(from);
     }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| i + from)
+    let first = needle[0];
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let mut i = from;
+    while i <= last_start {
+        // Jump to the next occurrence of the first byte, then compare the rest.
+        match hay[i..=last_start].iter().position(|&b| b == first) {
+            None => return None,
+            Some(k) => i += k,
+        }
+        if &hay[i..i + needle.len()] == needle {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Convert a Lua start position (1-based, negative from the end) to a 0-based offset,
@@ -708,6 +719,40 @@ pub fn gsub<E: From<PatternError>>(
     Ok((out, count))
 }
 
+/// The value a table or function replacement produced, as the binding classifies it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ReplacementValue<'a> {
+    /// nil or false: keep the original match text.
+    Keep,
+    /// A string: inserted as is.
+    Str(&'a [u8]),
+    /// A number: inserted as `tostring` prints it.
+    Num(f64),
+    /// Anything else; the string is its type name ("table", "boolean", ...).
+    Invalid(&'static str),
+}
+
+/// Append a table/function replacement result for match `m` to `out`; an invalid value
+/// gives LuaJIT's message "invalid replacement value (a table)" as `Err`.
+pub fn append_replacement_value(
+    out: &mut Vec<u8>,
+    src: &[u8],
+    m: &Match,
+    value: ReplacementValue<'_>,
+) -> Result<(), String> {
+    match value {
+        ReplacementValue::Keep => out.extend_from_slice(&src[m.range.clone()]),
+        ReplacementValue::Str(s) => out.extend_from_slice(s),
+        ReplacementValue::Num(x) => {
+            out.extend_from_slice(super::numfmt::number_to_string(x).as_bytes())
+        }
+        ReplacementValue::Invalid(type_name) => {
+            return Err(format!("invalid replacement value (a {type_name})"))
+        }
+    }
+    Ok(())
+}
+
 /// `string.gsub` with a replacement string (the common case, fully in the engine).
 pub fn gsub_str(
     src: &[u8],
@@ -736,6 +781,19 @@ mod tests {
         assert_eq!(f("hello world", "l+"), Some((3, 4)));
         assert_eq!(f("f(a(b)c)d", "%b()"), Some((2, 8)));
         assert_eq!(f("abc", "x"), None);
+    }
+
+    #[test]
+    fn replacement_values() {
+        let m = find(b"abc", b"b", 1, false).unwrap().unwrap();
+        let mut out = Vec::new();
+        append_replacement_value(&mut out, b"abc", &m, ReplacementValue::Keep).unwrap();
+        append_replacement_value(&mut out, b"abc", &m, ReplacementValue::Num(5.5)).unwrap();
+        assert_eq!(out, b"b5.5");
+        assert_eq!(
+            append_replacement_value(&mut out, b"abc", &m, ReplacementValue::Invalid("table")),
+            Err("invalid replacement value (a table)".to_string())
+        );
     }
 
     #[test]

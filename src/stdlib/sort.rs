@@ -5,13 +5,11 @@
 //! reproduces LuaJIT's (= Lua 5.1's) quicksort: median of three of the first, middle and
 //! last elements, the pivot parked next to the end, a Hoare-style partition, recursion
 //! on the smaller part and a loop on the larger. An order function that is not a strict
-//! weak order makes the scan run past the range end, which raises
-//! "invalid order function for sorting"; the element just outside the range is read as
-//! the table would give it (nil past the end), and the comparator sees it first.
+//! weak order makes a scan reach the end of its range while the comparison still says
+//! "before", which raises "invalid order function for sorting" (LuaJIT checks `i >= up`
+//! and `j <= lo`, so no element outside the range is ever read).
 //!
-//! The engine works on a slice holding elements 1..n of the table and a `nil` value for
-//! reads outside it (the reference reads `t[0]` / `t[n+1]` there, nil in practice).
-//! The comparator is called exactly as the reference calls it, `lt(a, b)` meaning
+//! The engine works on a slice holding elements 1..n of the table. The comparator is called exactly as the reference calls it, `lt(a, b)` meaning
 //! "a sorts before b", so a Lua comparator observes the same call sequence.
 //!
 //! Rules for whoever changes this file: the call sequence is the contract; the golden
@@ -37,43 +35,30 @@ impl<E: fmt::Display> fmt::Display for SortError<E> {
     }
 }
 
-/// Element access with the reference's 1-based indices; outside `1..=n` reads `nil`.
+/// Element access with the reference's 1-based indices. The bounds checks in the
+/// partition loops keep every index inside `1..=n` (the property tests check this with
+/// arbitrary inconsistent comparators).
 struct Arr<'a, T> {
     items: &'a mut [T],
-    nil: &'a T,
 }
 
 impl<T: Clone> Arr<'_, T> {
     fn get(&self, i: i64) -> T {
-        if i >= 1 && (i as usize) <= self.items.len() {
-            self.items[i as usize - 1].clone()
-        } else {
-            self.nil.clone()
-        }
-    }
-
-    fn set(&mut self, i: i64, v: T) {
-        if i >= 1 && (i as usize) <= self.items.len() {
-            self.items[i as usize - 1] = v;
-        }
+        self.items[(i - 1) as usize].clone()
     }
 
     fn swap(&mut self, i: i64, j: i64) {
-        let a = self.get(i);
-        let b = self.get(j);
-        self.set(i, b);
-        self.set(j, a);
+        self.items.swap((i - 1) as usize, (j - 1) as usize);
     }
 }
 
 /// Sort `items` (table elements 1..n) with `lt(a, b)` = "a before b".
 pub fn sort<T: Clone, E>(
     items: &mut [T],
-    nil: &T,
     mut lt: impl FnMut(&T, &T) -> Result<bool, E>,
 ) -> Result<(), SortError<E>> {
     let n = items.len() as i64;
-    let mut arr = Arr { items, nil };
+    let mut arr = Arr { items };
     let mut less = |a: &T, b: &T| lt(a, b).map_err(SortError::Compare);
     aux_sort(&mut arr, 1, n, &mut less)
 }
@@ -154,14 +139,14 @@ mod tests {
     #[test]
     fn sorts_numbers() {
         let mut v = vec![5, 3, 9, 1, 1, 8, 2, 7];
-        sort::<_, ()>(&mut v, &0, |a, b| Ok(a < b)).unwrap();
+        sort::<_, ()>(&mut v, |a, b| Ok(a < b)).unwrap();
         assert_eq!(v, vec![1, 1, 2, 3, 5, 7, 8, 9]);
     }
 
     #[test]
     fn bad_order_is_an_error() {
         let mut v: Vec<i32> = (0..50).collect();
-        let r = sort::<_, ()>(&mut v, &0, |_, _| Ok(true));
+        let r = sort::<_, ()>(&mut v, |_, _| Ok(true));
         assert_eq!(r, Err(SortError::InvalidOrder));
     }
 }

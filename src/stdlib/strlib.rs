@@ -61,7 +61,7 @@ pub enum RepError {
 
 /// `string.rep(s, n [, sep])`.
 pub fn rep(s: &[u8], n: i32, sep: &[u8]) -> Result<Vec<u8>, RepError> {
-    if n <= 0 {
+    if n <= 0 || (s.is_empty() && sep.is_empty()) {
         return Ok(Vec::new());
     }
     let n = n as usize;
@@ -122,5 +122,7 @@ mod tests {
         assert_eq!(rep(b"ab", lua_int_arg(1e10), b""), Ok(Vec::new()));
         assert_eq!(rep(b"x", i32::MAX, b""), Err(RepError::TooLarge));
         assert_eq!(char_bytes(&[72, 256]), Err(1));
+        // Must not loop 2^31 times doing nothing.
+        assert_eq!(rep(b"", i32::MAX, b""), Ok(Vec::new()));
     }
 }

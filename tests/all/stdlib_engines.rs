@@ -344,6 +344,7 @@ fn format_matches_luajit() {
 #[test]
 fn date_matches_luajit() {
     use skein::stdlib::date::{self, DateFields, OsDate, Tm};
+    let utc = skein::stdlib::tz::TimeZone::utc();
     let text = golden("date.txt");
     let mut failures = Vec::new();
     let mut total = 0;
@@ -353,7 +354,7 @@ fn date_matches_luajit() {
         let (got, want) = match f[0] {
             "date" => {
                 let t = date::time_from_number(num(f[1]));
-                let got = match date::os_date(&unhex(f[2]), t) {
+                let got = match date::os_date(&unhex(f[2]), t, &utc) {
                     OsDate::Nil => "nil".to_string(),
                     OsDate::Table(_) => "table".to_string(),
                     OsDate::Text(v) => hex(&v),
@@ -395,7 +396,7 @@ fn date_matches_luajit() {
                         _ => None,
                     },
                 };
-                let got = match date::os_time(&fields) {
+                let got = match date::os_time(&fields, &utc) {
                     None => "nil".to_string(),
                     Some(t) => t.to_string(),
                 };
@@ -461,13 +462,16 @@ mod never_panic {
         fn formats_never_panic(fmt in format_bytes(), x in any::<f64>(), s in prop::collection::vec(any::<u8>(), 0..8)) {
             let args = [format::FormatArg::Num(x), format::FormatArg::Str(&s), format::FormatArg::Other("nil")];
             let _ = format::format::<()>(&fmt, &args, |_| Ok(b"nil".to_vec()));
-            let _ = date::os_date(&fmt, date::time_from_number(x));
+            let _ = date::os_date(&fmt, date::time_from_number(x), &skein::stdlib::tz::TimeZone::utc());
         }
 
         #[test]
         fn numbers_never_panic(s in prop::collection::vec(prop::sample::select(b"0123456789abcdefxXpPeE+-. \t\0".to_vec()), 0..30), base in 2u32..37, x in any::<f64>()) {
             let _ = numfmt::str_to_number(&s);
             let _ = numfmt::str_to_number_base(&s, base);
+            let mut stream = skein::stdlib::readnum::SliceStream { bytes: &s, pos: 0 };
+            let _ = skein::stdlib::readnum::read_number(&mut stream);
+            prop_assert!(stream.pos <= s.len());
             let text = numfmt::number_to_string(x);
             // Round trip: every finite number printed with 14 digits parses back close to it.
             if x.is_finite() {
@@ -482,7 +486,7 @@ mod never_panic {
             let mut sorted = v.clone();
             sorted.sort();
             let mut k = 0usize;
-            let r = skein::stdlib::sort::sort::<_, ()>(&mut v, &-1, |_, _| {
+            let r = skein::stdlib::sort::sort::<_, ()>(&mut v, |_, _| {
                 k += 1;
                 Ok(answers[k % answers.len()])
             });
@@ -494,9 +498,22 @@ mod never_panic {
         }
 
         #[test]
+        fn zone_parsers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200), text in "[A-Za-z<>+0-9:,./JM-]{0,40}", t in any::<i64>(), local in -10_000_000_000_000i64..10_000_000_000_000) {
+            use skein::stdlib::tz::TimeZone;
+            let mut tzif = b"TZif2".to_vec();
+            tzif.extend_from_slice(&bytes);
+            for zone in [TimeZone::from_tzif(&tzif), TimeZone::from_tzif(&bytes), TimeZone::from_posix(&text)].into_iter().flatten() {
+                let _ = zone.local_type(t);
+                let _ = zone.mktime(local, 0, Some(true));
+                let _ = zone.local_type(i64::MAX);
+                let _ = zone.local_type(i64::MIN);
+            }
+        }
+
+        #[test]
         fn os_time_never_panics(y in any::<i32>(), mo in any::<i32>(), d in any::<i32>(), h in any::<i32>(), mi in any::<i32>(), s in any::<i32>()) {
             let f = date::DateFields { year: y, month: mo, day: d, hour: h, min: mi, sec: s, isdst: Some(true) };
-            if let Some(t) = date::os_time(&f) {
+            if let Some(t) = date::os_time(&f, &skein::stdlib::tz::TimeZone::utc()) {
                 prop_assert!(date::Tm::from_time(t).is_some());
             }
         }
@@ -536,7 +553,7 @@ fn sort_matches_luajit() {
             keys.iter().enumerate().map(|(i, &k)| (k, i + 1)).collect();
         let mut calls = Vec::new();
         let kind = f[0];
-        let r = sort(&mut items, &(0, 0), |a, b| {
+        let r = sort(&mut items, |a, b| {
             calls.push(format!("{}<{}", a.1, b.1));
             if a.1 == 0 || b.1 == 0 {
                 return Err("nil compared".to_string());
@@ -637,6 +654,7 @@ fn misc_string_and_math_match_luajit() {
                 same(&bits(m), wm) && e.to_string() == we
             }
             "log1" => same(&bits(mathlib::log(from_bits_hex(f[1]), None)), want),
+            "chunkname" => hex(&skein::stdlib::chunkname::short_src(&unhex(f[1]))) == want,
             op => {
                 let x = from_bits_hex(f[1]);
                 let y = from_bits_hex(f[2]);
@@ -656,4 +674,116 @@ fn misc_string_and_math_match_luajit() {
         }
     }
     check_all("misc", total, failures);
+}
+
+#[test]
+fn readnum_matches_luajit() {
+    use skein::stdlib::readnum::{read_number, SliceStream};
+    let text = golden("readnum.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let input = unhex(f[0]);
+        let mut st = SliceStream {
+            bytes: &input,
+            pos: 0,
+        };
+        let v = read_number(&mut st);
+        let value_ok = match (v, f[1]) {
+            (None, "nil") => true,
+            (Some(x), w) if w != "nil" => {
+                let want = from_bits_hex(w);
+                x.to_bits() == want.to_bits() || (x.is_nan() && want.is_nan())
+            }
+            _ => false,
+        };
+        let rest = hex(&input[st.pos..]);
+        if !value_ok || rest != f[2] {
+            failures.push(format!("{line}\n    got  {v:?} {rest}"));
+        }
+    }
+    check_all("readnum", total, failures);
+}
+
+/// The zone for a `date_tz.txt` label: zone files come from the copies in
+/// `tests/golden/stdlib/zoneinfo/` (so the test does not depend on tzdata being installed),
+/// other labels are POSIX strings or empty.
+fn test_zone(label: &str) -> skein::stdlib::tz::TimeZone {
+    use skein::stdlib::tz::TimeZone;
+    let file = format!("{GOLDEN_DIR}/zoneinfo/{}", label.replace('/', "_"));
+    match std::fs::read(&file) {
+        Ok(bytes) if !label.is_empty() => TimeZone::from_tzif(&bytes).expect("valid TZif copy"),
+        _ => TimeZone::from_tz_value(Some(label)),
+    }
+}
+
+#[test]
+fn date_in_time_zones_matches_luajit() {
+    use skein::stdlib::date::{self, DateFields, OsDate};
+    let text = golden("date_tz.txt");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    let mut zones = std::collections::HashMap::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        total += 1;
+        let zone = zones
+            .entry(f[1].to_string())
+            .or_insert_with(|| test_zone(f[1]));
+        let (got, want) = match f[0] {
+            "date" => {
+                let t = date::time_from_number(num(f[2]));
+                let got = match date::os_date(&unhex(f[3]), t, zone) {
+                    OsDate::Nil => "nil".to_string(),
+                    OsDate::Table(tm) => hex(format!(
+                        "{},{},{},{},{},{},{},{},{}",
+                        tm.year,
+                        tm.month,
+                        tm.day,
+                        tm.hour,
+                        tm.min,
+                        tm.sec,
+                        tm.wday + 1,
+                        tm.yday + 1,
+                        tm.isdst
+                    )
+                    .as_bytes()),
+                    OsDate::Text(v) => hex(&v),
+                };
+                (got, f[4].to_string())
+            }
+            _ => {
+                let v: Vec<&str> = f[2].split(',').collect();
+                let n = |i: usize| date::field_from_number(num(v[i]));
+                let fields = DateFields {
+                    year: n(0),
+                    month: n(1),
+                    day: n(2),
+                    hour: n(3),
+                    min: n(4),
+                    sec: n(5),
+                    isdst: match v[6] {
+                        "true" => Some(true),
+                        "false" => Some(false),
+                        _ => None,
+                    },
+                };
+                let got = match date::os_time(&fields, zone) {
+                    None => "nil".to_string(),
+                    Some(t) => t.to_string(),
+                };
+                let want = match f[3] {
+                    "nil" => "nil".to_string(),
+                    w => (num(w) as i64).to_string(),
+                };
+                (got, want)
+            }
+        };
+        if got != want {
+            failures.push(format!("{line}\n    got  {got}"));
+        }
+    }
+    check_all("date_tz", total, failures);
 }

@@ -45,4 +45,17 @@ for _, x in ipairs(nums) do
     emit("ldexp", b(x), b(e), b(math.ldexp(x, e)))
   end
 end
+-- chunk names as error messages show them
+local names = { "=abc", "@file.lua", "plain", "line1\nline2", "", "@", "=", "short\n", "\nstarts", "a\rb", "a\tb", "ab\0cd",
+  "=a\0b", "@a\0b", "\31x", "x\127y", "\200\201" }
+for n = 40, 62 do
+  names[#names + 1] = string.rep("w", n)
+  names[#names + 1] = "=" .. string.rep("q", n)
+  names[#names + 1] = "@" .. string.rep("r", n)
+  names[#names + 1] = string.rep("v", n - 3) .. "\n" .. "tail"
+end
+for _, n in ipairs(names) do
+  local ok, e = pcall(loadstring("error('E', 1)", n))
+  emit("chunkname", hex(n), hex((e:gsub(":1: E$", ""))))
+end
 io.write(table.concat(out, "\n"), "\n")
