@@ -13,9 +13,9 @@
 
 use super::date::{self, DateFields, OsDate};
 use super::get_field;
-use crate::vm::value::Value;
 use super::tz::TimeZone;
 use crate::vm::object::Builtin;
+use crate::vm::value::Value;
 use crate::vm::{Lua, LuaError, NativeFn};
 
 /// Installs the `os` table.

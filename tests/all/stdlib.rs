@@ -84,6 +84,8 @@ const CORPUS: &[&str] = &[
     r##"print(type(io.stdout), io.type(io.stderr), select("#", io.write()))"##,
     r##"print(pcall(require, "surely.not.here." .. "mod") and "found" or "missing")"##,
     r##"print(package.loaded.math == math, package.loaded.bit == bit, type(package.preload))"##,
+    r##"print(select(2, pcall(require, "no_such_module_x")))"##,
+    r##"print(package.path, package.cpath, package.config)"##,
     r##"print(select(2, pcall(error, "msg", 0)), select(2, pcall(error)), select("#", pcall(error)))"##,
     r##"print(("%s|%s"):format(1/3, -0.0), #("\0a\0"), ("A\0B"):upper())"##,
     r##"print(table.concat({1, 2.5, "x"}, ", "), table.maxn({[3] = 1, [7] = 2}))"##,
