@@ -17,6 +17,7 @@
 //!
 //! Rules for whoever changes this: keep the interpreter's side to the single
 //! `if self.limits.is_some()` test in its `hot!` macro; everything else lives here.
+#![warn(missing_docs)]
 
 use crate::vm::{Lua, LuaError};
 

@@ -50,6 +50,7 @@
 //! Rules for whoever changes this module: never keep a raw `vm::Value` across anything
 //! that may run Lua code or collect garbage (a call, a metamethod) unless it is on the
 //! Lua stack or in the registry; convert results to handles immediately.
+#![warn(missing_docs)]
 
 pub mod limits;
 

@@ -3,6 +3,7 @@
 //!
 //! Every argument is checked as a number (numeric strings are converted, as in LuaJIT);
 //! results are int32 values returned as Lua numbers.
+#![warn(missing_docs)]
 
 use super::bitop;
 use crate::vm::{Lua, LuaError};

@@ -11,6 +11,7 @@
 //!
 //! Rules for whoever changes this file: never index frames or upvalues without a bounds
 //! check; bad levels and indices give nil (or Lua's "level out of range"), never a panic.
+#![warn(missing_docs)]
 
 use super::set_field;
 use crate::vm::debug::{local_name, short_chunkname, slot_name};

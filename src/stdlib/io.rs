@@ -14,6 +14,7 @@
 //!
 //! Errors follow Lua: operations return `nil, "name: strerror", errno`; misuse raises
 //! ("attempt to use a closed file", "bad argument #1 to 'read' (invalid format)").
+#![warn(missing_docs)]
 
 use super::os::{push_io_error, strerror};
 use super::{get_field, set_field};
@@ -498,9 +499,6 @@ fn io_open(l: &mut Lua) -> Result<usize, LuaError> {
     } else {
         l.check_str(2)?.as_bytes().to_vec()
     };
-    if !matches!(mode.first(), Some(b'r' | b'w' | b'a')) {
-        return Err(l.arg_error(2, "invalid mode"));
-    }
     match open_file(l, name.as_bytes(), &mode) {
         Ok(v) => {
             l.push(v);

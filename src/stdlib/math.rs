@@ -8,6 +8,7 @@
 //! The functions whose LuaJIT results differ from the obvious Rust one-liner (`min`,
 //! `max`, `ldexp`, `frexp`, `modf`, `fmod`, `log`) come from the [`super::mathlib`]
 //! engine; this module only checks arguments.
+#![warn(missing_docs)]
 
 use super::mathlib;
 use super::random::Random;

@@ -12,7 +12,6 @@
 //! Rules for whoever adds a library: a binding module only converts between Lua values
 //! and the engine's Rust types and raises LuaJIT's exact messages; algorithms live in
 //! engine modules with golden tests. Natives never panic.
-
 pub mod base;
 pub mod bit;
 pub mod bitop;

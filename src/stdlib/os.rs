@@ -10,6 +10,7 @@
 //! "C" locale (and "POSIX" / "" as its aliases).
 //!
 //! Failures of `remove`, `rename` return `nil, "name: strerror", errno` like Lua.
+#![warn(missing_docs)]
 
 use super::date::{self, DateFields, OsDate};
 use super::get_field;

@@ -19,6 +19,7 @@
 //! `_PRELOAD`) so Rust code can register modules with [`set_loaded`] / [`set_preload`]
 //! even if a script replaces the `package` global. [`super::open_libs`] opens this module
 //! right after the base library so both tables exist before any other library.
+#![warn(missing_docs)]
 
 use super::{get_field, set_field};
 use crate::vm::object::Builtin;

@@ -12,6 +12,7 @@
 //! tests/scripts/stdlib/string.lua and by the differential test against `luajit`), and
 //! never hold a string produced here across a call into Lua without it being reachable
 //! (arguments are on the stack; outputs are built as `Vec<u8>` and interned at the end).
+#![warn(missing_docs)]
 
 use super::format::{self, FormatArg, FormatError};
 use super::pattern::{self, Capture, Match, PatternError};

@@ -10,6 +10,7 @@
 //! Rules for whoever changes this file: the table being sorted is an argument, hence
 //! rooted; elements are read from and written to it directly so a collection during a
 //! comparator call sees them.
+#![warn(missing_docs)]
 
 use crate::vm::value::Value;
 use crate::vm::{Lua, LuaError, TabRef};
