@@ -618,7 +618,7 @@ fn trampoline(l: &mut vm::Lua) -> std::result::Result<usize, LuaError> {
             }
             Ok(n)
         }
-        Err(Error::Runtime { message, .. }) if message.contains(':') => {
+        Err(Error::Runtime { message, .. }) if has_position(&message) => {
             // Already positioned by Lua (an error from a nested call): pass it on.
             Err(l.error_msg(&message))
         }
@@ -626,6 +626,23 @@ fn trampoline(l: &mut vm::Lua) -> std::result::Result<usize, LuaError> {
         Err(Error::MemoryLimit) => Err(l.error_msg_pos("memory limit exceeded")),
         Err(e) => Err(l.error_msg_level(1, &e.to_string())),
     }
+}
+
+/// Whether a message starts with a Lua position ("chunk:line: ").
+fn has_position(msg: &str) -> bool {
+    let mut rest = msg;
+    while let Some(i) = rest.find(':') {
+        if rest[..i].contains('\n') {
+            return false;
+        }
+        let after = &rest[i + 1..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(": ") {
+            return true;
+        }
+        rest = after;
+    }
+    false
 }
 
 /// A chunk of source ready to run: [`Chunk::exec`], [`Chunk::eval`], [`Chunk::call`].
@@ -657,10 +674,7 @@ impl Chunk {
 
     /// Runs the chunk with arguments (`...` inside it) and converts its results.
     pub fn call<A: IntoLuaMulti, R: FromLuaMulti>(self, args: A) -> Result<R> {
-        let lua = self.lua.clone();
-        let f = self.into_function()?;
-        let _ = &lua;
-        f.call(args)
+        self.into_function()?.call(args)
     }
 
     /// Evaluates the chunk as an expression (`return <source>`) if that compiles,
@@ -781,13 +795,11 @@ impl Table {
 
     /// Elements `1..=#t` (raw), converted.
     pub fn sequence_values<V: FromLua>(&self) -> Result<Vec<V>> {
-        let lua = &self.0.lua;
         let n = self.raw_len();
         let mut out = Vec::with_capacity(n);
         for i in 1..=n {
             out.push(self.raw_get::<i64, V>(i as i64)?);
         }
-        let _ = lua;
         Ok(out)
     }
 
@@ -1285,5 +1297,19 @@ pub fn describe_function(f: &Function) -> &'static str {
         Some(FuncKind::Native { .. }) => "native",
         Some(FuncKind::Lua { .. }) => "lua",
         None => "?",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_position;
+
+    #[test]
+    fn positions_are_recognised() {
+        assert!(has_position("t:1: boom"));
+        assert!(has_position("[string \"x = 1\"]:12: oops"));
+        assert!(!has_position("rust says no"));
+        assert!(!has_position("error: 12 things"));
+        assert!(!has_position("a\nb:1: c"));
     }
 }
