@@ -588,6 +588,10 @@ fn io_output(l: &mut Lua) -> Result<usize, LuaError> {
 
 /// Reads with the formats from argument `first` on; pushes the results.
 fn read_formats(l: &mut Lua, f: &mut LuaFile, first: usize) -> Result<usize, LuaError> {
+    if matches!(f.stream, Some(Stream::Stdin)) {
+        // Show pending output (a prompt) before waiting for input.
+        l.flush_out();
+    }
     let n = l.nargs();
     if n < first {
         return Ok(match f.read_line(false) {

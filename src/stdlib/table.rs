@@ -5,7 +5,8 @@
 //! All accesses are raw (no metamethods), as in LuaJIT. `sort` is the classic Lua 5.1
 //! quicksort (median of three, smaller half by recursion, larger by iteration) so that
 //! the comparator sees the same calls as under LuaJIT and an inconsistent comparator
-//! raises "invalid order function for sorting" in the same situations.
+//! raises "invalid order function for sorting" in the same situations (the scan stops
+//! at the range bounds, `i >= up` / `j <= lo`, as LuaJIT's does).
 //!
 //! Rules for whoever changes this file: the table being sorted is an argument, hence
 //! rooted; elements are read from and written to it directly so a collection during a
@@ -286,32 +287,12 @@ fn auxsort(l: &mut Lua, t: TabRef, cmp: Value, mut lo: i64, mut up: i64) -> Resu
         let pivot = get(i);
         swap(i, up - 1);
         // Invariant: a[lo] <= pivot == a[up-1] <= a[up]; partition lo+1 .. up-2.
-        i = lo;
-        let mut j = up - 1;
-        loop {
-            loop {
-                i += 1;
-                if !sort_less(l, cmp, get(i), pivot)? {
-                    break;
-                }
-                if i > up {
-                    return Err(order_error(l));
-                }
-            }
-            loop {
-                j -= 1;
-                if !sort_less(l, cmp, pivot, get(j))? {
-                    break;
-                }
-                if j < lo {
-                    return Err(order_error(l));
-                }
-            }
-            if j < i {
-                break;
-            }
-            swap(i, j);
-        }
+        // The pivot is pinned: a comparator could remove it from the table and collect.
+        let pin = l.pinned.len();
+        l.pinned.push(pivot);
+        let r = partition(l, t, cmp, lo, up, pivot);
+        l.pinned.truncate(pin);
+        i = r?;
         swap(up - 1, i);
         // Recurse into the smaller part, loop on the larger.
         let (a, b);
@@ -327,4 +308,50 @@ fn auxsort(l: &mut Lua, t: TabRef, cmp: Value, mut lo: i64, mut up: i64) -> Resu
         auxsort(l, t, cmp, a, b)?;
     }
     Ok(())
+}
+
+/// Hoare partition of `lo+1 ..= up-2` around `pivot`; returns the pivot's final index.
+fn partition(
+    l: &mut Lua,
+    t: TabRef,
+    cmp: Value,
+    lo: i64,
+    up: i64,
+    pivot: Value,
+) -> Result<i64, LuaError> {
+    let get = |i: i64| t.get_int(i);
+    let swap = |i: i64, j: i64| {
+        let tm = t.get_mut();
+        let a = tm.get_int(i);
+        let b = tm.get_int(j);
+        tm.set_int(i, b);
+        tm.set_int(j, a);
+    };
+    let mut i = lo;
+    let mut j = up - 1;
+    loop {
+        loop {
+            i += 1;
+            if !sort_less(l, cmp, get(i), pivot)? {
+                break;
+            }
+            if i >= up {
+                return Err(order_error(l));
+            }
+        }
+        loop {
+            j -= 1;
+            if !sort_less(l, cmp, pivot, get(j))? {
+                break;
+            }
+            if j <= lo {
+                return Err(order_error(l));
+            }
+        }
+        if j < i {
+            break;
+        }
+        swap(i, j);
+    }
+    Ok(i)
 }

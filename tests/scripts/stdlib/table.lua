@@ -57,4 +57,16 @@ local ct = { 1, 2, x = 3 }
 clear(ct)
 check(next(ct), nil, "table.clear")
 print(table.concat({ 1, 2, 3 }, ", "), unpack({ 1, 2, 3 }))
+-- inconsistent comparators: LuaJIT's error points and call counts
+for n = 1, 12 do
+  local t = {} for i = 1, n do t[i] = (i * 5) % 7 end
+  local calls = 0
+  local ok, e = pcall(table.sort, t, function(a, b) calls = calls + 1 return true end)
+  local ok2, e2 = pcall(table.sort, t, function(a, b) return a <= b end)
+  print(n, ok, e, calls, ok2, e2, table.concat(t, ","))
+end
+local log = {}
+local t = {5, 2, 8, 1, 9, 3, 7, 4, 6, 0, 5, 5}
+table.sort(t, function(a, b) log[#log+1] = a .. b return a < b end)
+print(table.concat(log, " "))
 print("ok")
