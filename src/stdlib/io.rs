@@ -198,7 +198,11 @@ impl LuaFile {
         self.drop_read_buffer()?;
         if matches!(self.stream, Some(Stream::Stdout)) {
             // Through the state's writer, which buffers on its own.
-            return out.write_all(data);
+            out.write_all(data)?;
+            if self.unbuffered {
+                out.flush()?;
+            }
+            return Ok(());
         }
         self.wbuf.extend_from_slice(data);
         if self.unbuffered || self.wbuf.len() >= 8192 || matches!(self.stream, Some(Stream::Stderr))
