@@ -469,6 +469,19 @@ impl Lua {
         LuaString(s.as_ref().to_vec())
     }
 
+    /// A coroutine that will run `f` (resume it with [`Thread::resume`]).
+    pub fn create_thread(&self, f: &Function) -> Result<Thread> {
+        let fv = f.0.value();
+        if fv.as_func().and_then(|c| c.lua_proto()).is_none() {
+            return Err(Error::runtime("a coroutine needs a Lua function"));
+        }
+        let vm = self.vm();
+        let co = vm.new_thread();
+        co.get_mut().stack[0] = fv;
+        co.get_mut().top = 2;
+        Ok(Thread(self.make_handle(vm::Value::thread(co))))
+    }
+
     /// Wraps a Rust closure as a Lua function. Arguments and results convert through
     /// [`FromLuaMulti`] / [`IntoLuaMulti`]; an `Err` is raised as a Lua error.
     pub fn create_function<A, R, F>(&self, f: F) -> Result<Function>
@@ -854,6 +867,29 @@ impl AnyUserData {
 }
 
 impl Thread {
+    /// Resumes the coroutine with `args`: the values it yields or returns, or its error.
+    pub fn resume<A: IntoLuaMulti, R: FromLuaMulti>(&self, args: A) -> Result<R> {
+        let lua = &self.0.lua;
+        let args = args.into_lua_multi(lua)?;
+        let Some(co) = self.0.value().as_thread() else {
+            return Err(Error::UserDataType("thread"));
+        };
+        let vm_args: Vec<vm::Value> = args.iter().map(|a| lua.value_to_vm(a)).collect();
+        lua.vm().traceback = None;
+        let r = lua.vm().resume(co, &vm_args);
+        match r {
+            Ok(Ok(vals)) => {
+                let vals: MultiValue = vals.into_iter().map(|v| lua.value_from_vm(v)).collect();
+                R::from_lua_multi(vals, lua)
+            }
+            Ok(Err(ev)) => Err(Error::Runtime {
+                message: lua.vm().error_text(&LuaError::Error(ev)),
+                traceback: None,
+            }),
+            Err(e) => Err(lua.convert_error(e)),
+        }
+    }
+
     /// The coroutine's status: "suspended", "running", "normal" or "dead".
     pub fn status(&self) -> &'static str {
         use crate::vm::object::CoStatus;

@@ -227,3 +227,25 @@ fn memory_limit_stops_allocation() {
     let ok: bool = lua.load("return #{1, 2, 3} == 3").eval().unwrap();
     assert!(ok);
 }
+
+#[test]
+fn coroutines_resume_from_rust() {
+    let lua = Lua::new();
+    let f: Function = lua
+        .load("return function(a) local b = coroutine.yield(a + 1) error('stop ' .. b) end")
+        .eval()
+        .unwrap();
+    let co = lua.create_thread(&f).unwrap();
+    assert_eq!(co.status(), "suspended");
+    let y: i64 = co.resume(41).unwrap();
+    assert_eq!(y, 42);
+    let err = co.resume::<_, ()>("now").unwrap_err();
+    assert!(err.to_string().ends_with("stop now"), "{err}");
+    assert_eq!(co.status(), "dead");
+    assert!(co.resume::<_, ()>(()).is_err());
+    let t: skein::embed::Thread = lua
+        .load("return coroutine.create(function() end)")
+        .eval()
+        .unwrap();
+    assert_eq!(t.status(), "suspended");
+}
