@@ -548,6 +548,8 @@ impl Lua {
             let knum: *const Value = proto.knum.as_ptr();
             let mut pc = fr.pc as usize;
             let mut stk: *mut Value = th.stack.as_mut_ptr().wrapping_add(base);
+            // The running frame's record (refreshed with `stk`: pushing frames may move it).
+            let mut frp: *mut Frame = th.frames.as_mut_ptr().wrapping_add(th.frames.len() - 1);
             let mut multres = th.multres;
             let fsize = proto.framesize as usize;
             if fr.kind != FrameKind::Native && fr.top != 0 {
@@ -583,14 +585,15 @@ impl Lua {
             }
             macro_rules! reload {
                 () => {
-                    stk = self.th().stack.as_mut_ptr().wrapping_add(base);
+                    let th = self.th();
+                    stk = th.stack.as_mut_ptr().wrapping_add(base);
+                    frp = th.frames.as_mut_ptr().wrapping_add(th.frames.len() - 1);
                 };
             }
             macro_rules! save_pc {
                 () => {
-                    if let Some(f) = self.th().frames.last_mut() {
-                        f.pc = pc as u32;
-                    }
+                    // SAFETY: `frp` points at the running frame's record (see `reload!`).
+                    (*frp).pc = pc as u32;
                 };
             }
             macro_rules! throw {
@@ -1218,7 +1221,29 @@ impl Lua {
                             save_pc!();
                             let f = s!(a);
                             if let Some(c) = f.as_func() {
-                                if let FuncKind::Lua { .. } = c.kind {
+                                if let FuncKind::Lua { proto: cp, .. } = c.kind() {
+                                    // Fast path: fixed-argument function, stack room known.
+                                    let th = self.th();
+                                    let nb = func + 2;
+                                    let np = cp.numparams as usize;
+                                    if !cp.is_vararg
+                                        && nb + (cp.framesize as usize) < th.stack.len()
+                                        && th.frames.len() < super::MAX_STACK / 4
+                                    {
+                                        for i in nargs..np {
+                                            *th.stack.get_unchecked_mut(nb + i) = Value::NIL;
+                                        }
+                                        th.frames.push(Frame {
+                                            base: nb as u32,
+                                            func: func as u32,
+                                            fslot: func as u32,
+                                            pc: 0,
+                                            nres,
+                                            kind: FrameKind::Lua,
+                                            top: 0,
+                                        });
+                                        continue 'frame;
+                                    }
                                     tri!(self.push_lua_frame(
                                         func,
                                         nargs,

@@ -296,3 +296,14 @@ fn jit_hook_reports_hot_ops_and_skips_i_variants() {
     assert_eq!(count(Op::FUNCF), 2, "{log:?}");
     assert_eq!(count(Op::FUNCV), 1, "{log:?}");
 }
+
+#[test]
+fn cli_bytecode_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("l.lua");
+    std::fs::write(&f, "local x = 1\nreturn x").unwrap();
+    let fs = f.to_string_lossy().into_owned();
+    let (code, out, err) = skein(&["-bl", &fs], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("KSHORT") && out.contains("RET1"), "{out}");
+}
