@@ -337,7 +337,44 @@ fn file_meta(l: &mut Lua) -> Option<TabRef> {
 fn new_file(l: &mut Lua, s: Stream) -> Value {
     let u = l.new_udata(Some(Box::new(LuaFile::new(s))));
     u.get_mut().meta = file_meta(l);
+    // Remember every handle (weakly) so `os.exit` can flush them as C's exit() does.
+    let reg = l.registry;
+    let all = match get_field(l, reg, "_IO_files").as_tab() {
+        Some(t) => t,
+        None => {
+            let t = l.new_table(0, 4);
+            let mt = l.new_table(0, 1);
+            let mode = l.str_value(b"k");
+            set_field(l, mt, "__mode", mode);
+            t.get_mut().meta = Some(mt);
+            set_field(l, reg, "_IO_files", Value::tab(t));
+            t
+        }
+    };
+    all.get_mut().set(Value::udata(u), Value::TRUE);
     Value::udata(u)
+}
+
+/// Flushes every open file's pending output (for `os.exit`, like C's `exit`).
+pub fn flush_all(l: &mut Lua) {
+    let reg = l.registry;
+    let Some(all) = get_field(l, reg, "_IO_files").as_tab() else {
+        return;
+    };
+    let mut pos = 0;
+    let mut files = Vec::new();
+    while let Some((next, k, _)) = all.entry_from(pos) {
+        files.push(k);
+        pos = next;
+    }
+    for v in files {
+        if let Some(f) = as_file(l, v) {
+            if !f.is_closed() && !matches!(f.stream, Some(Stream::PipeWrite(_))) {
+                let _ = f.flush_writes(None);
+            }
+        }
+    }
+    l.flush_out();
 }
 
 /// The file handle in `v`, if it is one.

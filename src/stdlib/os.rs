@@ -214,7 +214,7 @@ fn exit(l: &mut Lua) -> Result<usize, LuaError> {
     } else {
         l.check_int(1)? as i32
     };
-    l.flush_out();
+    super::io::flush_all(l);
     std::process::exit(code)
 }
 

@@ -143,3 +143,21 @@ fn stdlib_matches_luajit() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn os_exit_flushes_files_and_sets_status() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("out.txt");
+    let script = format!(
+        "local f = io.open({:?}, 'w') f:write('kept') io.write('stdout') os.exit(3)",
+        path.to_string_lossy()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_skein"))
+        .arg("-e")
+        .arg(&script)
+        .output()
+        .expect("run skein");
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "stdout");
+    assert_eq!(std::fs::read_to_string(&path).expect("file written"), "kept");
+}
