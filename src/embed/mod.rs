@@ -558,6 +558,13 @@ impl Lua {
 
     /// Limits untrusted code to `n` loop iterations plus calls (None: unlimited) and
     /// clears a previous "limit exceeded" state. See [`limits`].
+    ///
+    /// ```
+    /// let lua = skein::Lua::new();
+    /// lua.set_instruction_limit(Some(100_000));
+    /// let err = lua.load("while true do end").exec().unwrap_err();
+    /// assert!(matches!(err, skein::Error::InstructionLimit));
+    /// ```
     pub fn set_instruction_limit(&self, n: Option<u64>) {
         let l = self.vm().limits.get_or_insert_with(Default::default);
         l.budget = n;
@@ -903,6 +910,27 @@ impl Thread {
 }
 
 /// A Rust type usable as a Lua userdata: declare its methods and metamethods.
+///
+/// ```
+/// use skein::embed::{UserData, UserDataMethods};
+/// use skein::Lua;
+///
+/// struct Point { x: f64, y: f64 }
+///
+/// impl UserData for Point {
+///     fn add_methods<M: UserDataMethods<Self>>(m: &mut M) {
+///         m.add_method("len", |_, p, ()| Ok((p.x * p.x + p.y * p.y).sqrt()));
+///         m.add_method_mut("scale", |_, p, k: f64| { p.x *= k; p.y *= k; Ok(()) });
+///         m.add_meta_method("__tostring", |_, p, ()| Ok(format!("({}, {})", p.x, p.y)));
+///     }
+/// }
+///
+/// let lua = Lua::new();
+/// lua.globals().set("p", lua.create_userdata(Point { x: 3.0, y: 4.0 })?)?;
+/// let (len, text): (f64, String) = lua.load("p:scale(2) return p:len(), tostring(p)").eval()?;
+/// assert_eq!((len, text.as_str()), (10.0, "(6, 8)"));
+/// # Ok::<(), skein::Error>(())
+/// ```
 pub trait UserData: Sized + 'static {
     /// Registers methods (`obj:name(...)`) and metamethods (`__add`, `__tostring`, ...).
     fn add_methods<M: UserDataMethods<Self>>(_methods: &mut M) {}

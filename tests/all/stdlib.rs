@@ -159,5 +159,8 @@ fn os_exit_flushes_files_and_sets_status() {
         .expect("run skein");
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "stdout");
-    assert_eq!(std::fs::read_to_string(&path).expect("file written"), "kept");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("file written"),
+        "kept"
+    );
 }
