@@ -14,7 +14,7 @@
 #![warn(missing_docs)]
 
 use super::set_field;
-use crate::vm::debug::{local_name, short_chunkname, slot_name};
+use crate::vm::debug::{local_name, slot_name};
 use crate::vm::object::{FrameKind, FuncKind};
 use crate::vm::value::{LuaType, Value};
 use crate::vm::{Lua, LuaError};
@@ -87,10 +87,11 @@ fn describe_function(l: &mut Lua, t: crate::vm::TabRef, f: Value) {
         Some(FuncKind::Lua { proto, upvals }) => {
             let d = &proto.debug;
             let src = d.chunkname.clone();
-            let short = short_chunkname(&src);
+            let short = super::chunkname::short_src(&src);
             let v = l.str_value(&src);
             put(l, t, "source", v);
-            put_str(l, t, "short_src", &short);
+            let v = l.str_value(&short);
+            put(l, t, "short_src", v);
             let main = d.firstline == 0;
             put_str(l, t, "what", if main { "main" } else { "Lua" });
             put(l, t, "linedefined", Value::num(d.firstline as f64));

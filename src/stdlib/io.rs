@@ -629,27 +629,38 @@ fn io_output(l: &mut Lua) -> Result<usize, LuaError> {
 
 /// Reads with the formats from argument `first` on; pushes the results.
 fn read_formats(l: &mut Lua, f: &mut LuaFile, first: usize) -> Result<usize, LuaError> {
+    let formats: Vec<Value> = (first..=l.nargs()).map(|i| l.arg(i)).collect();
+    read_with(l, f, &formats, first).map(|(n, _)| n)
+}
+
+/// Reads with `formats` (argument numbers start at `first` in messages); pushes the
+/// results and returns their number and whether the first one is nil (end of file).
+fn read_with(
+    l: &mut Lua,
+    f: &mut LuaFile,
+    formats: &[Value],
+    first: usize,
+) -> Result<(usize, bool), LuaError> {
     if matches!(f.stream, Some(Stream::Stdin)) {
         // Show pending output (a prompt) before waiting for input.
         l.flush_out();
     }
-    let n = l.nargs();
-    if n < first {
+    if formats.is_empty() {
         return Ok(match f.read_line(false) {
             Ok(Some(s)) => {
                 l.push_str(&s);
-                1
+                (1, false)
             }
             Ok(None) => {
                 l.push(Value::NIL);
-                1
+                (1, true)
             }
-            Err(e) => push_io_error(l, None, &e),
+            Err(e) => (push_io_error(l, None, &e), true),
         });
     }
     let mut pushed = 0;
-    for i in first..=n {
-        let v = l.arg(i);
+    for (k, &v) in formats.iter().enumerate() {
+        let i = first + k;
         let r: std::io::Result<Option<Value>> = if let Some(k) = v.as_num() {
             f.read_count(k.max(0.0) as usize)
                 .map(|o| o.map(|s| l.str_value(&s)))
@@ -673,12 +684,12 @@ fn read_formats(l: &mut Lua, f: &mut LuaFile, first: usize) -> Result<usize, Lua
             }
             Ok(None) => {
                 l.push(Value::NIL);
-                return Ok(pushed + 1);
+                return Ok((pushed + 1, pushed == 0));
             }
-            Err(e) => return Ok(push_io_error(l, None, &e)),
+            Err(e) => return Ok((push_io_error(l, None, &e), true)),
         }
     }
-    Ok(pushed)
+    Ok((pushed, false))
 }
 
 fn io_read(l: &mut Lua) -> Result<usize, LuaError> {
@@ -774,54 +785,50 @@ fn f_setvbuf(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-/// A lines iterator over `file`, closing it at the end when `close` is set.
-fn lines_iter(l: &mut Lua, file: Value, close: bool) -> Value {
-    l.native_with(
-        "lines_aux",
-        lines_aux as NativeFn,
-        Builtin::None,
-        vec![file, Value::bool(close)],
-    )
+/// A lines iterator over `file` reading `formats` (a line when empty), closing the
+/// file at the end when `close` is set.
+fn lines_iter(l: &mut Lua, file: Value, close: bool, formats: Vec<Value>) -> Value {
+    let mut up = vec![file, Value::bool(close)];
+    up.extend(formats);
+    l.native_with("lines_aux", lines_aux as NativeFn, Builtin::None, up)
+}
+
+/// The formats given after the file name / file (`io.lines(name, ...)`).
+fn extra_formats(l: &Lua, first: usize) -> Vec<Value> {
+    (first..=l.nargs()).map(|i| l.arg(i)).collect()
 }
 
 fn lines_aux(l: &mut Lua) -> Result<usize, LuaError> {
     let up = l.native_upvals();
     let file = up.first().copied().unwrap_or(Value::NIL);
     let close = up.get(1).is_some_and(|v| v.truthy());
+    let formats: Vec<Value> = up.get(2..).map(|f| f.to_vec()).unwrap_or_default();
     let Some(f) = as_file(l, file) else {
         return Ok(0);
     };
     if f.is_closed() {
         return Err(l.error_msg_level(1, "file is already closed"));
     }
-    match f.read_line(false) {
-        Ok(Some(s)) => {
-            l.push_str(&s);
-            Ok(1)
-        }
-        Ok(None) => {
-            if close {
-                let _ = f.close();
-                f.stream = None;
-            }
-            l.push(Value::NIL);
-            Ok(1)
-        }
-        Err(e) => Err(l.error_msg_level(1, &strerror(&e))),
+    let (n, at_end) = read_with(l, f, &formats, 1)?;
+    if close && at_end {
+        let _ = f.close();
+        f.stream = None;
     }
+    Ok(n)
 }
 
 fn io_lines(l: &mut Lua) -> Result<usize, LuaError> {
     if l.arg(1).is_nil() {
         let (v, _) = default_file(l, "_IO_input")?;
-        let it = lines_iter(l, v, false);
+        let it = lines_iter(l, v, false, Vec::new());
         l.push(it);
         return Ok(1);
     }
     let name = l.check_str(1)?;
     match open_file(l, name.as_bytes(), b"r") {
         Ok(v) => {
-            let it = lines_iter(l, v, true);
+            let formats = extra_formats(l, 2);
+            let it = lines_iter(l, v, true, formats);
             l.push(it);
             Ok(1)
         }
@@ -835,7 +842,8 @@ fn io_lines(l: &mut Lua) -> Result<usize, LuaError> {
 fn f_lines(l: &mut Lua) -> Result<usize, LuaError> {
     check_file(l, 1)?;
     let v = l.arg(1);
-    let it = lines_iter(l, v, false);
+    let formats = extra_formats(l, 2);
+    let it = lines_iter(l, v, false, formats);
     l.push(it);
     Ok(1)
 }

@@ -40,6 +40,9 @@ f:close()
 local lines = {}
 for line in io.lines(name) do lines[#lines + 1] = line end
 check(#lines, 3, "io.lines") check(lines[2], "line2", "io.lines content")
+local pieces = {}
+for a, b in io.lines(name, 2, "*l") do pieces[#pieces + 1] = a .. "|" .. b end
+check(table.concat(pieces, ";"), "12| 0x10 abc;li|ne2;3.|5", "io.lines formats")
 -- read/write on one handle
 f = assert(io.open(name, "r+"))
 f:write("AB")
