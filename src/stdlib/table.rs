@@ -45,6 +45,21 @@ pub fn open(l: &mut Lua) {
     });
 }
 
+/// An integer argument converted like LuaJIT's `lj_lib_checkint` (int32), widened so
+/// index arithmetic cannot overflow.
+fn check_int32(l: &mut Lua, i: usize) -> Result<i64, LuaError> {
+    Ok(super::strlib::lua_int_arg(l.check_num(i)?) as i64)
+}
+
+/// Optional [`check_int32`].
+fn opt_int32(l: &mut Lua, i: usize, default: i64) -> Result<i64, LuaError> {
+    if l.arg(i).is_nil() {
+        Ok(default)
+    } else {
+        check_int32(l, i)
+    }
+}
+
 fn concat(l: &mut Lua) -> Result<usize, LuaError> {
     let t = l.check_table(1)?;
     let sep = if l.arg(2).is_nil() {
@@ -52,11 +67,11 @@ fn concat(l: &mut Lua) -> Result<usize, LuaError> {
     } else {
         l.check_str(2)?.as_bytes().to_vec()
     };
-    let i = l.opt_int(3, 1)?;
+    let i = opt_int32(l, 3, 1)?;
     let j = if l.arg(4).is_nil() {
         t.len() as i64
     } else {
-        l.check_int(4)?
+        check_int32(l, 4)?
     };
     let mut out = Vec::new();
     let mut k = i;
@@ -88,16 +103,13 @@ fn insert(l: &mut Lua) -> Result<usize, LuaError> {
             t.get_mut().set_int(end, v);
         }
         3 => {
-            let pos = l.check_int(2)?;
+            let pos = check_int32(l, 2)?;
             let v = l.arg(3);
-            let tm = t.get_mut();
-            let mut i = end.max(pos);
-            while i > pos {
-                let prev = tm.get_int(i - 1);
-                tm.set_int(i, prev);
-                i -= 1;
+            // t[i] = t[i-1] for pos < i <= end, then t[pos] = v.
+            if end > pos {
+                copy_range(t, pos, t, pos + 1, end - pos);
             }
-            tm.set(Value::num(pos as f64), v);
+            t.get_mut().set(Value::num(pos as f64), v);
         }
         _ => return Err(l.error_msg_level(1, "wrong number of arguments to 'insert'")),
     }
@@ -107,7 +119,7 @@ fn insert(l: &mut Lua) -> Result<usize, LuaError> {
 fn remove(l: &mut Lua) -> Result<usize, LuaError> {
     let t = l.check_table(1)?;
     let n = t.len() as i64;
-    let pos = l.opt_int(2, n)?;
+    let pos = opt_int32(l, 2, n)?;
     if n == 0 || pos < 1 || pos > n {
         // LuaJIT: nothing to remove (but t[n] is still read for a missing position).
         return Ok(0);
@@ -190,31 +202,69 @@ fn foreachi(l: &mut Lua) -> Result<usize, LuaError> {
 /// `table.move(a1, f, e, t [,a2])` (LuaJIT 2.1 has it): copies `a1[f..e]` to `a2[t..]`.
 fn tmove(l: &mut Lua) -> Result<usize, LuaError> {
     let a1 = l.check_table(1)?;
-    let f = l.check_int(2)?;
-    let e = l.check_int(3)?;
-    let t = l.check_int(4)?;
+    let f = check_int32(l, 2)?;
+    let e = check_int32(l, 3)?;
+    let t = check_int32(l, 4)?;
     let a2 = if l.arg(5).is_nil() {
         a1
     } else {
         l.check_table(5)?
     };
     if e >= f {
-        if t > e || t <= f || a1 != a2 {
-            for i in 0..=(e - f) {
-                let v = a1.get_int(f + i);
-                a2.get_mut().set_int(t + i, v);
-            }
-        } else {
-            let mut i = e - f;
-            while i >= 0 {
-                let v = a1.get_int(f + i);
-                a2.get_mut().set_int(t + i, v);
-                i -= 1;
-            }
-        }
+        copy_range(a1, f, a2, t, e - f + 1);
     }
     l.push(Value::tab(a2));
     Ok(1)
+}
+
+/// Ranges longer than this are copied by visiting the source's entries instead of
+/// every index (the result is the same; a huge sparse range costs O(table size)).
+const DIRECT_COPY_LIMIT: i64 = 1 << 16;
+
+/// `dst[to + i] = src[from + i]` for `0 <= i < count`, all reads before the writes they
+/// could clobber (memmove semantics, which is what LuaJIT's loop directions give).
+fn copy_range(src: TabRef, from: i64, dst: TabRef, to: i64, count: i64) {
+    if count <= DIRECT_COPY_LIMIT {
+        if src == dst && to > from {
+            for i in (0..count).rev() {
+                let v = src.get_int(from + i);
+                dst.get_mut().set_int(to + i, v);
+            }
+        } else {
+            for i in 0..count {
+                let v = src.get_int(from + i);
+                dst.get_mut().set_int(to + i, v);
+            }
+        }
+        return;
+    }
+    let in_range = |k: Value, start: i64| -> Option<i64> {
+        let n = k.as_num()?;
+        let i = n as i64;
+        (i as f64 == n && i >= start && i - start < count).then_some(i - start)
+    };
+    let mut moved = Vec::new();
+    let mut pos = 0;
+    while let Some((next, k, v)) = src.entry_from(pos) {
+        if let Some(off) = in_range(k, from) {
+            moved.push((off, v));
+        }
+        pos = next;
+    }
+    let mut cleared = Vec::new();
+    let mut pos = 0;
+    while let Some((next, k, _)) = dst.entry_from(pos) {
+        if in_range(k, to).is_some() {
+            cleared.push(k);
+        }
+        pos = next;
+    }
+    for k in cleared {
+        dst.get_mut().set(k, Value::NIL);
+    }
+    for (off, v) in moved {
+        dst.get_mut().set_int(to + off, v);
+    }
 }
 
 fn table_new(l: &mut Lua) -> Result<usize, LuaError> {
