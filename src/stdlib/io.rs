@@ -42,11 +42,14 @@ pub struct LuaFile {
     rpos: usize,
     wbuf: Vec<u8>,
     unbuffered: bool,
+    /// Opened for writing (C's stream mode; writes to a read-only file fail with EBADF).
+    writable: bool,
 }
 
 impl LuaFile {
     fn new(s: Stream) -> LuaFile {
         LuaFile {
+            writable: !matches!(s, Stream::Stdin | Stream::PipeRead(_)),
             stream: Some(s),
             rbuf: Vec::new(),
             rpos: 0,
@@ -192,7 +195,7 @@ impl LuaFile {
     }
 
     fn write(&mut self, data: &[u8], out: &mut dyn Write) -> std::io::Result<()> {
-        if matches!(self.stream, Some(Stream::Stdin | Stream::PipeRead(_))) {
+        if !self.writable || matches!(self.stream, Some(Stream::Stdin | Stream::PipeRead(_))) {
             return Err(std::io::Error::from_raw_os_error(9));
         }
         self.drop_read_buffer()?;
@@ -530,7 +533,11 @@ fn open_file(l: &mut Lua, name: &[u8], mode: &[u8]) -> Result<Value, std::io::Er
         return Err(std::io::Error::from_raw_os_error(22));
     };
     let f = o.open(String::from_utf8_lossy(name).as_ref())?;
-    Ok(new_file(l, Stream::Disk(f)))
+    let v = new_file(l, Stream::Disk(f));
+    if let Some(file) = as_file(l, v) {
+        file.writable = mode.first() != Some(&b'r') || mode.contains(&b'+');
+    }
+    Ok(v)
 }
 
 fn io_open(l: &mut Lua) -> Result<usize, LuaError> {

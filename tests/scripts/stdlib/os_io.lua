@@ -43,6 +43,11 @@ check(#lines, 3, "io.lines") check(lines[2], "line2", "io.lines content")
 local pieces = {}
 for a, b in io.lines(name, 2, "*l") do pieces[#pieces + 1] = a .. "|" .. b end
 check(table.concat(pieces, ";"), "12| 0x10 abc;li|ne2;3.|5", "io.lines formats")
+-- a read-only handle refuses writes, a write-only one reads
+f = assert(io.open(name, "r"))
+local w1, w2, w3 = f:write("x")
+check(w1, nil, "write to read-only") check(w2, "Bad file descriptor", "EBADF text") check(w3, 9, "EBADF")
+f:close()
 -- read/write on one handle
 f = assert(io.open(name, "r+"))
 f:write("AB")
