@@ -45,12 +45,25 @@ pub fn main(args: Vec<OsString>) -> i32 {
 
 fn report(l: &mut Lua, e: &LuaError) {
     l.flush_out();
-    let msg = l.error_text(e);
+    // As luajit: a nil error object is not reported; other non-strings use __tostring
+    // or a placeholder.
+    let msg = match *e {
+        LuaError::Error(v) if v.is_nil() => return,
+        LuaError::Error(v) if !v.is_str() && !v.is_num() => match l.tostring(v) {
+            Ok(s) if !l.metamethod(v, skein_mm_tostring()).is_nil() => s.to_str_lossy(),
+            _ => "(error object is not a string)".to_string(),
+        },
+        _ => l.error_text(e),
+    };
     let mut err = std::io::stderr();
     let _ = writeln!(err, "skein: {msg}");
     if let Some(tb) = l.traceback.take() {
         let _ = writeln!(err, "{tb}");
     }
+}
+
+fn skein_mm_tostring() -> crate::vm::MM {
+    crate::vm::MM::Tostring
 }
 
 fn run_chunk(l: &mut Lua, f: Value, args: &[Value]) -> bool {
@@ -261,7 +274,14 @@ fn bytecode_option(args: &[String], i: usize) -> i32 {
         (s, b"=stdin".to_vec())
     } else {
         match std::fs::read(file) {
-            Ok(s) => (s, format!("@{file}").into_bytes()),
+            // luajit -bl names the chunk after the file's base name.
+            Ok(s) => {
+                let base = std::path::Path::new(file)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| file.clone());
+                (s, format!("@{base}").into_bytes())
+            }
             Err(_) => {
                 eprintln!("skein: cannot open {file}");
                 return 1;
@@ -270,7 +290,9 @@ fn bytecode_option(args: &[String], i: usize) -> i32 {
     };
     match crate::front::compile(&src, &name) {
         Ok(p) => {
-            print!("{}", crate::front::listing(&p));
+            let mut out = std::io::stdout();
+            let _ = out.write_all(&crate::front::listing_bytes(&p));
+            let _ = out.flush();
             0
         }
         Err(e) => {

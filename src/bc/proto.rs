@@ -192,14 +192,22 @@ pub fn short_source(chunkname: &[u8]) -> String {
             }
         }
         _ => {
-            let line = chunkname.split(|&c| c == b'\n' || c == b'\r').next();
-            let line = line.unwrap_or(b"");
-            let truncated = line.len() < chunkname.len();
-            let room = MAX - "[string \"...\"]".len();
-            if !truncated && line.len() <= room {
-                format!("[string \"{}\"]", String::from_utf8_lossy(line))
+            // Up to 48 bytes, stopping at the first control character; when anything is
+            // cut off, at most 45 bytes are kept and "..." is appended.
+            let limit = MAX - 12;
+            let len = chunkname
+                .iter()
+                .take(limit)
+                .position(|&c| c < b' ')
+                .unwrap_or(chunkname.len().min(limit));
+            let rest = chunkname.get(len).copied().unwrap_or(0);
+            if rest == 0 {
+                format!(
+                    "[string \"{}\"]",
+                    String::from_utf8_lossy(&chunkname[..len])
+                )
             } else {
-                let keep = &line[..line.len().min(room)];
+                let keep = &chunkname[..len.min(MAX - 15)];
                 format!("[string \"{}...\"]", String::from_utf8_lossy(keep))
             }
         }

@@ -278,7 +278,7 @@ impl<'a> Parser<'a> {
         self.toreg_nobranch(e, reg)?;
         if e.k == ExpKind::Jmp {
             let mut t = e.t;
-            self.fs.jmp_append(&mut t, e.info);
+            self.jmp_append(&mut t, e.info)?;
             e.t = t;
         }
         if e.has_jump() {
@@ -294,7 +294,7 @@ impl<'a> Parser<'a> {
                 let fr = self.fs.freereg;
                 self.emit_aj(Op::JMP, fr, 1)?;
                 jtrue = self.emit_ad(Op::KPRI, reg, 2)?;
-                self.jmp_tohere(jval);
+                self.jmp_tohere(jval)?;
             }
             let jend = self.fs.pc();
             self.fs.lasttarget = jend;
@@ -484,9 +484,9 @@ impl<'a> Parser<'a> {
             _ => self.emit_branch(e, false)?,
         };
         let mut f = e.f;
-        self.fs.jmp_append(&mut f, pc);
+        self.jmp_append(&mut f, pc)?;
         e.f = f;
-        self.jmp_tohere(e.t);
+        self.jmp_tohere(e.t)?;
         e.t = NO_JMP;
         Ok(())
     }
@@ -504,9 +504,9 @@ impl<'a> Parser<'a> {
             _ => self.emit_branch(e, true)?,
         };
         let mut t = e.t;
-        self.fs.jmp_append(&mut t, pc);
+        self.jmp_append(&mut t, pc)?;
         e.t = t;
-        self.jmp_tohere(e.f);
+        self.jmp_tohere(e.f)?;
         e.f = NO_JMP;
         Ok(())
     }
@@ -661,7 +661,7 @@ impl<'a> Parser<'a> {
             BinOp::And => {
                 self.discharge(e2)?;
                 let mut f = e2.f;
-                self.fs.jmp_append(&mut f, e1.f);
+                self.jmp_append(&mut f, e1.f)?;
                 e2.f = f;
                 *e1 = *e2;
                 Ok(())
@@ -669,7 +669,7 @@ impl<'a> Parser<'a> {
             BinOp::Or => {
                 self.discharge(e2)?;
                 let mut t = e2.t;
-                self.fs.jmp_append(&mut t, e1.t);
+                self.jmp_append(&mut t, e1.t)?;
                 e2.t = t;
                 *e1 = *e2;
                 Ok(())

@@ -249,14 +249,16 @@ impl FuncState {
         }
     }
 
-    /// Appends list `l2` to list `*l1`.
-    pub fn jmp_append(&mut self, l1: &mut u32, l2: u32) {
+    /// Appends list `l2` to list `*l1`; `false` if the link does not fit a jump offset
+    /// (LuaJIT's "control structure too long").
+    #[must_use]
+    pub fn jmp_append(&mut self, l1: &mut u32, l2: u32) -> bool {
         if l2 == NO_JMP {
-            return;
+            return true;
         }
         if *l1 == NO_JMP {
             *l1 = l2;
-            return;
+            return true;
         }
         let mut list = *l1;
         loop {
@@ -266,14 +268,17 @@ impl FuncState {
             }
             list = next;
         }
-        self.set_jump(list, l2);
+        self.set_jump(list, l2)
     }
 
-    fn set_jump(&mut self, pc: u32, dest: u32) {
-        let off = dest as i64 - (pc as i64 + 1);
-        let d = (off + JUMP_BIAS as i64) as u32 & 0xffff;
+    fn set_jump(&mut self, pc: u32, dest: u32) -> bool {
+        let off = dest as i64 - (pc as i64 + 1) + JUMP_BIAS as i64;
+        if !(0..=0xffff).contains(&off) {
+            return false;
+        }
         let i = &mut self.bc[pc as usize];
-        *i = bc::set_d(*i, d);
+        *i = bc::set_d(*i, off as u32);
+        true
     }
 
     /// Patches the test instruction before the jump at `pc` for destination `reg`;
@@ -417,19 +422,28 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Appends jump list `l2` to `*l1`.
+    pub(super) fn jmp_append(&mut self, l1: &mut u32, l2: u32) -> R<()> {
+        if self.fs.jmp_append(l1, l2) {
+            Ok(())
+        } else {
+            Err(self.err_syntax("control structure too long"))
+        }
+    }
+
     /// Makes a jump list target the next instruction.
-    pub(super) fn jmp_tohere(&mut self, list: u32) {
+    pub(super) fn jmp_tohere(&mut self, list: u32) -> R<()> {
         self.fs.lasttarget = self.fs.pc();
         let mut jpc = self.fs.jpc;
-        self.fs.jmp_append(&mut jpc, list);
+        self.jmp_append(&mut jpc, list)?;
         self.fs.jpc = jpc;
+        Ok(())
     }
 
     /// Patches a jump list to `target`.
     pub(super) fn jmp_patch(&mut self, list: u32, target: u32) -> R<()> {
         if target == self.fs.pc() {
-            self.jmp_tohere(list);
-            Ok(())
+            self.jmp_tohere(list)
         } else {
             self.jmp_patchval(list, target, NO_REG, target)
         }
@@ -450,7 +464,7 @@ impl<'a> Parser<'a> {
             let a = self.fs.freereg;
             j = self.emit_aj(Op::JMP, a, -1)?;
         }
-        self.fs.jmp_append(&mut j, jpc);
+        self.jmp_append(&mut j, jpc)?;
         Ok(j)
     }
 

@@ -159,6 +159,8 @@ pub(super) struct Lexer<'a> {
     ahead_val: TokVal,
     buf: Vec<u8>,
     chunk: String,
+    /// Set when the input starts like a bytecode dump (LuaJIT's message for it).
+    pub(super) bytecode_error: Option<String>,
 }
 
 fn is_ident(c: i32) -> bool {
@@ -189,13 +191,33 @@ impl<'a> Lexer<'a> {
             ahead_val: TokVal::None,
             buf: Vec::new(),
             chunk,
+            bytecode_error: None,
         };
         lx.next_char();
+        let mut header = false;
+        if src.starts_with(b"\xef\xbb\xbf") {
+            // Skip a UTF-8 byte order mark.
+            lx.pos = 3;
+            lx.next_char();
+            header = true;
+        }
         if lx.cur == b'#' as i32 {
-            // Skip a POSIX `#!` header line (the newline itself is scanned normally).
+            // Skip a POSIX `#!` header line, including its end of line.
             while lx.cur != EOF && !lx.is_eol() {
                 lx.next_char();
             }
+            if lx.is_eol() {
+                let _ = lx.newline(); // Line 2 cannot exceed the line limit.
+            }
+            header = true;
+        }
+        if lx.cur == 0x1b {
+            // LuaJIT would load a bytecode dump here; skein's front end only reads source.
+            lx.bytecode_error = Some(if header {
+                "cannot load malformed bytecode".to_string()
+            } else {
+                format!("{}: cannot load incompatible bytecode", lx.chunk)
+            });
         }
         lx
     }

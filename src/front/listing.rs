@@ -10,8 +10,8 @@
 //! unbiased), child functions as `chunk:line`, upvalues by name. Jumps print their target
 //! as `=> 0005`.
 //!
-//! The output is a `String`; bytes of string constants that are not valid UTF-8 are
-//! replaced lossily (LuaJIT writes them raw). Rules for whoever changes this file: the
+//! [`listing_bytes`] is exact; [`listing`] returns a `String`, so there bytes of string
+//! constants that are not valid UTF-8 are replaced lossily (LuaJIT writes them raw). Rules for whoever changes this file: the
 //! format is fixed by LuaJIT's `jit/bc.lua`; compare with the oracle after every change.
 
 use crate::bc::{self, KGc, Mode, Op, Proto};
@@ -57,7 +57,7 @@ fn strip_zeros(s: &str) -> &str {
     }
 }
 
-fn quote_str(s: &[u8]) -> String {
+fn quote_str(s: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     for &c in s {
         match c {
@@ -68,36 +68,42 @@ fn quote_str(s: &[u8]) -> String {
             _ => out.push(c),
         }
     }
-    if s.len() > 40 {
-        out.truncate(40);
-        format!("\"{}\"~", String::from_utf8_lossy(&out))
-    } else {
-        format!("\"{}\"", String::from_utf8_lossy(&out))
+    let long = s.len() > 40;
+    out.truncate(40);
+    out.insert(0, b'"');
+    out.push(b'"');
+    if long {
+        out.push(b'~');
     }
+    out
 }
 
 fn loc(p: &Proto) -> String {
     format!("{}:{}", p.short_source(), p.firstline)
 }
 
-/// The listing of `proto` and all nested prototypes, as `luajit -bl` prints it.
-pub fn listing(proto: &Proto) -> String {
-    let mut out = String::new();
+/// The listing of `proto` and all nested prototypes, as `luajit -bl` prints it, byte
+/// for byte (string constants are written raw, as LuaJIT writes them).
+pub fn listing_bytes(proto: &Proto) -> Vec<u8> {
+    let mut out = Vec::new();
     dump(proto, &mut out);
     out
 }
 
-fn dump(p: &Proto, out: &mut String) {
+/// [`listing_bytes`] as a `String` (bytes that are not UTF-8 replaced lossily).
+pub fn listing(proto: &Proto) -> String {
+    String::from_utf8_lossy(&listing_bytes(proto)).into_owned()
+}
+
+fn dump(p: &Proto, out: &mut Vec<u8>) {
     for k in &p.kgc {
         if let KGc::Proto(child) = k {
             dump(child, out);
         }
     }
-    out.push_str(&format!(
-        "-- BYTECODE -- {}-{}\n",
-        loc(p),
-        p.firstline + p.numline
-    ));
+    out.extend_from_slice(
+        format!("-- BYTECODE -- {}-{}\n", loc(p), p.firstline + p.numline).as_bytes(),
+    );
     let n = p.bc.len();
     let mut targets = vec![false; n + 1];
     for pc in 1..n {
@@ -110,20 +116,20 @@ fn dump(p: &Proto, out: &mut String) {
         }
     }
     for (pc, &target) in targets.iter().enumerate().take(n).skip(1) {
-        out.push_str(&line(p, pc, target));
-        out.push('\n');
+        out.extend_from_slice(&line(p, pc, target));
+        out.push(b'\n');
     }
-    out.push('\n');
+    out.push(b'\n');
 }
 
-fn uvname(p: &Proto, i: u32) -> String {
+fn uvname(p: &Proto, i: u32) -> Vec<u8> {
     p.uvnames
         .get(i as usize)
-        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .map(|s| s.to_vec())
         .unwrap_or_default()
 }
 
-fn line(p: &Proto, pc: usize, target: bool) -> String {
+fn line(p: &Proto, pc: usize, target: bool) -> Vec<u8> {
     let ins = p.bc[pc];
     let op = bc::op(ins);
     let a = bc::a(ins);
@@ -141,51 +147,52 @@ fn line(p: &Proto, pc: usize, target: bool) -> String {
     );
     let mc = op.mode_cd();
     if mc == Mode::Jump {
-        return format!("{}=> {:04}", s, pc as i64 + 1 + bc::j(ins) as i64);
+        return format!("{}=> {:04}", s, pc as i64 + 1 + bc::j(ins) as i64).into_bytes();
     }
     let abc = !op.is_ad();
     let mut d = bc::d(ins);
     if abc {
         d &= 0xff;
     } else if mc == Mode::None {
-        return s;
+        return s.into_bytes();
     }
-    let mut kc = match mc {
+    let mut kc: Option<Vec<u8>> = match mc {
         Mode::Str => p.kstr(d).map(quote_str),
         Mode::Num => p.knum.get(d as usize).map(|&n| {
-            if op == Op::TSETM {
-                fmt_num(n - 4503599627370496.0)
+            let n = if op == Op::TSETM {
+                n - 4503599627370496.0
             } else {
-                fmt_num(n)
-            }
+                n
+            };
+            fmt_num(n).into_bytes()
         }),
-        Mode::Func => p.kproto(d).map(loc),
+        Mode::Func => p.kproto(d).map(|c| loc(c).into_bytes()),
         Mode::Uv => Some(uvname(p, d)),
         _ => None,
     };
     if op.mode_a() == Mode::Uv {
-        let ka = uvname(p, a);
-        kc = Some(match kc {
-            Some(k) => format!("{ka} ; {k}"),
-            None => ka,
-        });
+        let mut ka = uvname(p, a);
+        if let Some(k) = kc {
+            ka.extend_from_slice(b" ; ");
+            ka.extend_from_slice(&k);
+        }
+        kc = Some(ka);
     }
-    if abc {
-        let b = bc::b(ins);
-        return match kc {
-            Some(k) => format!("{s}{b:>3} {d:>3}  ; {k}"),
-            None => format!("{s}{b:>3} {d:>3}"),
-        };
-    }
-    if let Some(k) = kc {
-        return format!("{s}{d:>3}      ; {k}");
-    }
-    let dv = if mc == Mode::Lits && d > 32767 {
-        d as i64 - 65536
+    let mut head = if abc {
+        format!("{s}{:>3} {d:>3}", bc::b(ins))
+    } else if kc.is_some() {
+        format!("{s}{d:>3}    ")
+    } else if mc == Mode::Lits && d > 32767 {
+        format!("{s}{:>3}", d as i64 - 65536)
     } else {
-        d as i64
-    };
-    format!("{s}{dv:>3}")
+        format!("{s}{d:>3}")
+    }
+    .into_bytes();
+    if let Some(k) = kc {
+        head.extend_from_slice(b"  ; ");
+        head.extend_from_slice(&k);
+    }
+    head
 }
 
 #[cfg(test)]

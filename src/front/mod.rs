@@ -48,6 +48,13 @@ pub fn compile(source: &[u8], chunkname: &[u8]) -> Result<bc::Proto, CompileErro
 }
 
 /// The `luajit -bl` listing of `proto` and all nested prototypes, in LuaJIT's order.
+/// Bytes of string constants that are not UTF-8 are replaced lossily; see
+/// [`listing_bytes`] for the exact bytes.
 pub fn listing(proto: &bc::Proto) -> String {
     listing::listing(proto)
+}
+
+/// The exact bytes `luajit -bl` prints for `proto` (string constants written raw).
+pub fn listing_bytes(proto: &bc::Proto) -> Vec<u8> {
+    listing::listing_bytes(proto)
 }

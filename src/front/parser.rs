@@ -138,6 +138,9 @@ impl<'a> Parser<'a> {
 
     /// Compiles the main chunk.
     pub(super) fn parse_main(mut self) -> R<Proto> {
+        if let Some(message) = self.lx.bytecode_error.take() {
+            return Err(CompileError { message });
+        }
         self.fs.flags |= ProtoFlags::VARARG;
         self.fscope_begin(0);
         self.emit_ad(Op::FUNCV, 0, 0)?;
@@ -1293,20 +1296,20 @@ impl<'a> Parser<'a> {
         let mut flist = self.parse_then()?;
         while self.lx.tok == Tok::Elseif {
             let j = self.emit_jmp()?;
-            self.fs.jmp_append(&mut escapelist, j);
-            self.jmp_tohere(flist);
+            self.jmp_append(&mut escapelist, j)?;
+            self.jmp_tohere(flist)?;
             flist = self.parse_then()?;
         }
         if self.lx.tok == Tok::Else {
             let j = self.emit_jmp()?;
-            self.fs.jmp_append(&mut escapelist, j);
-            self.jmp_tohere(flist);
+            self.jmp_append(&mut escapelist, j)?;
+            self.jmp_tohere(flist)?;
             self.lx.next()?;
             self.parse_block()?;
         } else {
-            self.fs.jmp_append(&mut escapelist, flist);
+            self.jmp_append(&mut escapelist, flist)?;
         }
-        self.jmp_tohere(escapelist);
+        self.jmp_tohere(escapelist)?;
         self.lex_match(Tok::End, Tok::If, line)
     }
 
@@ -1324,7 +1327,7 @@ impl<'a> Parser<'a> {
         self.jmp_patch(j, start)?;
         self.lex_match(Tok::End, Tok::While, line)?;
         self.fscope_end()?;
-        self.jmp_tohere(condexit);
+        self.jmp_tohere(condexit)?;
         let pc = self.fs.pc();
         self.jmp_patchins(lp, pc)
     }
@@ -1349,7 +1352,7 @@ impl<'a> Parser<'a> {
             self.fscope_end()?;
         } else {
             self.parse_break()?;
-            self.jmp_tohere(condexit);
+            self.jmp_tohere(condexit)?;
             self.fscope_end()?;
             condexit = self.emit_jmp()?;
         }

@@ -5,7 +5,7 @@
 //! with `Lua::push`, the result count returned. `pcall`/`xpcall` are markers: the
 //! interpreter runs them as frames (see `vm/interp.rs`), so their bodies never run.
 
-use crate::vm::object::{Builtin, FuncKind, GcKind};
+use crate::vm::object::{Builtin, FuncKind};
 use crate::vm::value::Value;
 use crate::vm::{Lua, LuaError, MM};
 
@@ -281,14 +281,12 @@ fn assert(l: &mut Lua) -> Result<usize, LuaError> {
 fn error(l: &mut Lua) -> Result<usize, LuaError> {
     let v = l.arg(1);
     let level = l.opt_int(2, 1)?;
-    if let Some(s) = v.as_str() {
-        if level > 0 {
-            let w = l.where_(level as usize);
-            if !w.is_empty() {
-                let mut text = w.into_bytes();
-                text.extend_from_slice(s.as_bytes());
-                return Err(LuaError::Error(l.str_value(&text)));
-            }
+    if (v.is_str() || v.is_num()) && level > 0 {
+        let w = l.where_(level as usize);
+        if !w.is_empty() {
+            let mut text = w.into_bytes();
+            text.extend_from_slice(&l.tostring_raw(v));
+            return Err(LuaError::Error(l.str_value(&text)));
         }
     }
     Err(LuaError::Error(v))
@@ -390,12 +388,15 @@ pub fn load_file(l: &mut Lua, name: Option<&[u8]>) -> Result<Value, String> {
             (s, b"=stdin".to_vec())
         }
     };
-    // Skip a leading "#!" line, as lua and luajit do.
+    // Skip a leading "#" line, as lua and luajit do (keeping the newline so line
+    // numbers stay right, unless what follows is a bytecode dump).
     let src = if src.first() == Some(&b'#') {
         let end = src.iter().position(|&c| c == b'\n').unwrap_or(src.len());
-        let mut s = vec![b'\n'];
-        s.extend_from_slice(&src[end.min(src.len())..]);
-        s.split_first().map(|(_, r)| r.to_vec()).unwrap_or_default()
+        if src.get(end + 1) == Some(&0x1b) {
+            src[end + 1..].to_vec()
+        } else {
+            src[end..].to_vec()
+        }
     } else {
         src
     };
@@ -536,9 +537,4 @@ fn newproxy(l: &mut Lua) -> Result<usize, LuaError> {
     }
     l.push(Value::udata(u));
     Ok(1)
-}
-
-#[allow(dead_code)]
-fn is_collectable(v: Value) -> bool {
-    v.gc_object().is_some_and(|(k, _)| k != GcKind::Str)
 }

@@ -187,3 +187,27 @@ impl Lua {
         }
     }
 }
+
+impl Lua {
+    /// Keeps `v` alive for Rust code: stores it in the registry and returns a handle
+    /// (like `luaL_ref`). Release it with [`Lua::release_ref`].
+    pub fn make_ref(&mut self, v: Value) -> i64 {
+        let reg = self.registry;
+        let mut k = reg.len() as i64 + 1;
+        while !reg.get_int(k).is_nil() {
+            k += 1;
+        }
+        reg.get_mut().set_int(k, v);
+        k
+    }
+
+    /// The value behind a handle from [`Lua::make_ref`] (nil if released).
+    pub fn get_ref(&self, r: i64) -> Value {
+        self.registry.get_int(r)
+    }
+
+    /// Releases a handle; the value may then be collected.
+    pub fn release_ref(&mut self, r: i64) {
+        self.registry.get_mut().set_int(r, Value::NIL);
+    }
+}

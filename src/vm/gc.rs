@@ -279,7 +279,6 @@ impl Lua {
             status: CoStatus::Suspended,
             multres: 0,
             fresh: true,
-            high_water: 0,
         };
         let r = ThreadRef::from_ptr(Box::into_raw(Box::new(t)));
         self.register_obj(
@@ -301,7 +300,7 @@ impl Lua {
     /// Runs a collection if the allocation debt is due (a safe point).
     #[inline]
     pub fn gc_check(&mut self) {
-        if self.heap.bytes > self.heap.threshold || self.heap.stress != 0 {
+        if self.heap.bytes + GROWTH.with(Cell::get) > self.heap.threshold || self.heap.stress != 0 {
             self.gc_due();
         }
     }
@@ -562,10 +561,8 @@ impl Marker {
                     for v in &mut th.stack[top..] {
                         *v = Value::NIL;
                     }
-                    for u in th.open_upvals.iter() {
-                        // Open upvalues stay alive with their thread only if referenced.
-                        let _ = u;
-                    }
+                    // Open upvalues stay alive only if a closure references them; the
+                    // sweep drops dead ones from `open_upvals`.
                 }
                 GcKind::Proto => {
                     let p = ProtoRef::from_addr(addr);

@@ -262,6 +262,7 @@ impl Lua {
             nres,
             kind,
             top: 0,
+            cont: 0,
         });
         Ok(())
     }
@@ -286,6 +287,7 @@ impl Lua {
             nres,
             kind: FrameKind::Native,
             top: (base + nargs) as u32,
+            cont: 0,
         });
         self.gc_check();
         let n = f(self)?;
@@ -368,6 +370,7 @@ impl Lua {
             nres,
             kind: FrameKind::Native,
             top: (func + 2) as u32,
+            cont: 0,
         });
         let saved_nny = self.nny;
         self.nny += 1;
@@ -496,6 +499,14 @@ impl Lua {
                     th.stack[dest] = if n > 0 { th.stack[src] } else { Value::NIL };
                 } else {
                     self.place_results(dest, src, n, fr.nres);
+                }
+            }
+            FrameKind::Cat => {
+                th.stack[dest] = if n > 0 { th.stack[src] } else { Value::NIL };
+                if let Some(caller) = th.frames.last_mut() {
+                    // Re-run the caller's CAT over the slots up to the pair's result.
+                    caller.cont = (dest - caller.base as usize) as u32 + 1;
+                    caller.pc -= 1;
                 }
             }
             FrameKind::CmpTrue | FrameKind::CmpFalse => {
@@ -1006,10 +1017,34 @@ impl Lua {
                         Op::CAT => {
                             save_pc!();
                             self.gc_check();
-                            let r =
-                                tri!(self.concat(base, bc::b(ins) as usize, bc::c(ins) as usize));
-                            reload!();
-                            s!(a) = r;
+                            let end = if (*frp).cont != 0 {
+                                let e = (*frp).cont as usize - 1;
+                                (*frp).cont = 0;
+                                e
+                            } else {
+                                bc::c(ins) as usize
+                            };
+                            match tri!(self.concat_step(base, bc::b(ins) as usize, end)) {
+                                Step::Value(v) => {
+                                    reload!();
+                                    s!(a) = v;
+                                }
+                                Step::Call { mm, args, .. } => {
+                                    // The pair ends at the slot holding args[1]; the
+                                    // result replaces the pair's first slot.
+                                    let dest = base + args[2].as_num_unchecked() as usize;
+                                    let pushed = tri!(self.meta_call(
+                                        base + fsize,
+                                        mm,
+                                        &args[..2],
+                                        dest,
+                                        1,
+                                        FrameKind::Cat
+                                    ));
+                                    debug_assert!(pushed);
+                                    continue 'frame;
+                                }
+                            }
                         }
                         Op::KSTR => s!(a) = kstr!(bc::d(ins)),
                         Op::KCDATA => {
@@ -1198,7 +1233,10 @@ impl Lua {
                             ));
                         }
                         Op::TSETM => {
-                            let t = s!(a - 1).as_tab().unwrap_or_else(|| unreachable!());
+                            let Some(t) = s!(a - 1).as_tab() else {
+                                save_pc!();
+                                throw!(self.error_msg_pos("bad bytecode: TSETM without a table"));
+                            };
                             let kn = knum!(bc::d(ins)).as_num_unchecked();
                             let start = if kn >= 4503599627370496.0 {
                                 (kn.to_bits() & 0xffff_ffff) as i64
@@ -1241,6 +1279,7 @@ impl Lua {
                                             nres,
                                             kind: FrameKind::Lua,
                                             top: 0,
+                                            cont: 0,
                                         });
                                         continue 'frame;
                                     }
@@ -1324,8 +1363,14 @@ impl Lua {
                             reload!();
                         }
                         Op::ITERN => {
-                            let t = s!(a - 2).as_tab().unwrap_or_else(|| unreachable!());
-                            let pos = s!(a - 1).as_num_unchecked() as usize;
+                            let (Some(t), Some(pos)) = (s!(a - 2).as_tab(), s!(a - 1).as_num())
+                            else {
+                                // Not set up by ISNEXT (foreign bytecode): run it as ITERC.
+                                *code.add(pc - 1) = bc::set_op(ins, Op::ITERC);
+                                pc -= 1;
+                                continue;
+                            };
+                            let pos = pos as usize;
                             match t.entry_from(pos) {
                                 Some((next, k, v)) => {
                                     s!(a) = k;
@@ -1386,6 +1431,30 @@ impl Lua {
                                 }
                             }
                             jump!(ins);
+                        }
+                        Op::RET1 | Op::RET0
+                            if (*frp).kind == FrameKind::Lua
+                                && (*frp).nres == 1
+                                && self
+                                    .th()
+                                    .open_upvals
+                                    .last()
+                                    .is_none_or(|u| u.slot < (*frp).fslot as usize) =>
+                        {
+                            // Fast path: one result wanted by a Lua caller, nothing to close.
+                            let v = if bc::op(ins) == Op::RET1 {
+                                s!(a)
+                            } else {
+                                Value::NIL
+                            };
+                            let th = self.th();
+                            let dest = (*frp).func as usize;
+                            th.frames.pop();
+                            *th.stack.get_unchecked_mut(dest) = v;
+                            if th.frames.len() < entry_depth {
+                                return Ok(());
+                            }
+                            continue 'frame;
                         }
                         Op::RETM | Op::RET | Op::RET0 | Op::RET1 => {
                             let n = match bc::op(ins) {

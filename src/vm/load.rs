@@ -216,8 +216,10 @@ pub fn read_luajit_dump(buf: &[u8], chunkname: &[u8]) -> Result<Proto, String> {
     let name = super::debug::short_chunkname(chunkname);
     let err = |m: &str| format!("{name}: {m}");
     let mut r = Reader { buf, pos: 0 };
-    if r.bytes(3).map_err(|e| err(&e))? != b"\x1bLJ" || r.byte().map_err(|e| err(&e))? != 2 {
-        return Err(err("bad bytecode header (not LuaJIT 2.1 bytecode)"));
+    // LuaJIT's two loader messages: a wrong header is "incompatible", anything else
+    // that does not parse is "malformed".
+    if r.bytes(3).ok() != Some(b"\x1bLJ".as_slice()) || r.byte().ok() != Some(2) {
+        return Err(err("cannot load incompatible bytecode"));
     }
     let mut body = || -> Result<Proto, String> {
         let flags = r.uleb()?;
@@ -382,7 +384,7 @@ pub fn read_luajit_dump(buf: &[u8], chunkname: &[u8]) -> Result<Proto, String> {
         }
         stack.pop().ok_or_else(|| BAD.into())
     };
-    body().map_err(|e| err(&e))
+    body().map_err(|_| err("cannot load malformed bytecode"))
 }
 
 /// Checks that a prototype tree is safe to run: every slot operand lies inside the
@@ -515,6 +517,9 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
         if matches!(op, Op::ITERC | Op::ITERN | Op::TSETM | Op::ISNEXT) && a < 3 && op != Op::TSETM
         {
             return bad(pc, "iterator base too low");
+        }
+        if op == Op::VARG && !p.flags.has(ProtoFlags::VARARG) {
+            return bad(pc, "VARG in a fixed-argument function");
         }
         if op == Op::TSETM && a < 1 {
             return bad(pc, "TSETM base too low");

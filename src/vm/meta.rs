@@ -464,39 +464,51 @@ impl Lua {
         Err(self.operand_error("get length of", v, Some(slot)))
     }
 
-    /// Concatenates slots `b..=c` of the frame at `base` (CAT).
+    /// Concatenates slots `b..=c` of the frame at `base` (CAT), calling every
+    /// `__concat` metamethod from Rust.
     pub fn concat(&mut self, base: usize, b: usize, c: usize) -> Result<Value, LuaError> {
-        let th = self.th();
-        let vals = &th.stack[base + b..=base + c];
-        if vals.iter().all(|v| v.is_str() || v.is_num()) {
-            let mut buf = Vec::new();
-            for v in vals {
-                append_strable(&mut buf, *v);
-            }
-            return Ok(self.str_value(&buf));
+        match self.concat_run(base, b, c, false)? {
+            Step::Value(v) => Ok(v),
+            Step::Call { .. } => unreachable!("concat_run(.., false) finishes every call"),
         }
-        let mut items: Vec<(Value, Option<u32>)> = vals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (*v, Some((b + i) as u32)))
-            .collect();
-        while items.len() > 1 {
-            let n = items.len();
-            let (x, xs) = items[n - 2];
-            let (y, ys) = items[n - 1];
-            let strable = |v: Value| v.is_str() || v.is_num();
+    }
+
+    /// One CAT over slots `b..=end` (in place, right to left, as Lua 5.1): runs of
+    /// strings and numbers are joined into the run's first slot; a pair needing a Lua
+    /// `__concat` is returned as `Step::Call` with the destination slot (relative to
+    /// `base`) as a number in `args[2]`; native metamethods are called directly.
+    pub fn concat_step(&mut self, base: usize, b: usize, end: usize) -> Result<Step, LuaError> {
+        self.concat_run(base, b, end, true)
+    }
+
+    fn concat_run(
+        &mut self,
+        base: usize,
+        b: usize,
+        end: usize,
+        frames_ok: bool,
+    ) -> Result<Step, LuaError> {
+        let strable = |v: Value| v.is_str() || v.is_num();
+        let mut top = end;
+        loop {
+            let th = self.th();
+            if top <= b {
+                return Ok(Step::Value(th.stack[base + b]));
+            }
+            let x = th.stack[base + top - 1];
+            let y = th.stack[base + top];
             if strable(x) && strable(y) {
-                let mut start = n - 2;
-                while start > 0 && strable(items[start - 1].0) {
+                let mut start = top - 1;
+                while start > b && strable(th.stack[base + start - 1]) {
                     start -= 1;
                 }
                 let mut buf = Vec::new();
-                for (v, _) in &items[start..] {
+                for v in &th.stack[base + start..=base + top] {
                     append_strable(&mut buf, *v);
                 }
-                items.truncate(start);
                 let s = self.str_value(&buf);
-                items.push((s, None));
+                self.th().stack[base + start] = s;
+                top = start;
                 continue;
             }
             let mut mm = self.metamethod(x, MM::Concat);
@@ -504,14 +516,21 @@ impl Lua {
                 mm = self.metamethod(y, MM::Concat);
             }
             if mm.is_nil() {
-                let (bad, slot) = if strable(x) { (y, ys) } else { (x, xs) };
-                return Err(self.operand_error("concatenate", bad, slot));
+                let (bad, slot) = if strable(x) { (y, top) } else { (x, top - 1) };
+                return Err(self.operand_error("concatenate", bad, Some(slot as u32)));
+            }
+            let is_lua = matches!(mm.as_func().map(|f| f.kind()), Some(FuncKind::Lua { .. }));
+            if frames_ok && is_lua {
+                let mut step = Step::call(mm, &[x, y], false);
+                if let Step::Call { args, .. } = &mut step {
+                    args[2] = Value::num((top - 1) as f64);
+                }
+                return Ok(step);
             }
             let r = self.call_meta(mm, x, y)?;
-            items.truncate(n - 2);
-            items.push((r, None));
+            self.th().stack[base + top - 1] = r;
+            top -= 1;
         }
-        Ok(items[0].0)
     }
 
     /// The string form of a number or string (for concatenation and `tostring`).

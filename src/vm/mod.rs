@@ -43,7 +43,7 @@ macro_rules! metamethods {
         /// Metamethod names, in LuaJIT's order.
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
         #[repr(u8)]
-        pub enum MM { $( $name, )* }
+        pub enum MM { $( #[doc = $text] $name, )* }
         /// The metamethod name strings.
         pub const MM_NAMES: &[&str] = &[ $( $text, )* ];
     };
@@ -90,6 +90,27 @@ pub enum LuaError {
     /// A coroutine yield with this many values at the top of the running thread.
     Yield(usize),
 }
+
+impl std::fmt::Display for LuaError {
+    /// Strings and numbers print as text; other error objects are described by type
+    /// (use [`Lua::error_text`] for `__tostring`-free formatting with the state).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            LuaError::Error(v) => {
+                if let Some(s) = v.as_str() {
+                    write!(f, "{}", s.to_str_lossy())
+                } else if let Some(n) = v.as_num() {
+                    write!(f, "{}", meta::fmt_num(n))
+                } else {
+                    write!(f, "(error object is a {} value)", v.type_name())
+                }
+            }
+            LuaError::Yield(_) => write!(f, "attempt to yield from outside a coroutine"),
+        }
+    }
+}
+
+impl std::error::Error for LuaError {}
 
 /// A Lua state: heap, globals, threads.
 pub struct Lua {
@@ -221,6 +242,12 @@ impl Lua {
         self.call_value(f, &[], -1)
     }
 
+    /// Calls the global function `name` with `args`, returning all its results.
+    pub fn call_global(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, LuaError> {
+        let f = self.get_global(name);
+        self.call_value(f, args, -1)
+    }
+
     /// Registers a global Rust function.
     pub fn register(&mut self, name: &'static str, f: NativeFn) {
         let v = self.native(name, f);
@@ -306,14 +333,14 @@ impl Lua {
     #[inline]
     pub fn nargs(&self) -> usize {
         let f = self.nframe();
-        (f.top - f.base) as usize
+        f.top.saturating_sub(f.base) as usize
     }
 
     /// Argument `i` (1-based) of the running native, nil if absent.
     #[inline]
     pub fn arg(&self, i: usize) -> Value {
         let f = *self.nframe();
-        if i >= 1 && i <= (f.top - f.base) as usize {
+        if i >= 1 && i <= f.top.saturating_sub(f.base) as usize {
             self.th().stack[f.base as usize + i - 1]
         } else {
             Value::NIL
@@ -323,7 +350,7 @@ impl Lua {
     /// Overwrites argument `i` (1-based, must exist).
     pub fn set_arg(&mut self, i: usize, v: Value) {
         let f = *self.nframe();
-        if i >= 1 && i <= (f.top - f.base) as usize {
+        if i >= 1 && i <= f.top.saturating_sub(f.base) as usize {
             self.th().stack[f.base as usize + i - 1] = v;
         }
     }
@@ -444,4 +471,5 @@ static EMPTY_FRAME: Frame = Frame {
     nres: 0,
     kind: FrameKind::Native,
     top: 0,
+    cont: 0,
 };

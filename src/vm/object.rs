@@ -279,6 +279,9 @@ pub enum FrameKind {
     CmpTrue,
     /// As `CmpTrue`, taking the JMP if the result is falsy.
     CmpFalse,
+    /// A Lua `__concat` metamethod: its result lands in `func` and the caller re-runs
+    /// its CAT over the slots below.
+    Cat,
 }
 
 /// One activation record. The function is always in slot `base - 2` (LuaJIT's GC64
@@ -299,6 +302,9 @@ pub struct Frame {
     pub kind: FrameKind,
     /// Native frames: first free slot (arguments end / pushed results).
     pub top: u32,
+    /// Lua frames: when non-zero, the CAT about to be re-executed ends at slot
+    /// `cont - 1` instead of its C operand (a `__concat` metamethod frame returned).
+    pub cont: u32,
 }
 
 /// A coroutine (the main program runs on one too): its own stack and frames.
@@ -320,8 +326,6 @@ pub struct Thread {
     pub multres: usize,
     /// Whether the coroutine was just created and not yet started.
     pub fresh: bool,
-    /// Highest slot ever written (the GC clears stale slots up to here).
-    pub high_water: usize,
 }
 
 /// A prototype loaded into the heap: bytecode plus constants as values.

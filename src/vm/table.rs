@@ -241,7 +241,18 @@ impl Table {
     }
 
     fn append(&mut self, v: Value) {
+        if self.used > 0 {
+            // The key may still sit in the hash part (left there by a rehash).
+            let k = Value::num((self.array.len() + 1) as f64);
+            if let Some(n) = self.find_node(k, key_hash(k)) {
+                self.nodes[n].val = Value::NIL;
+            }
+        }
+        let cap = self.array.capacity();
         self.array.push(v);
+        if self.array.capacity() != cap {
+            super::gc::note_growth((self.array.capacity() - cap) * 8);
+        }
         // Pull following integer keys out of the hash part so they stay reachable by index.
         if self.used > 0 {
             loop {
@@ -297,6 +308,15 @@ impl Table {
 
     /// Rebuilds both parts for the current keys plus `extra` (Lua 5.1's rehash).
     fn rehash(&mut self, extra: Value) {
+        let before = self.mem_size();
+        self.rebuild(extra);
+        let after = self.mem_size();
+        if after > before {
+            super::gc::note_growth(after - before);
+        }
+    }
+
+    fn rebuild(&mut self, extra: Value) {
         // nums[b] counts integer keys in (2^(b-1), 2^b].
         let mut nums = [0usize; 64];
         let mut total_int = 0;
@@ -547,6 +567,65 @@ mod tests {
             k = nk;
         }
         assert_eq!(count, 64);
+    }
+
+    /// Random stores and removals of integer and fractional keys against a model map;
+    /// checks lookups, traversal and that `len` returns a border.
+    #[test]
+    fn random_operations_match_a_model() {
+        let mut seed: u64 = 0x1234_5678;
+        let mut rnd = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for round in 0..40 {
+            let mut t = Table::new(0, 0);
+            let mut model = std::collections::HashMap::new();
+            let range = 8 + round * 10;
+            for step in 0..2000 {
+                let k = if rnd(4) == 0 {
+                    rnd(range) as f64 + 0.5
+                } else {
+                    rnd(range) as f64 - 3.0
+                };
+                if rnd(3) == 0 {
+                    t.set(n(k), Value::NIL);
+                    model.remove(&k.to_bits());
+                } else {
+                    let v = rnd(1000) as f64;
+                    t.set(n(k), n(v));
+                    model.insert(k.to_bits(), v);
+                }
+                if step % 97 == 0 {
+                    let mut cnt = 0;
+                    let mut kk = Value::NIL;
+                    while let Some((nk, _)) = t.next(kk).unwrap() {
+                        cnt += 1;
+                        kk = nk;
+                    }
+                    assert_eq!(cnt, model.len(), "after key {k}");
+                }
+            }
+            for (&kb, &v) in &model {
+                assert_eq!(t.get(n(f64::from_bits(kb))), n(v));
+            }
+            let mut seen = 0;
+            let mut k = Value::NIL;
+            while let Some((nk, nv)) = t.next(k).unwrap() {
+                assert_eq!(
+                    model.get(&nk.as_num().unwrap().to_bits()),
+                    Some(&nv.as_num().unwrap())
+                );
+                seen += 1;
+                k = nk;
+            }
+            assert_eq!(seen, model.len());
+            let b = t.len();
+            assert!(b == 0 || !t.get_int(b as i64).is_nil());
+            assert!(t.get_int(b as i64 + 1).is_nil());
+        }
     }
 
     #[test]

@@ -154,9 +154,14 @@ fn cli_uncaught_error_has_traceback_and_status_1() {
     let (code, _, err) = skein(&["-e", "error({})"], "");
     assert_eq!(code, 1);
     assert!(
-        err.starts_with("skein: (error object is a table value)"),
+        err.starts_with("skein: (error object is not a string)"),
         "{err}"
     );
+    let (code, _, err) = skein(&["-e", "error()"], "");
+    assert_eq!((code, err.as_str()), (1, ""));
+    let (code, _, err) = skein(&["-e", "error(42)"], "");
+    assert_eq!(code, 1);
+    assert!(err.starts_with("skein: (command line):1: 42\n"), "{err}");
 }
 
 #[test]
@@ -207,6 +212,17 @@ fn embedding_api_calls_rust_functions() {
         r[1].as_str().map(|s| s.as_bytes().to_vec()),
         Some(b"x".to_vec())
     );
+    l.exec(b"function add(a, b) return a + b end", b"=api")
+        .unwrap();
+    let r = l
+        .call_global(
+            "add",
+            &[skein::vm::Value::num(2.0), skein::vm::Value::num(3.0)],
+        )
+        .unwrap();
+    assert_eq!(r[0].as_num(), Some(5.0));
+    let e = l.exec(b"error('plain')", b"=api").unwrap_err();
+    assert_eq!(e.to_string(), "api:1: plain");
     let e = l.exec(b"return double('a')", b"=api").unwrap_err();
     assert_eq!(
         l.error_text(&e),
@@ -306,4 +322,20 @@ fn cli_bytecode_listing() {
     let (code, out, err) = skein(&["-bl", &fs], "");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("KSHORT") && out.contains("RET1"), "{out}");
+}
+
+#[test]
+fn registry_refs_keep_values_alive() {
+    let mut l = Lua::new();
+    let t = l.exec(b"return {answer = 42}", b"=refs").unwrap()[0];
+    let r = l.make_ref(t);
+    l.exec(b"collectgarbage() collectgarbage()", b"=refs")
+        .unwrap();
+    let f = l
+        .exec(b"return function(t) return t.answer end", b"=refs")
+        .unwrap()[0];
+    let got = l.call_value(f, &[l.get_ref(r)], 1).unwrap();
+    assert_eq!(got[0].as_num(), Some(42.0));
+    l.release_ref(r);
+    assert!(l.get_ref(r).is_nil());
 }

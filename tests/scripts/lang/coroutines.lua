@@ -93,4 +93,10 @@ print(yco("FOO"))
 print(yco(false))
 print(yco(42))
 print(yco("set:"))
+-- yield from __concat
+local cco = coroutine.wrap(function()
+  local m = setmetatable({}, {__concat = function(p, q) return coroutine.yield("cat") end})
+  return "a" .. m .. "b"
+end)
+assert(cco() == "cat" and cco("R") == "aR")
 print("ok")

@@ -81,4 +81,13 @@ assert(not pcall(setmetatable, prot, {}))
 -- string methods through the string metatable
 assert(("x"):rep(3) == "xxx" and ("abc"):upper() == "ABC" and ("hello"):sub(2, 3) == "el")
 assert(("abc"):byte(1, -1) == 97 and #("abc"):rep(2, ",") == 7)
+-- __concat through runs of strings, numbers and objects
+local cmt = {__concat = function(a, b)
+  local x = type(a) == "table" and a.v or a
+  local y = type(b) == "table" and b.v or b
+  return x .. "+" .. y
+end}
+local function C(v) return setmetatable({v = v}, cmt) end
+assert("p" .. "q" .. C("A") .. "r" .. "s" == "pqA+rs")
+assert(1 .. C("A") .. 2 .. C("B") .. 3 == "1A+2B+3")
 print("ok")

@@ -1,0 +1,3 @@
+local a = 1LL
+local b = 2ULL
+local c = 3i

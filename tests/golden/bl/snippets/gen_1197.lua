@@ -1,0 +1,3 @@
+local a, b, c = ...
+for k in false do local u = function() return i end
+local u = function() return f end end

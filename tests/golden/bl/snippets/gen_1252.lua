@@ -1,0 +1,3 @@
+local a, b, c = ...
+repeat  until b:m((i:m(nil, ...)) + nil ~= t(false ^ true), ...)
+local u = function() return f end

@@ -1,0 +1,3 @@
+local a, b, c = ...
+local u = function() return c end
+local t, a = nil, - -#"next" or y.x >= (not ...) / self["k"], -1, (...)

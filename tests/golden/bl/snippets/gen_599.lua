@@ -1,0 +1,3 @@
+local a, b, c = ...
+next[1], b[x[300]], u[false], c[1] = -(0), 2^-1074, self.f(...), "\u{41}" % ... / (true)
+do  end

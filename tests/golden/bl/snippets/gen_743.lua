@@ -1,0 +1,3 @@
+local a, b, c = ...
+repeat return a:m() until not not v[300] or function(a)  end
+while self:m("\x41\z  b", ...) do  end

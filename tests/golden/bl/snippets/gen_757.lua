@@ -1,0 +1,3 @@
+local a, b, c = ...
+while function(a, b) local i, u
+local i, u, c, self end .. not not (...) + true <= v[1] .. k do  end

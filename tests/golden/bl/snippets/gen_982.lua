@@ -1,0 +1,3 @@
+local a, b, c = ...
+local v, b, y = 0, f, v[#nil or false or i(pairs * "x") and (not not nil)]
+local self

@@ -1,0 +1,1 @@
+local function f() end; local t = {f = f, [f] = 1}

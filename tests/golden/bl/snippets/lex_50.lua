@@ -1,0 +1,1 @@
+local é = 1 return é

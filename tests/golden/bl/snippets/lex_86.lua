@@ -1,0 +1,1 @@
+x = {n=nil, [true]=false, [false]=true}
