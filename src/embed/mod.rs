@@ -29,7 +29,9 @@
 //! - Rust closures become Lua functions with [`Lua::create_function`]: a native
 //!   trampoline whose upvalue is a userdata holding the boxed closure. A Rust error
 //!   returned by the closure is raised in Lua as an error message with the caller's
-//!   position; a Lua error raised inside a nested call passes through unchanged.
+//!   position; a Lua error raised inside a nested call passes through unchanged. A panic
+//!   in the closure is caught at the trampoline and raised as a Lua error ("Rust function
+//!   panicked: ..."), so it never unwinds through the interpreter.
 //! - Rust values become userdata with [`Lua::create_userdata`] for types implementing
 //!   [`UserData`]: the value lives in a `RefCell` inside the userdata; methods borrow it
 //!   (a conflicting borrow is a Lua error, never a panic); the metatable is built once
@@ -629,7 +631,21 @@ fn trampoline(l: &mut vm::Lua) -> std::result::Result<usize, LuaError> {
     let args: MultiValue = (1..=l.nargs())
         .map(|i| lua.value_from_vm(l.arg(i)))
         .collect();
-    match (cb.f)(&lua, args) {
+    // A panic in the closure must not unwind through the interpreter (its frames and
+    // counters would be left inconsistent): it becomes a Lua error instead.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cb.f)(&lua, args)));
+    let outcome = match outcome {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            return Err(l.error_msg_level(1, &format!("Rust function panicked: {what}")));
+        }
+    };
+    match outcome {
         Ok(results) => {
             let n = results.len();
             for r in &results {

@@ -249,3 +249,25 @@ fn coroutines_resume_from_rust() {
         .unwrap();
     assert_eq!(t.status(), "suspended");
 }
+
+#[test]
+fn a_panicking_callback_becomes_a_lua_error() {
+    let lua = Lua::new();
+    let f = lua
+        .create_function(|_, n: i64| -> skein::Result<i64> {
+            if n > 1 {
+                panic!("too big: {n}");
+            }
+            Ok(n)
+        })
+        .unwrap();
+    lua.globals().set("f", f).unwrap();
+    let msg: String = lua
+        .load("local ok, e = pcall(f, 5) return e")
+        .eval()
+        .unwrap();
+    assert!(msg.contains("Rust function panicked: too big: 5"), "{msg}");
+    // The state is still consistent.
+    let n: i64 = lua.load("return f(1) + 1").eval().unwrap();
+    assert_eq!(n, 2);
+}
