@@ -101,6 +101,9 @@ pub enum Error {
     /// A userdata holds a different Rust type than the one asked for.
     #[error("userdata is not a {0}")]
     UserDataType(&'static str),
+    /// A handle made by another `Lua` state was passed to this one.
+    #[error("value belongs to a different Lua state")]
+    ForeignValue,
     /// An error from Rust code (e.g. returned by a closure called from Lua).
     #[error("{0}")]
     External(Arc<dyn std::error::Error + Send + Sync>),
@@ -379,8 +382,9 @@ impl Lua {
 
     /// Converts a Rust-side value to a VM value. Fresh strings are unrooted until they
     /// reach the stack or a table (no collection can happen before that).
-    fn value_to_vm(&self, v: &Value) -> vm::Value {
-        match v {
+    /// A handle from another state is refused (its object lives in another heap).
+    fn value_to_vm(&self, v: &Value) -> Result<vm::Value> {
+        Ok(match v {
             Value::Nil => vm::Value::NIL,
             Value::Boolean(b) => vm::Value::bool(*b),
             Value::Number(n) => vm::Value::num(*n),
@@ -388,8 +392,13 @@ impl Lua {
             Value::Table(Table(h))
             | Value::Function(Function(h))
             | Value::UserData(AnyUserData(h))
-            | Value::Thread(Thread(h)) => h.value(),
-        }
+            | Value::Thread(Thread(h)) => {
+                if !Rc::ptr_eq(&h.lua.0, &self.0) {
+                    return Err(Error::ForeignValue);
+                }
+                h.value()
+            }
+        })
     }
 
     /// Turns a VM error into an [`Error`] (taking the captured traceback).
@@ -413,7 +422,10 @@ impl Lua {
 
     /// Calls a VM value with arguments; results converted immediately.
     fn call_vm(&self, f: vm::Value, args: &[Value]) -> Result<MultiValue> {
-        let vm_args: Vec<vm::Value> = args.iter().map(|a| self.value_to_vm(a)).collect();
+        let vm_args = args
+            .iter()
+            .map(|a| self.value_to_vm(a))
+            .collect::<Result<Vec<vm::Value>>>()?;
         self.vm().traceback = None;
         let r = self.vm().call_value(f, &vm_args, -1);
         match r {
@@ -473,6 +485,9 @@ impl Lua {
 
     /// A coroutine that will run `f` (resume it with [`Thread::resume`]).
     pub fn create_thread(&self, f: &Function) -> Result<Thread> {
+        if !Rc::ptr_eq(&f.0.lua.0, &self.0) {
+            return Err(Error::ForeignValue);
+        }
         let fv = f.0.value();
         if fv.as_func().and_then(|c| c.lua_proto()).is_none() {
             return Err(Error::runtime("a coroutine needs a Lua function"));
@@ -649,8 +664,10 @@ fn trampoline(l: &mut vm::Lua) -> std::result::Result<usize, LuaError> {
         Ok(results) => {
             let n = results.len();
             for r in &results {
-                let v = lua.value_to_vm(r);
-                l.push(v);
+                match lua.value_to_vm(r) {
+                    Ok(v) => l.push(v),
+                    Err(e) => return Err(l.error_msg_level(1, &e.to_string())),
+                }
             }
             Ok(n)
         }
@@ -746,7 +763,7 @@ impl Table {
     pub fn get<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
         let lua = &self.0.lua;
         let k = key.into_lua(lua)?;
-        let kv = lua.value_to_vm(&k);
+        let kv = lua.value_to_vm(&k)?;
         let r = lua.vm().index(self.0.value(), kv);
         match r {
             Ok(v) => V::from_lua(lua.value_from_vm(v), lua),
@@ -759,7 +776,7 @@ impl Table {
         let lua = &self.0.lua;
         let k = key.into_lua(lua)?;
         let v = value.into_lua(lua)?;
-        let (kv, vv) = (lua.value_to_vm(&k), lua.value_to_vm(&v));
+        let (kv, vv) = (lua.value_to_vm(&k)?, lua.value_to_vm(&v)?);
         let r = lua.vm().newindex_slow(self.0.value(), kv, vv, None);
         r.map_err(|e| lua.convert_error(e))
     }
@@ -768,7 +785,7 @@ impl Table {
     pub fn raw_get<K: IntoLua, V: FromLua>(&self, key: K) -> Result<V> {
         let lua = &self.0.lua;
         let k = key.into_lua(lua)?;
-        let kv = lua.value_to_vm(&k);
+        let kv = lua.value_to_vm(&k)?;
         let t = self
             .0
             .value()
@@ -782,7 +799,7 @@ impl Table {
         let lua = &self.0.lua;
         let k = key.into_lua(lua)?;
         let v = value.into_lua(lua)?;
-        let (kv, vv) = (lua.value_to_vm(&k), lua.value_to_vm(&v));
+        let (kv, vv) = (lua.value_to_vm(&k)?, lua.value_to_vm(&v)?);
         if kv.is_nil() || kv.as_num().is_some_and(f64::is_nan) {
             return Err(Error::runtime("table index is nil or NaN"));
         }
@@ -840,10 +857,16 @@ impl Table {
     }
 
     /// Sets (or with `None` removes) the metatable.
-    pub fn set_metatable(&self, mt: Option<Table>) {
+    pub fn set_metatable(&self, mt: Option<Table>) -> Result<()> {
+        if let Some(m) = &mt {
+            if !Rc::ptr_eq(&m.0.lua.0, &self.0.lua.0) {
+                return Err(Error::ForeignValue);
+            }
+        }
         if let Some(t) = self.0.value().as_tab() {
             t.get_mut().meta = mt.and_then(|m| m.0.value().as_tab());
         }
+        Ok(())
     }
 
     /// The metatable, if any.
@@ -897,7 +920,10 @@ impl Thread {
         let Some(co) = self.0.value().as_thread() else {
             return Err(Error::UserDataType("thread"));
         };
-        let vm_args: Vec<vm::Value> = args.iter().map(|a| lua.value_to_vm(a)).collect();
+        let vm_args = args
+            .iter()
+            .map(|a| lua.value_to_vm(a))
+            .collect::<Result<Vec<vm::Value>>>()?;
         lua.vm().traceback = None;
         let r = lua.vm().resume(co, &vm_args);
         match r {

@@ -271,3 +271,16 @@ fn a_panicking_callback_becomes_a_lua_error() {
     let n: i64 = lua.load("return f(1) + 1").eval().unwrap();
     assert_eq!(n, 2);
 }
+
+#[test]
+fn handles_from_another_state_are_refused() {
+    let a = Lua::new();
+    let b = Lua::new();
+    let t = a.create_table();
+    assert!(matches!(
+        b.globals().set("t", t.clone()),
+        Err(Error::ForeignValue)
+    ));
+    let f: Function = b.load("return function(x) return x end").eval().unwrap();
+    assert!(matches!(f.call::<_, Value>(t), Err(Error::ForeignValue)));
+}
