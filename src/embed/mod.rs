@@ -56,7 +56,7 @@
 
 pub mod limits;
 
-use crate::vm::object::{Builtin, FuncKind};
+use crate::vm::object::Builtin;
 use crate::vm::{self, LuaError, LuaType};
 use std::any::TypeId;
 use std::cell::{Cell, Ref, RefCell, RefMut, UnsafeCell};
@@ -1395,15 +1395,6 @@ tuple_conversions! {
     (A B C D E F)
     (A B C D E F G)
     (A B C D E F G H)
-}
-
-/// Describes a VM function value (for debugging output).
-pub fn describe_function(f: &Function) -> &'static str {
-    match f.0.value().as_func().map(|c| c.kind()) {
-        Some(FuncKind::Native { .. }) => "native",
-        Some(FuncKind::Lua { .. }) => "lua",
-        None => "?",
-    }
 }
 
 #[cfg(test)]
