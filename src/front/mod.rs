@@ -8,7 +8,8 @@
 //! start positions and snapshots only match LuaJIT's when the bytecode does.
 //!
 //! The pipeline is single-pass, like LuaJIT's: `lexer` produces tokens on demand,
-//! `parser` drives the grammar, `expr` holds expression descriptors and expression code
+//! `parser` drives the grammar, `scope` handles variables, upvalues, blocks, gotos and
+//! the finishing of prototypes, `expr` holds expression descriptors and expression code
 //! generation, `func_state` the per-function state (instruction buffer, jump lists,
 //! registers, constants). [`listing`] prints a prototype in `luajit -bl` format.
 //! `design/frontend.md` describes the algorithms and the known deviations.
@@ -21,6 +22,7 @@ mod func_state;
 mod lexer;
 mod listing;
 mod parser;
+mod scope;
 
 use crate::bc;
 

@@ -1,5 +1,4 @@
-//! The recursive-descent parser: statements, expressions, scopes, variables, gotos, and
-//! the finishing of function prototypes.
+//! The recursive-descent parser: statements and expressions.
 //!
 //! There is no syntax tree. Each grammar rule emits bytecode as soon as it has seen
 //! enough, using the expression descriptors of `expr.rs` to delay decisions (which
@@ -7,23 +6,12 @@
 //! what makes the output identical to LuaJIT's: the order in which constants are first
 //! used, registers are reserved and jumps are patched *is* the order of parsing.
 //!
-//! ## Functions and variables
+//! ## Functions
 //!
 //! The function being compiled is `self.fs`; enclosing functions wait in `self.outer`
-//! (innermost last). All of them share one variable stack (`self.vstack`) holding locals,
-//! pending gotos/breaks and labels in declaration order; a function's `varmap` maps active
-//! slots to variable-stack indexes. Upvalues are resolved by walking outwards; a local
-//! captured by an inner function marks its block (`FSCOPE_UPVAL`) so the block end emits
-//! UCLO. Whether a captured local is immutable is only known when its function ends, so
-//! child prototypes keep raw upvalue references (`KgcSlot::Proto`) until then.
-//!
-//! ## Gotos and breaks
-//!
-//! A `goto`/`break` pushes a pending entry with its jump; a label pushes a label entry.
-//! Labels resolve earlier gotos of the same block immediately (`gola_resolve`); at each
-//! block end the remaining gotos move to the enclosing block, getting their jumps turned
-//! into UCLO when the block closes upvalues (`gola_fixup`). A loop block resolves its
-//! breaks to the loop exit. These are LuaJIT's rules, including the scope-error message.
+//! (innermost last). `parse_body` pushes a fresh state, parses parameters and the chunk,
+//! and `fs_finish` (in `scope.rs`, with variables, upvalues, scopes and gotos) turns it
+//! into a child prototype stored as the parent's next GC constant (FNEW's operand).
 //!
 //! ## Limits
 //!
@@ -38,29 +26,20 @@ use super::expr::{tkey, tval, BinOp, ExpDesc, ExpKind, UNARY_PRIORITY};
 use super::func_state::*;
 use super::lexer::{Lexer, Tok, TokVal};
 use super::CompileError;
-use crate::bc::{self, KGc, KTable, KValue, Op, Proto, ProtoFlags, UvDesc, VarInfo};
+use crate::bc::{self, Op, Proto, ProtoFlags};
 use hashbrown::HashMap;
 
 /// Parser state: the lexer, interned strings, the variable stack and function states.
 pub(super) struct Parser<'a> {
     pub(super) lx: Lexer<'a>,
     pub(super) strings: Vec<Vec<u8>>,
-    string_ids: HashMap<Vec<u8>, u32>,
+    pub(super) string_ids: HashMap<Vec<u8>, u32>,
     pub(super) vstack: Vec<VarSlot>,
     pub(super) fs: FuncState,
-    outer: Vec<FuncState>,
-    level: u32,
-    chunkname: Box<[u8]>,
+    pub(super) outer: Vec<FuncState>,
+    pub(super) level: u32,
+    pub(super) chunkname: Box<[u8]>,
 }
-
-const VARNAMES: [&[u8]; 6] = [
-    b"(for index)",
-    b"(for limit)",
-    b"(for step)",
-    b"(for generator)",
-    b"(for state)",
-    b"(for control)",
-];
 
 fn is_block_end(t: Tok) -> bool {
     matches!(
@@ -132,7 +111,7 @@ impl<'a> Parser<'a> {
         id
     }
 
-    fn string(&self, id: u32) -> &[u8] {
+    pub(super) fn string(&self, id: u32) -> &[u8] {
         self.strings.get(id as usize).map(|v| &v[..]).unwrap_or(b"")
     }
 
@@ -156,7 +135,7 @@ impl<'a> Parser<'a> {
 
     // ---- Token helpers -------------------------------------------------------------
 
-    fn err_token(&self, t: Tok) -> CompileError {
+    pub(super) fn err_token(&self, t: Tok) -> CompileError {
         self.err_syntax(&format!("'{}' expected", t.name()))
     }
 
@@ -192,7 +171,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn lex_str(&mut self) -> R<u32> {
+    pub(super) fn lex_str(&mut self) -> R<u32> {
         let id = match (self.lx.tok, &self.lx.val) {
             (Tok::Name, TokVal::Str(s)) => {
                 let s = s.clone();
@@ -215,468 +194,6 @@ impl<'a> Parser<'a> {
 
     fn synlevel_end(&mut self) {
         self.level -= 1;
-    }
-
-    // ---- Variables -----------------------------------------------------------------
-
-    fn var_new(&mut self, n: u32, name: u32) -> R<()> {
-        if self.fs.nactvar + n >= MAX_LOCVAR {
-            return Err(self.err_limit(MAX_LOCVAR, "local variables"));
-        }
-        if self.vstack.len() >= 65536 - MAX_UPVAL as usize {
-            return Err(self.err_limit(65536 - MAX_UPVAL, "variable names"));
-        }
-        let vidx = self.vstack.len() as u32;
-        self.vstack.push(VarSlot {
-            name,
-            startpc: 0,
-            endpc: 0,
-            slot: 0,
-            info: 0,
-        });
-        let slot = self.fs.nactvar + n;
-        self.fs.set_varmap(slot, vidx);
-        Ok(())
-    }
-
-    fn var_new_fixed(&mut self, n: u32, which: usize) -> R<()> {
-        let id = self.intern(VARNAMES[which]);
-        self.var_new(n, id)
-    }
-
-    fn var_add(&mut self, nvars: u32) {
-        let pc = self.fs.pc();
-        for _ in 0..nvars {
-            let slot = self.fs.nactvar;
-            let vidx = self.fs.var_index(slot);
-            if let Some(v) = self.vstack.get_mut(vidx) {
-                v.startpc = pc;
-                v.slot = slot;
-                v.info = 0;
-            }
-            self.fs.nactvar += 1;
-        }
-    }
-
-    fn var_remove(&mut self, tolevel: u32) {
-        let pc = self.fs.pc();
-        while self.fs.nactvar > tolevel {
-            self.fs.nactvar -= 1;
-            let vidx = self.fs.var_index(self.fs.nactvar);
-            if let Some(v) = self.vstack.get_mut(vidx) {
-                v.endpc = pc;
-            }
-        }
-    }
-
-    fn fs_at(&mut self, level: usize) -> &mut FuncState {
-        if level < self.outer.len() {
-            &mut self.outer[level]
-        } else {
-            &mut self.fs
-        }
-    }
-
-    fn var_lookup_in(
-        &mut self,
-        level: usize,
-        name: u32,
-        e: &mut ExpDesc,
-        first: bool,
-    ) -> R<Option<u32>> {
-        let found = {
-            let fs = if level < self.outer.len() {
-                &self.outer[level]
-            } else {
-                &self.fs
-            };
-            let mut found = None;
-            for slot in (0..fs.nactvar).rev() {
-                let vidx = fs.var_index(slot);
-                if self_name(&self.vstack, vidx) == Some(name) {
-                    found = Some((slot, vidx));
-                    break;
-                }
-            }
-            found
-        };
-        if let Some((slot, vidx)) = found {
-            *e = ExpDesc::new(ExpKind::Local, slot);
-            if !first {
-                let fs = self.fs_at(level);
-                if let Some(bl) = fs.blocks.iter_mut().rev().find(|b| b.nactvar <= slot) {
-                    bl.flags |= FSCOPE_UPVAL;
-                }
-            }
-            e.aux = vidx as u32;
-            return Ok(Some(vidx as u32));
-        }
-        if level > 0 {
-            if let Some(vidx) = self.var_lookup_in(level - 1, name, e, false)? {
-                e.info = self.var_lookup_uv(level, vidx, e)?;
-                e.k = ExpKind::Upval;
-                return Ok(Some(vidx));
-            }
-            return Ok(None);
-        }
-        *e = ExpDesc::new(ExpKind::Global, 0);
-        e.str = name;
-        Ok(None)
-    }
-
-    fn var_lookup_uv(&mut self, level: usize, vidx: u32, e: &ExpDesc) -> R<u32> {
-        let fs = self.fs_at(level);
-        if let Some(i) = fs.uvmap.iter().position(|&v| v == vidx) {
-            return Ok(i as u32);
-        }
-        let n = fs.uvmap.len() as u32;
-        if n >= MAX_UPVAL {
-            let ld = fs.linedefined;
-            return Err(self.err_limit_at(ld, MAX_UPVAL, "upvalues"));
-        }
-        fs.uvmap.push(vidx);
-        fs.uvtmp.push(if e.k == ExpKind::Local {
-            vidx
-        } else {
-            UV_OUTER | e.info
-        });
-        Ok(n)
-    }
-
-    fn err_limit_at(&self, linedefined: u32, limit: u32, what: &str) -> CompileError {
-        let msg = if linedefined == 0 {
-            format!("main function has more than {limit} {what}")
-        } else {
-            format!("function at line {linedefined} has more than {limit} {what}")
-        };
-        self.lx.error(None, &msg)
-    }
-
-    fn var_lookup(&mut self) -> R<ExpDesc> {
-        let name = self.lex_str()?;
-        let mut e = ExpDesc::new(ExpKind::Void, 0);
-        let level = self.outer.len();
-        self.var_lookup_in(level, name, &mut e, true)?;
-        Ok(e)
-    }
-
-    // ---- Scopes, gotos and labels --------------------------------------------------
-
-    fn fscope_begin(&mut self, flags: u8) {
-        let b = BlockScope {
-            nactvar: self.fs.nactvar,
-            flags,
-            vstart: self.vstack.len(),
-        };
-        self.fs.blocks.push(b);
-    }
-
-    fn fscope_end(&mut self) -> R<()> {
-        let Some(bl) = self.fs.blocks.pop() else {
-            return Ok(());
-        };
-        self.var_remove(bl.nactvar);
-        self.fs.freereg = self.fs.nactvar;
-        if bl.flags & (FSCOPE_UPVAL | FSCOPE_NOCLOSE) == FSCOPE_UPVAL {
-            self.emit_aj(Op::UCLO, bl.nactvar, 0)?;
-        }
-        if bl.flags & FSCOPE_BREAK != 0 {
-            if bl.flags & FSCOPE_LOOP != 0 {
-                let pc = self.fs.pc();
-                let idx = self.gola_new(NAME_BREAK, VSTACK_LABEL, pc)?;
-                self.gola_resolve(&bl, idx)?;
-                self.vstack.truncate(idx);
-            } else {
-                return self.gola_fixup(&bl);
-            }
-        }
-        if bl.flags & FSCOPE_GOLA != 0 {
-            self.gola_fixup(&bl)?;
-        }
-        Ok(())
-    }
-
-    fn gola_new(&mut self, name: u32, info: u8, pc: u32) -> R<usize> {
-        if self.vstack.len() >= 65536 - MAX_UPVAL as usize {
-            return Err(self.err_limit(65536 - MAX_UPVAL, "variable names"));
-        }
-        let idx = self.vstack.len();
-        self.vstack.push(VarSlot {
-            name,
-            startpc: pc,
-            endpc: 0,
-            slot: self.fs.nactvar,
-            info,
-        });
-        Ok(idx)
-    }
-
-    fn gola_patch(&mut self, vg: usize, vl: usize) -> R<()> {
-        let pc = self.vstack[vg].startpc;
-        self.vstack[vg].name = NAME_NONE;
-        let slot = self.vstack[vl].slot;
-        let target = self.vstack[vl].startpc;
-        let i = &mut self.fs.bc[pc as usize];
-        *i = bc::set_a(*i, slot);
-        self.jmp_patch(pc, target)
-    }
-
-    fn gola_close(&mut self, vg: usize) -> R<()> {
-        let pc = self.vstack[vg].startpc;
-        let slot = self.vstack[vg].slot;
-        let ins = bc::set_a(self.fs.bc[pc as usize], slot);
-        self.fs.bc[pc as usize] = ins;
-        if bc::op(ins) == Op::JMP {
-            let next = self.fs.jmp_next(pc);
-            if next != NO_JMP {
-                self.jmp_patch(next, pc)?;
-            }
-            let ins = self.fs.bc[pc as usize];
-            self.fs.bc[pc as usize] = bc::set_d(bc::set_op(ins, Op::UCLO), bc::JUMP_BIAS - 1);
-        }
-        Ok(())
-    }
-
-    fn gola_resolve(&mut self, bl: &BlockScope, idx: usize) -> R<()> {
-        let name = self.vstack[idx].name;
-        for vg in bl.vstart..idx {
-            let g = &self.vstack[vg];
-            if g.name == name && g.info & VSTACK_GOTO != 0 {
-                if g.slot < self.vstack[idx].slot {
-                    let vname = self.fs.var_index(g.slot);
-                    let local = self
-                        .vstack
-                        .get(vname)
-                        .map(|v| String::from_utf8_lossy(self.string(v.name)).into_owned())
-                        .unwrap_or_default();
-                    let line = self.fs.lines.get(g.startpc as usize).copied().unwrap_or(0);
-                    let msg = format!(
-                        "<goto {}> jumps into the scope of local '{}'",
-                        String::from_utf8_lossy(self.string(name)),
-                        local
-                    );
-                    return Err(self.lx.error_at(line, None, &msg));
-                }
-                self.gola_patch(vg, idx)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn gola_fixup(&mut self, bl: &BlockScope) -> R<()> {
-        let ve = self.vstack.len();
-        for v in bl.vstart..ve {
-            let name = self.vstack[v].name;
-            if name == NAME_NONE {
-                continue;
-            }
-            let info = self.vstack[v].info;
-            if info & VSTACK_LABEL != 0 {
-                self.vstack[v].name = NAME_NONE;
-                for vg in v + 1..ve {
-                    if self.vstack[vg].name == name && self.vstack[vg].info & VSTACK_GOTO != 0 {
-                        if bl.flags & FSCOPE_UPVAL != 0
-                            && self.vstack[vg].slot > self.vstack[v].slot
-                        {
-                            self.gola_close(vg)?;
-                        }
-                        self.gola_patch(vg, v)?;
-                    }
-                }
-            } else if info & VSTACK_GOTO != 0 {
-                if let Some(prev) = self.fs.blocks.last_mut() {
-                    prev.flags |= if name == NAME_BREAK {
-                        FSCOPE_BREAK
-                    } else {
-                        FSCOPE_GOLA
-                    };
-                    self.vstack[v].slot = bl.nactvar;
-                    if bl.flags & FSCOPE_UPVAL != 0 {
-                        self.gola_close(v)?;
-                    }
-                } else {
-                    let pc = self.vstack[v].startpc as usize;
-                    let line = self.fs.lines.get(pc).copied().unwrap_or(0);
-                    let msg = if name == NAME_BREAK {
-                        "no loop to break".to_string()
-                    } else {
-                        format!(
-                            "undefined label '{}'",
-                            String::from_utf8_lossy(self.string(name))
-                        )
-                    };
-                    return Err(self.lx.error_at(line, None, &msg));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn gola_findlabel(&self, name: u32) -> Option<usize> {
-        let start = self.fs.blocks.last().map(|b| b.vstart).unwrap_or(0);
-        (start..self.vstack.len())
-            .find(|&v| self.vstack[v].name == name && self.vstack[v].info & VSTACK_LABEL != 0)
-    }
-
-    // ---- Function states -----------------------------------------------------------
-
-    fn fixup_ret(&mut self) -> R<()> {
-        let lastpc = self.fs.pc();
-        let needs_ret = lastpc <= self.fs.lasttarget || lastpc == 0 || {
-            let op = bc::op(self.fs.bc[lastpc as usize - 1]);
-            !matches!(
-                op,
-                Op::CALLMT | Op::CALLT | Op::RETM | Op::RET | Op::RET0 | Op::RET1
-            )
-        };
-        if needs_ret {
-            let upval = self
-                .fs
-                .blocks
-                .last()
-                .is_some_and(|b| b.flags & FSCOPE_UPVAL != 0);
-            if upval {
-                self.emit_aj(Op::UCLO, 0, 0)?;
-            }
-            self.emit_ad(Op::RET0, 0, 1)?;
-        }
-        if let Some(b) = self.fs.blocks.last_mut() {
-            b.flags |= FSCOPE_NOCLOSE;
-        }
-        self.fscope_end()?;
-        if self.fs.flags & ProtoFlags::FIXUP_RETURN != 0 {
-            for pc in 1..lastpc {
-                let ins = self.fs.bc[pc as usize];
-                match bc::op(ins) {
-                    Op::CALLMT | Op::CALLT | Op::RETM | Op::RET | Op::RET0 | Op::RET1 => {
-                        let offset = self.emit(ins)?;
-                        self.fs.lines[offset as usize] = self.fs.lines[pc as usize];
-                        let off = offset as i64 - (pc as i64 + 1) + bc::JUMP_BIAS as i64;
-                        if off > 0xffff {
-                            return Err(self.err_syntax("control structure too long"));
-                        }
-                        self.fs.bc[pc as usize] = bc::ins_ad(Op::UCLO, 0, off as u32);
-                    }
-                    Op::UCLO => return Ok(()),
-                    _ => {}
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Finishes the current function; returns its prototype and raw upvalue references,
-    /// and makes the enclosing function current again.
-    fn fs_finish(&mut self, line: u32) -> R<(Proto, Vec<u32>)> {
-        self.fixup_ret()?;
-        let fs = &self.fs;
-        if fs.kgc.len() > MAX_CONSTANTS || fs.knum.len() > MAX_CONSTANTS {
-            return Err(self.err_limit(MAX_CONSTANTS as u32, "constants"));
-        }
-        let mut pt = Proto {
-            chunkname: self.chunkname.clone(),
-            ..Proto::default()
-        };
-        let op = if fs.flags & ProtoFlags::VARARG != 0 {
-            Op::FUNCV
-        } else {
-            Op::FUNCF
-        };
-        pt.bc = fs.bc.clone();
-        if let Some(first) = pt.bc.first_mut() {
-            *first = bc::ins_ad(op, fs.framesize, 0);
-        }
-        pt.lineinfo = fs.lines.clone();
-        if let Some(first) = pt.lineinfo.first_mut() {
-            *first = fs.linedefined;
-        }
-        pt.knum = fs.knum.clone();
-        pt.numparams = fs.numparams as u8;
-        pt.framesize = fs.framesize as u8;
-        pt.flags = ProtoFlags(fs.flags & !(ProtoFlags::HAS_RETURN | ProtoFlags::FIXUP_RETURN));
-        pt.firstline = fs.linedefined;
-        pt.numline = line.saturating_sub(fs.linedefined);
-        pt.uvnames = fs
-            .uvmap
-            .iter()
-            .map(|&v| {
-                let name = self.vstack.get(v as usize).map(|s| s.name).unwrap_or(0);
-                self.string(name).into()
-            })
-            .collect();
-        pt.varinfo = self.vstack[fs.vbase.min(self.vstack.len())..]
-            .iter()
-            .filter(|v| v.info & (VSTACK_GOTO | VSTACK_LABEL) == 0)
-            .map(|v| VarInfo {
-                name: self.string(v.name).into(),
-                startpc: v.startpc,
-                endpc: v.endpc,
-            })
-            .collect();
-        let kgc = std::mem::take(&mut self.fs.kgc);
-        pt.kgc = kgc
-            .into_iter()
-            .map(|k| match k {
-                KgcSlot::Str(s) => KGc::Str(self.string(s).into()),
-                KgcSlot::Proto(mut child, uvtmp) => {
-                    child.uv = uvtmp
-                        .iter()
-                        .map(|&u| {
-                            if u & UV_OUTER != 0 {
-                                UvDesc((u & !UV_OUTER) as u16)
-                            } else {
-                                let v = &self.vstack[u as usize];
-                                let mut d = v.slot as u16 | UvDesc::LOCAL;
-                                if v.info & VSTACK_VAR_RW == 0 {
-                                    d |= UvDesc::IMMUTABLE;
-                                }
-                                UvDesc(d)
-                            }
-                        })
-                        .collect();
-                    KGc::Proto(child)
-                }
-                KgcSlot::Table(t) => KGc::Table(self.template(t)),
-            })
-            .collect();
-        let uvtmp = std::mem::take(&mut self.fs.uvtmp);
-        self.vstack.truncate(self.fs.vbase);
-        if let Some(parent) = self.outer.pop() {
-            self.fs = parent;
-        }
-        Ok((pt, uvtmp))
-    }
-
-    fn kvalue(&self, v: Option<TVal>) -> KValue {
-        match v {
-            None | Some(TVal::Nil) => KValue::Nil,
-            Some(TVal::Bool(b)) => KValue::Bool(b),
-            Some(TVal::Num(n)) => KValue::Num(n),
-            Some(TVal::Str(s)) => KValue::Str(self.string(s).into()),
-        }
-    }
-
-    fn template(&self, t: Template) -> KTable {
-        let mut out = KTable {
-            array: vec![KValue::Nil; t.asize as usize],
-            hash: Vec::new(),
-        };
-        for (k, v) in t.entries {
-            let key = match k {
-                TKey::Bool(b) => KValue::Bool(b),
-                TKey::Str(s) => KValue::Str(self.string(s).into()),
-                TKey::Num(bits) => {
-                    let n = f64::from_bits(bits);
-                    if n >= 0.0 && n < t.asize as f64 && n.fract() == 0.0 {
-                        out.array[n as usize] = self.kvalue(v);
-                        continue;
-                    }
-                    KValue::Num(n)
-                }
-            };
-            out.hash.push((key, self.kvalue(v)));
-        }
-        out
     }
 
     // ---- Expressions ---------------------------------------------------------------
@@ -1601,8 +1118,4 @@ impl<'a> Parser<'a> {
         self.synlevel_end();
         Ok(())
     }
-}
-
-fn self_name(vstack: &[VarSlot], vidx: usize) -> Option<u32> {
-    vstack.get(vidx).map(|v| v.name)
 }

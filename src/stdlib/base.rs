@@ -62,11 +62,30 @@ fn marker(_: &mut Lua) -> Result<usize, LuaError> {
 fn print(l: &mut Lua) -> Result<usize, LuaError> {
     let n = l.nargs();
     let mut line = Vec::new();
+    // As in Lua 5.1, print goes through the global `tostring` if a script replaced it.
+    let ts = l.get_global("tostring");
+    let builtin = matches!(
+        ts.as_func().map(|f| f.kind()),
+        Some(FuncKind::Native {
+            name: "tostring",
+            ..
+        })
+    );
     for i in 1..=n {
         if i > 1 {
             line.push(b'\t');
         }
         let v = l.arg(i);
+        if !builtin {
+            let r = l.call_value(ts, &[v], 1)?;
+            match r.first().and_then(|r| r.as_str()) {
+                Some(s) => line.extend_from_slice(s.as_bytes()),
+                None => {
+                    return Err(l.error_msg_level(1, "'tostring' must return a string to 'print'"))
+                }
+            }
+            continue;
+        }
         if let Some(s) = v.as_str() {
             line.extend_from_slice(s.as_bytes());
         } else if v.is_num() || l.metamethod(v, MM::Tostring).is_nil() {
@@ -159,6 +178,7 @@ fn pairs(l: &mut Lua) -> Result<usize, LuaError> {
 }
 
 fn ipairs(l: &mut Lua) -> Result<usize, LuaError> {
+    l.check_any(1)?;
     let t = l.check_table(1)?;
     let aux = l.native_upvals()[0];
     l.push(aux);
@@ -233,7 +253,7 @@ fn setmetatable(l: &mut Lua) -> Result<usize, LuaError> {
     let t = l.check_table(1)?;
     let mt = l.arg(2);
     if !mt.is_nil() && !mt.is_tab() {
-        return Err(l.type_error(2, "nil or table"));
+        return Err(l.arg_error(2, "nil or table expected"));
     }
     if let Some(old) = t.meta {
         if !l.mt_lookup(old, MM::Metatable).is_nil() {

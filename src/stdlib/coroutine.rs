@@ -4,7 +4,7 @@
 //! interpreter invocation (see `vm/interp.rs`); `yield` is a marked native that returns
 //! `LuaError::Yield` up to `resume` without unwinding any Lua frame.
 
-use crate::vm::object::{Builtin, CoStatus, FuncKind};
+use crate::vm::object::{Builtin, CoStatus};
 use crate::vm::value::Value;
 use crate::vm::{Lua, LuaError};
 
@@ -31,9 +31,8 @@ pub fn open(l: &mut Lua) {
 
 fn create(l: &mut Lua) -> Result<usize, LuaError> {
     let f = l.arg(1);
-    match f.as_func().map(|c| c.kind()) {
-        Some(FuncKind::Lua { .. }) => {}
-        _ => return Err(l.arg_error(1, "function expected")),
+    if !f.is_func() {
+        return Err(l.type_error(1, "function"));
     }
     let co = l.new_thread();
     co.get_mut().stack[0] = f;

@@ -12,16 +12,30 @@ impl Lua {
     /// called from another native (e.g. through `pcall`) is '?'.
     pub fn native_name(&self) -> String {
         let n = self.th().frames.len();
-        if n == 0 {
+        if n == 0 || self.top_is_tail_native() {
             return "?".into();
         }
         self.callee_name(n - 1).unwrap_or_else(|| "?".into())
     }
 
-    /// "bad argument #i to 'name' (msg)".
+    /// "bad argument #i to 'name' (msg)"; for a method call (`s:rep(x)`) the self
+    /// argument is not counted, as in Lua 5.1.
     pub fn arg_error(&mut self, i: usize, msg: &str) -> LuaError {
         let name = self.native_name();
+        if self.called_as_method() {
+            if i == 1 {
+                return self.error_msg_level(1, &format!("calling '{name}' on bad self ({msg})"));
+            }
+            let j = i - 1;
+            return self.error_msg_level(1, &format!("bad argument #{j} to '{name}' ({msg})"));
+        }
         self.error_msg_level(1, &format!("bad argument #{i} to '{name}' ({msg})"))
+    }
+
+    /// Whether the running native was called with method syntax.
+    fn called_as_method(&self) -> bool {
+        let n = self.th().frames.len();
+        n > 0 && !self.top_is_tail_native() && self.callee_kind(n - 1) == Some("method")
     }
 
     /// "bad argument #i to 'name' (T expected, got U)".

@@ -107,6 +107,19 @@ impl Lua {
 
     /// "chunk:line:" of the frame at `level`, or "" for natives.
     pub fn where_(&self, level: usize) -> String {
+        // A native reached by a tail call replaced its caller's frame in LuaJIT, so
+        // level 1 is the caller's caller.
+        let level = if level >= 1 && self.top_is_tail_native() {
+            // The replaced frame's own caller: a pcall'ed frame was called by pcall (C).
+            match self.frame_at(1) {
+                Some((fr, _)) if matches!(fr.kind, FrameKind::Pcall | FrameKind::Xpcall) => {
+                    return String::new();
+                }
+                _ => level + 1,
+            }
+        } else {
+            level
+        };
         match self.frame_at(level) {
             Some((fr, Some(p))) => {
                 let pc = (fr.pc as usize).saturating_sub(1);
@@ -118,6 +131,11 @@ impl Lua {
             }
             _ => String::new(),
         }
+    }
+
+    /// Whether the running frame is a native entered by a tail call.
+    pub(crate) fn top_is_tail_native(&self) -> bool {
+        matches!(self.th().frames.last(), Some(f) if f.kind == FrameKind::Native && f.pc == 1)
     }
 
     /// An error whose message gets the position of the running Lua function.
@@ -213,8 +231,28 @@ impl Lua {
         for e in entries {
             lines.push(format!("\t{e}"));
         }
-        lines.push("\t[C]: in ?".into());
+        // LuaJIT ends with the C entry point's address ("[C]: at 0x...").
+        lines.push(format!("\t[C]: at {:#x}", self.main.addr()));
         lines.join("\n")
+    }
+
+    /// How frame `i` was named by its caller ("global", "method", ...).
+    pub(crate) fn callee_kind(&self, i: usize) -> Option<&'static str> {
+        let th = self.th();
+        if i == 0 || matches!(th.frames[i].kind, FrameKind::Pcall | FrameKind::Xpcall) {
+            return None;
+        }
+        let caller = th.frames[i - 1];
+        if caller.kind == FrameKind::Native {
+            return None;
+        }
+        let p = th.stack[caller.base as usize - 2].as_func()?.lua_proto()?;
+        let pc = (caller.pc as usize).checked_sub(1)?;
+        let ins = *p.bc.get(pc)?;
+        match bc::op(ins) {
+            Op::CALL | Op::CALLM => slot_name(&p, pc, bc::a(ins)).map(|(k, _)| k),
+            _ => None,
+        }
     }
 
     /// The name under which frame `i` was called (from its caller's call instruction).

@@ -311,6 +311,10 @@ impl Lua {
             th.multres = n;
         } else {
             let want = nres as usize;
+            if dest + want > th.stack.len() {
+                let _ = self.grow_stack(dest + want + 1);
+            }
+            let th = self.th();
             let k = n.min(want);
             th.stack.copy_within(src..src + k, dest);
             for i in k..want {
@@ -326,11 +330,44 @@ impl Lua {
         nres: i32,
         with_handler: bool,
     ) -> Result<bool, LuaError> {
-        let need = if with_handler { 2 } else { 1 };
-        if nargs < need {
-            let name = if with_handler { "xpcall" } else { "pcall" };
-            let msg = format!("bad argument #{} to '{}' (value expected)", nargs + 1, name);
-            return Err(self.error_msg_level(1, &msg));
+        let bad = if nargs == 0 {
+            Some("bad argument #1 to '{}' (value expected)".to_string())
+        } else if with_handler && !self.th().stack[func + 3].is_func() {
+            let got = if nargs < 2 {
+                "no value"
+            } else {
+                self.th().stack[func + 3].type_name()
+            };
+            Some(format!(
+                "bad argument #2 to '{{}}' (function expected, got {got})"
+            ))
+        } else {
+            None
+        };
+        if let Some(template) = bad {
+            // pcall has no frame of its own: it is named by the caller's call instruction
+            // (LuaJIT's '?' when called from a native or in tail position).
+            let (name, pos) = match self.th().frames.last() {
+                Some(f) if f.kind != FrameKind::Native => {
+                    let fr = *f;
+                    let p = self.th().stack[fr.base as usize - 2]
+                        .as_func()
+                        .and_then(|c| c.lua_proto());
+                    let ins = p.and_then(|p| p.bc.get((fr.pc as usize).wrapping_sub(1)).copied());
+                    match (p, ins) {
+                        (Some(p), Some(ins)) if matches!(bc::op(ins), Op::CALL | Op::CALLM) => (
+                            super::debug::slot_name(&p, fr.pc as usize - 1, bc::a(ins))
+                                .map(|(_, n)| n)
+                                .unwrap_or_else(|| "?".into()),
+                            self.where_(0),
+                        ),
+                        _ => ("?".to_string(), String::new()),
+                    }
+                }
+                _ => ("?".to_string(), String::new()),
+            };
+            let msg = template.replace("{}", &name);
+            return Err(self.error_msg(&format!("{pos}{msg}")));
         }
         self.grow_stack(func + nargs + 8)?;
         let th = self.th();
@@ -788,7 +825,7 @@ impl Lua {
                         Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
-                            let op = bc::op(ins);
+                            let op = decode_op(ins);
                             if x.is_num() && y.is_num() {
                                 let (x, y) = (x.as_num_unchecked(), y.as_num_unchecked());
                                 let r = match op {
@@ -813,7 +850,7 @@ impl Lua {
                         Op::ISEQV | Op::ISNEV => {
                             let x = s!(a);
                             let y = s!(bc::d(ins));
-                            let want = bc::op(ins) == Op::ISEQV;
+                            let want = decode_op(ins) == Op::ISEQV;
                             if x.raw_eq(y) {
                                 branch!(want);
                             } else if x.is_num() || y.is_num() || x.itype() != y.itype() {
@@ -1147,7 +1184,7 @@ impl Lua {
                             let k = s!(bc::c(ins));
                             if let Some(t) = tv.as_tab() {
                                 let v = t.get(k);
-                                if !v.is_nil() || t.meta.is_none() || bc::op(ins) == Op::TGETR {
+                                if !v.is_nil() || t.meta.is_none() || decode_op(ins) == Op::TGETR {
                                     s!(a) = v;
                                     continue;
                                 }
@@ -1188,7 +1225,7 @@ impl Lua {
                             let tv = s!(bc::b(ins));
                             let k = s!(bc::c(ins));
                             if let Some(t) = tv.as_tab() {
-                                if t.meta.is_none() || bc::op(ins) == Op::TSETR {
+                                if t.meta.is_none() || decode_op(ins) == Op::TSETR {
                                     if k.is_nil() || (k.is_num() && k.as_num_unchecked().is_nan()) {
                                         save_pc!();
                                         throw!(self.key_error(k));
@@ -1249,7 +1286,7 @@ impl Lua {
                             }
                         }
                         Op::CALL | Op::CALLM => {
-                            let nargs = if bc::op(ins) == Op::CALL {
+                            let nargs = if decode_op(ins) == Op::CALL {
                                 bc::c(ins) as usize - 1
                             } else {
                                 bc::c(ins) as usize + multres
@@ -1301,7 +1338,7 @@ impl Lua {
                             multres = self.th().multres;
                         }
                         Op::CALLT | Op::CALLMT => {
-                            let nargs = if bc::op(ins) == Op::CALLT {
+                            let nargs = if decode_op(ins) == Op::CALLT {
                                 bc::d(ins) as usize - 1
                             } else {
                                 bc::d(ins) as usize + multres
@@ -1376,13 +1413,21 @@ impl Lua {
                                     s!(a) = k;
                                     s!(a + 1) = v;
                                     s!(a - 1) = Value::num(next as f64);
-                                    // Take the following ITERL's branch.
+                                    // Take the following ITERL's branch (a JITERL is
+                                    // left to run as itself: it enters its trace).
                                     let il = *code.add(pc);
-                                    pc += 1;
-                                    if bc::op(il) == Op::ITERL {
-                                        hot!(Op::ITERL);
+                                    match decode_op(il) {
+                                        Op::ITERL => {
+                                            pc += 1;
+                                            hot!(Op::ITERL);
+                                            jump!(il);
+                                        }
+                                        Op::IITERL => {
+                                            pc += 1;
+                                            jump!(il);
+                                        }
+                                        _ => {}
                                     }
-                                    jump!(il);
                                 }
                                 None => pc += 1,
                             }
@@ -1442,7 +1487,7 @@ impl Lua {
                                     .is_none_or(|u| u.slot < (*frp).fslot as usize) =>
                         {
                             // Fast path: one result wanted by a Lua caller, nothing to close.
-                            let v = if bc::op(ins) == Op::RET1 {
+                            let v = if decode_op(ins) == Op::RET1 {
                                 s!(a)
                             } else {
                                 Value::NIL
@@ -1457,7 +1502,7 @@ impl Lua {
                             continue 'frame;
                         }
                         Op::RETM | Op::RET | Op::RET0 | Op::RET1 => {
-                            let n = match bc::op(ins) {
+                            let n = match decode_op(ins) {
                                 Op::RETM => bc::d(ins) as usize + multres,
                                 _ => bc::d(ins) as usize - 1,
                             };
@@ -1468,19 +1513,31 @@ impl Lua {
                             continue 'frame;
                         }
                         Op::FORI | Op::JFORI => {
-                            let (i, lim, st) = (s!(a), s!(a + 1), s!(a + 2));
+                            let (mut i, mut lim, mut st) = (s!(a), s!(a + 1), s!(a + 2));
                             if !(i.is_num() && lim.is_num() && st.is_num()) {
-                                save_pc!();
-                                let what = if !i.is_num() {
-                                    "initial value"
-                                } else if !lim.is_num() {
-                                    "limit"
-                                } else {
-                                    "step"
-                                };
-                                throw!(
-                                    self.error_msg_pos(&format!("'for' {what} must be a number"))
-                                );
+                                // Numeric strings are coerced (once, here), as in LuaJIT.
+                                let conv = |v: Value| self.to_number(v).map(Value::num);
+                                match (conv(i), conv(lim), conv(st)) {
+                                    (Some(x), Some(y), Some(z)) => {
+                                        (i, lim, st) = (x, y, z);
+                                        s!(a) = x;
+                                        s!(a + 1) = y;
+                                        s!(a + 2) = z;
+                                    }
+                                    (x, y, _) => {
+                                        save_pc!();
+                                        let what = if x.is_none() {
+                                            "initial value"
+                                        } else if y.is_none() {
+                                            "limit"
+                                        } else {
+                                            "step"
+                                        };
+                                        throw!(self.error_msg_pos(&format!(
+                                            "'for' {what} must be a number"
+                                        )));
+                                    }
+                                }
                             }
                             let (i, lim, st) = (
                                 i.as_num_unchecked(),
@@ -1494,7 +1551,7 @@ impl Lua {
                             }
                         }
                         Op::FORL | Op::IFORL => {
-                            if bc::op(ins) == Op::FORL {
+                            if decode_op(ins) == Op::FORL {
                                 hot!(Op::FORL);
                             }
                             let st = s!(a + 2).as_num_unchecked();
@@ -1507,7 +1564,7 @@ impl Lua {
                             }
                         }
                         Op::ITERL | Op::IITERL => {
-                            if bc::op(ins) == Op::ITERL {
+                            if decode_op(ins) == Op::ITERL {
                                 hot!(Op::ITERL);
                             }
                             let v = s!(a);
@@ -1520,7 +1577,7 @@ impl Lua {
                         Op::LOOP => hot!(Op::LOOP),
                         Op::ILOOP => {}
                         Op::JMP => jump!(ins),
-                        Op::FUNCF | Op::FUNCV => hot!(bc::op(ins)),
+                        Op::FUNCF | Op::FUNCV => hot!(decode_op(ins)),
                         Op::IFUNCF | Op::IFUNCV => {}
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
                             save_pc!();

@@ -518,6 +518,23 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
         {
             return bad(pc, "iterator base too low");
         }
+        // Ranges implied by counts: results and arguments of calls, returned values,
+        // VARG targets, CAT operands.
+        let (b, c, d) = (bc::b(ins), bc::c(ins), bc::d(ins));
+        let range_ok = match op {
+            Op::CALL => c >= 1 && a + 2 + c - 1 <= fs && (b == 0 || a + b - 1 <= fs),
+            Op::CALLM | Op::ITERC | Op::ITERN => b == 0 || a + b - 1 <= fs.max(a + 3),
+            Op::CALLT => d >= 1 && a + 2 + d - 1 <= fs,
+            Op::CALLMT => a + 2 + d <= fs.max(a + 2),
+            Op::RET | Op::RET0 | Op::RET1 => d >= 1 && a + d - 1 <= fs,
+            Op::RETM => a + d <= fs,
+            Op::VARG => b == 0 || a + b - 1 <= fs,
+            Op::CAT => b <= c,
+            _ => true,
+        };
+        if !range_ok {
+            return bad(pc, "operand range out of frame");
+        }
         if op == Op::VARG && !p.flags.has(ProtoFlags::VARARG) {
             return bad(pc, "VARG in a fixed-argument function");
         }
@@ -542,4 +559,39 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proto(code: &[u32], framesize: u8) -> Proto {
+        let mut bc = vec![bc::ins_ad(Op::FUNCV, framesize as u32, 0)];
+        bc.extend_from_slice(code);
+        Proto {
+            lineinfo: vec![0; bc.len()],
+            bc,
+            framesize,
+            flags: ProtoFlags(ProtoFlags::VARARG),
+            ..Proto::default()
+        }
+    }
+
+    #[test]
+    fn verifier_accepts_simple_code_and_rejects_out_of_frame_operands() {
+        let ret0 = bc::ins_ad(Op::RET0, 0, 1);
+        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 1, 5), ret0], 2), None).is_ok());
+        // Slot out of frame.
+        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 9, 5), ret0], 2), None).is_err());
+        // CALL with C = 0 would underflow the argument count.
+        assert!(verify(&proto(&[bc::ins_abc(Op::CALL, 0, 1, 0), ret0], 4), None).is_err());
+        // CALL wanting more results than the frame holds.
+        assert!(verify(&proto(&[bc::ins_abc(Op::CALL, 0, 200, 1), ret0], 4), None).is_err());
+        // Falling off the end.
+        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 0, 5)], 2), None).is_err());
+        // Jump out of the function.
+        assert!(verify(&proto(&[bc::ins_aj(Op::JMP, 0, 50), ret0], 2), None).is_err());
+        // Unknown constant.
+        assert!(verify(&proto(&[bc::ins_ad(Op::KSTR, 0, 0), ret0], 2), None).is_err());
+    }
 }

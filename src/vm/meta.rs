@@ -580,7 +580,129 @@ pub fn fmt_num(n: f64) -> String {
     fmt_g(n, 14)
 }
 
-/// C's `%.<prec>g` for finite numbers.
+/// The first `sig` significant decimal digits of finite, non-zero `|n|`, rounded half
+/// away from zero as LuaJIT's formatter does (Rust's own formatting rounds exact ties to
+/// even), and the decimal exponent of the first digit.
+pub fn sig_digits(n: f64, sig: usize) -> (Vec<u8>, i32) {
+    let sig = sig.max(1);
+    let parse = |s: &str| -> (Vec<u8>, i32) {
+        let (m, e) = s.split_once('e').unwrap_or((s, "0"));
+        let digits: Vec<u8> = m.bytes().filter(u8::is_ascii_digit).collect();
+        (digits, e.parse().unwrap_or(0))
+    };
+    // Three guard digits decide every case except near-ties ("500"/"499" after
+    // rounding), which are settled with the exact expansion. Few digits keep Rust on
+    // its fast (Grisu) path.
+    let (mut digits, mut exp) = parse(&format!("{:.*e}", sig - 1 + 3, n.abs()));
+    let tail = &digits[sig..];
+    let near_tie = (tail[0] == b'5' && tail[1..].iter().all(|&d| d == b'0'))
+        || (tail[0] == b'4' && tail[1..].iter().all(|&d| d == b'9'));
+    if near_tie {
+        // Decide with the exact expansion (a double has at most 767 significant digits).
+        let (exact, e2) = parse(&format!("{:.*e}", 800, n.abs()));
+        digits = exact;
+        exp = e2;
+    }
+    let round_up = digits[sig] >= b'5';
+    digits.truncate(sig);
+    if round_up {
+        let mut i = sig;
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                digits.truncate(sig);
+                exp += 1;
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    (digits, exp)
+}
+
+/// C's `%.<prec>e` body for finite numbers (sign included), LuaJIT rounding.
+pub fn fmt_e(n: f64, prec: usize) -> String {
+    let sign = if n.is_sign_negative() { "-" } else { "" };
+    let (digits, exp) = if n == 0.0 {
+        (vec![b'0'; prec + 1], 0)
+    } else {
+        sig_digits(n, prec + 1)
+    };
+    let mut out = String::from(sign);
+    out.push(digits[0] as char);
+    if prec > 0 {
+        out.push('.');
+        out.extend(digits[1..].iter().map(|&d| d as char));
+    }
+    out.push_str(&format!(
+        "e{}{:02}",
+        if exp < 0 { '-' } else { '+' },
+        exp.abs()
+    ));
+    out
+}
+
+/// C's `%.<prec>f` for finite numbers (sign included), LuaJIT rounding.
+pub fn fmt_f(n: f64, prec: usize) -> String {
+    let sign = if n.is_sign_negative() { "-" } else { "" };
+    let mut int_digits: Vec<u8> = vec![b'0'];
+    let mut frac: Vec<u8> = vec![b'0'; prec];
+    if n != 0.0 {
+        // The true decimal exponent (the shortest round-trip form is never rounded up
+        // across a power of ten).
+        let shortest = format!("{:e}", n.abs());
+        let exp: i32 = shortest
+            .split_once('e')
+            .and_then(|(_, e)| e.parse().ok())
+            .unwrap_or(0);
+        let sig = exp + 1 + prec as i32;
+        if sig >= 1 {
+            let (digits, exp) = sig_digits(n, sig as usize);
+            // Rounding may have carried into a new leading digit: exp grew by one.
+            let int_len = exp + 1;
+            let mut all = digits;
+            if int_len <= 0 {
+                let mut z = vec![b'0'; (-int_len) as usize];
+                z.extend_from_slice(&all);
+                all = z;
+                int_digits = vec![b'0'];
+                frac = all;
+            } else {
+                let k = int_len as usize;
+                while all.len() < k + prec {
+                    all.push(b'0');
+                }
+                int_digits = all[..k].to_vec();
+                frac = all[k..k + prec].to_vec();
+            }
+            frac.resize(prec, b'0');
+        } else if sig == 0 {
+            // Only the rounding digit is left: half rounds away from zero.
+            if shortest.as_bytes()[0] >= b'5' {
+                if prec == 0 {
+                    int_digits = vec![b'1'];
+                } else {
+                    frac[prec - 1] = b'1';
+                }
+            }
+        }
+    }
+    let mut out = String::from(sign);
+    out.extend(int_digits.iter().map(|&d| d as char));
+    if prec > 0 {
+        out.push('.');
+        out.extend(frac.iter().map(|&d| d as char));
+    }
+    out
+}
+
+/// C's `%.<prec>g` for finite numbers, LuaJIT rounding.
 pub fn fmt_g(n: f64, prec: usize) -> String {
     let prec = prec.max(1);
     if n == 0.0 {
@@ -590,16 +712,33 @@ pub fn fmt_g(n: f64, prec: usize) -> String {
             "0".into()
         };
     }
-    let e = format!("{:.*e}", prec - 1, n);
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let x: i32 = exp.parse().unwrap_or(0);
+    let (digits, x) = sig_digits(n, prec);
+    let sign = if n < 0.0 { "-" } else { "" };
     if x < -4 || x >= prec as i32 {
-        let mant = strip_zeros(mant);
-        let sign = if x < 0 { '-' } else { '+' };
-        format!("{mant}e{sign}{:02}", x.abs())
+        let mut mant = String::new();
+        mant.push(digits[0] as char);
+        mant.push('.');
+        mant.extend(digits[1..].iter().map(|&d| d as char));
+        let mant = strip_zeros(&mant).to_string();
+        let esign = if x < 0 { '-' } else { '+' };
+        format!("{sign}{mant}e{esign}{:02}", x.abs())
     } else {
-        let decimals = (prec as i32 - 1 - x).max(0) as usize;
-        strip_zeros(&format!("{:.*}", decimals, n)).to_string()
+        let mut s = String::from(sign);
+        if x < 0 {
+            s.push_str("0.");
+            for _ in 0..(-x - 1) {
+                s.push('0');
+            }
+            s.extend(digits.iter().map(|&d| d as char));
+        } else {
+            let k = x as usize + 1;
+            s.extend(digits[..k].iter().map(|&d| d as char));
+            if k < digits.len() {
+                s.push('.');
+                s.extend(digits[k..].iter().map(|&d| d as char));
+            }
+        }
+        strip_zeros(&s).to_string()
     }
 }
 
@@ -700,6 +839,22 @@ mod tests {
         assert_eq!(fmt_num(f64::NAN), "nan");
         assert_eq!(fmt_num(-1.0 / 0.0), "-inf");
         assert_eq!(fmt_num(100.25), "100.25");
+        // Exact ties round away from zero, as LuaJIT prints them.
+        assert_eq!(fmt_num(123456789012345.0), "1.2345678901235e+14");
+        assert_eq!(fmt_f(2.5, 0), "3");
+        assert_eq!(fmt_f(0.125, 2), "0.13");
+        assert_eq!(fmt_f(-0.125, 2), "-0.13");
+        assert_eq!(fmt_f(0.001, 1), "0.0");
+        assert_eq!(fmt_f(0.05, 1), "0.1");
+        assert_eq!(fmt_f(0.0951, 1), "0.1");
+        assert_eq!(fmt_f(0.5, 0), "1");
+        assert_eq!(fmt_f(0.25, 0), "0");
+        assert_eq!(fmt_f(9.999, 2), "10.00");
+        assert_eq!(fmt_f(1234.5678, 2), "1234.57");
+        assert_eq!(fmt_e(12345.678, 6), "1.234568e+04");
+        assert_eq!(fmt_g(0.0001, 6), "0.0001");
+        assert_eq!(fmt_g(123456789.0, 6), "1.23457e+08");
+        assert_eq!(fmt_g(9.9999999, 3), "10");
     }
 
     #[test]

@@ -223,7 +223,7 @@ fn embedding_api_calls_rust_functions() {
     assert_eq!(r[0].as_num(), Some(5.0));
     let e = l.exec(b"error('plain')", b"=api").unwrap_err();
     assert_eq!(e.to_string(), "api:1: plain");
-    let e = l.exec(b"return double('a')", b"=api").unwrap_err();
+    let e = l.exec(b"local x = double('a')", b"=api").unwrap_err();
     assert_eq!(
         l.error_text(&e),
         "api:1: bad argument #1 to 'double' (number expected, got string)"
@@ -338,4 +338,50 @@ fn registry_refs_keep_values_alive() {
     assert_eq!(got[0].as_num(), Some(42.0));
     l.release_ref(r);
     assert!(l.get_ref(r).is_nil());
+}
+
+/// Uncaught errors print the same message and traceback as luajit (addresses and the
+/// program name aside).
+#[test]
+fn cli_traceback_matches_luajit() {
+    if !luajit_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tb.lua"),
+        "local t = {}\nfunction t.field() error(\"boom\") end\nlocal function loc() t.field() end\n\
+         function glob() loc() end\nlocal obj = {}\nfunction obj:meth() glob() end\n\
+         local function up() obj:meth() end\nlocal function outer() up() end\nouter()\n",
+    )
+    .unwrap();
+    let mask = |s: &[u8], prog: &str| {
+        let s = String::from_utf8_lossy(s).replace(prog, "PROG");
+        let mut out = String::new();
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '0' && chars.peek() == Some(&'x') {
+                chars.next();
+                while chars.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                    chars.next();
+                }
+                out.push_str("ADDR");
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let lj = Command::new("luajit")
+        .arg("tb.lua")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let sk = Command::new(env!("CARGO_BIN_EXE_skein"))
+        .arg("tb.lua")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(mask(&sk.stderr, "skein:"), mask(&lj.stderr, "luajit:"));
+    assert_eq!(sk.status.code(), Some(1));
 }

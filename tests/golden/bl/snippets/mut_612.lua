@@ -1,0 +1,2 @@
+gotere
+o nowhere

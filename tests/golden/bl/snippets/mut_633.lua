@@ -1,0 +1,3 @@
+local a, b, c = ...
+\i[t <= t(1e-3, self)], a.next, i.v = 0.5, 2^31, c - 3%2
+f({pairs = f:a():i(self, -k, c({,}, -1, g)), i()(), y = f "s" ~= (nil).k "a\0b".x and d(), [{d = false ~= true,} % 'q'] = a, nil}, self, 3(%2)

@@ -1,0 +1,1 @@
+lol a, b, c = ..cal a, b, c = ..

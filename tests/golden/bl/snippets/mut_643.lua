@@ -1,0 +1,3 @@
+local} a, b, c = ...
+pairs[d] = {\}, 1e3
+::l2::

@@ -1,0 +1,3 @@
+local a, b, l1
+c = ...:
+goto ;l1

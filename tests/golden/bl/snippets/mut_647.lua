@@ -1,0 +1,3 @@
+local a, b, c = ...
+return 0.5, {[b / 2^31 + {d = 0 > -0, function()  end, true, [{true; "x"; self = 1; [b] = false}] = ..., "a\0b"} ~= {x = (next).d,}] = v < (true)(0x10)(x * 7x10] = g, [false] = nil, true} <= g:i(-3276= 0 > -0, funct8, false),... -1); v; d[k(256)[true].i{}]; [-32768] = {g = 2 ^ g, 2} - c("\n"); [pairs(function(...) k[false], b = nil / true, next, t{nil}[nil]
+return end)] = d}

@@ -1,0 +1,4 @@
+lo0xca..l a, b, c = .. ...
+return
+.
+return

@@ -1,0 +1,3 @@
+local a, b, c = ...
+return 0.5, {[b / 2^31 + {d = 0 > -0, function()  end, true, [{true; "x"; self = 1; [b] = false}] = ..., "a\0b"} ~= {x = (next).d,}] = v < (true)(0x10)(x * 7.5, {[0x10] = g, [fse] = nil, true} <= g:i(-32768, false), -1); v; d[k(256)[true].i{}]; [-32768] = {g = 2 ^ g, 2} - c("\n"); [pairs(fon(...) k[false], b = nil / true, nex\u{t, t{nil}[nil]
+return end)] = d}

@@ -1,0 +1,3 @@
+local a, b, c = ...
+c[next() .. false], k = c, {1/0 .. not 256 ^ 1e-3 * y, y = (t)(function(...) local k, next
+f[nil], g, x[true] = nil end) / 0.5 >= k > pair,s ~= k[c] - 1e3, self(#nil, nil + -1, nil .. 65536)(a, pairs), p 0.5 ~= x() ~= next ..ion() i[v], next, x[true] = a end}

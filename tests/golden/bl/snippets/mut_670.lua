@@ -1,0 +1,3 @@
+local a, b, c = ...
+loca0xl i = g(-(1)), "s"
+goto[[ l2

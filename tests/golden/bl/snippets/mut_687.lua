@@ -1,0 +1,5 @@
+local a, b, c = ...
+local b, b, self
+self.b, t[a("a\0b", #g)], t[pairs(g(true, true).next:i("abc" >= c), g)] = 65536 * {[c] = function(...) local b, g, g
+local i, i, f end}
+while "\n" do return v, true, b("s", e, next.a[y].f, next) < g) end

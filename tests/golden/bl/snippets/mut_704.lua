@@ -1,0 +1,1 @@
+goto l loca:: print(: print(x)
