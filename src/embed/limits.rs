@@ -6,8 +6,10 @@
 //! So the "instruction budget" is counted in loop iterations and calls, which bounds
 //! running time (straight-line code between two such ops is bounded by the size of the
 //! function). The memory cap compares the GC's estimate of the heap size with the limit,
-//! after a full collection confirms it, at the same points; a single huge allocation by
-//! a native is noticed at the next loop iteration or call.
+//! after a full collection confirms it, at the same points. Natives that can build a
+//! huge result in one call (`string.rep`, `table.concat`) ask
+//! [`Lua::check_allocation`] first; any other single large allocation is noticed at the
+//! next loop iteration or call.
 //!
 //! Exceeding a limit raises an ordinary Lua error ("instruction limit exceeded" /
 //! "memory limit exceeded") that unwinds the script. Lua code may catch it with `pcall`,
@@ -42,6 +44,22 @@ pub struct ExecLimits {
 }
 
 impl Lua {
+    /// Refuses an allocation of `bytes` that would take the heap past the memory cap
+    /// (natives that build big results call this first, e.g. `string.rep`), so a single
+    /// call cannot blow the cap before the next loop iteration notices.
+    pub fn check_allocation(&mut self, bytes: usize) -> Result<(), LuaError> {
+        let Some(cap) = self.limits.as_ref().and_then(|l| l.memory) else {
+            return Ok(());
+        };
+        if self.gc_bytes().saturating_add(bytes) > cap {
+            if let Some(lim) = self.limits.as_mut() {
+                lim.exceeded = Some(LimitKind::Memory);
+            }
+            return Err(self.error_msg_level(1, "memory limit exceeded"));
+        }
+        Ok(())
+    }
+
     /// Charges one hot-counted op against the limits; an error when one is exceeded.
     #[cold]
     pub fn charge_limits(&mut self) -> Result<(), LuaError> {

@@ -112,6 +112,10 @@ fn rep(l: &mut Lua) -> Result<usize, LuaError> {
     } else {
         l.check_str(3)?.as_bytes().to_vec()
     };
+    if n > 0 {
+        let size = (s.as_bytes().len() + sep.len()).saturating_mul(n as usize);
+        l.check_allocation(size)?;
+    }
     match strlib::rep(s.as_bytes(), n, &sep) {
         Ok(out) => {
             l.push_str(&out);

@@ -60,6 +60,9 @@ fn opt_int32(l: &mut Lua, i: usize, default: i64) -> Result<i64, LuaError> {
     }
 }
 
+/// How often (in bytes of output) `concat` asks the memory limit about its buffer.
+const CONCAT_CHECK: usize = 1 << 20;
+
 fn concat(l: &mut Lua) -> Result<usize, LuaError> {
     let t = l.check_table(1)?;
     let sep = if l.arg(2).is_nil() {
@@ -74,6 +77,7 @@ fn concat(l: &mut Lua) -> Result<usize, LuaError> {
         check_int32(l, 4)?
     };
     let mut out = Vec::new();
+    let mut next_check = CONCAT_CHECK;
     let mut k = i;
     while k <= j {
         let v = t.get_int(k);
@@ -87,6 +91,10 @@ fn concat(l: &mut Lua) -> Result<usize, LuaError> {
         out.extend_from_slice(&l.tostring_raw(v));
         if k < j {
             out.extend_from_slice(&sep);
+        }
+        if out.len() >= next_check {
+            l.check_allocation(out.len())?;
+            next_check = out.len() + CONCAT_CHECK;
         }
         k += 1;
     }

@@ -222,6 +222,13 @@ fn memory_limit_stops_allocation() {
         .exec()
         .unwrap_err();
     assert!(matches!(err, Error::MemoryLimit), "{err:?}");
+    // A single call cannot jump past the cap either.
+    lua.set_memory_limit(Some(lua.used_memory() + (8 << 20)));
+    let err = lua
+        .load("local s = string.rep('x', 2^30)")
+        .exec()
+        .unwrap_err();
+    assert!(matches!(err, Error::MemoryLimit), "{err:?}");
     lua.set_memory_limit(None);
     lua.load("collectgarbage()").exec().unwrap();
     let ok: bool = lua.load("return #{1, 2, 3} == 3").eval().unwrap();
