@@ -50,10 +50,18 @@ impl Lua {
                 KGc::Proto(child) => Value::proto(self.load_proto_obj(child)),
                 KGc::Table(kt) => {
                     let mut t = Table::new(kt.array.len(), kt.hash.len());
+                    // The constructor's array part keeps its holes and exact size, as
+                    // LuaJIT's template does, so `#` finds the same borders in most cases
+                    // (borders of tables with holes are unspecified; LuaJIT's own depend
+                    // on hash layout).
                     for (i, kv) in kt.array.iter().enumerate() {
                         let v = self.kvalue(kv);
-                        if !v.is_nil() {
-                            t.set(Value::num(i as f64), v);
+                        if i == 0 {
+                            if !v.is_nil() {
+                                t.set(Value::num(0.0), v);
+                            }
+                        } else {
+                            t.array.push(v);
                         }
                     }
                     for (kk, kv) in &kt.hash {

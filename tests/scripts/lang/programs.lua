@@ -46,7 +46,7 @@ print()
 local function va(...) local a, b = ... return a, b, select("#", ...) end
 print(va()) print(va(1)) print(va(1, 2, 3))
 print(pcall(function(...) return ... end, 1, 2, 3))
-print(unpack({1, nil, 3}))
+print(unpack({1, nil, 3}, 1, 3))
 print(rawlen == nil, _VERSION, getfenv(1) == _G)
 local env = {print = print}
 local f = loadstring("x = 10; print(x)")
