@@ -9,11 +9,9 @@ use crate::vm::object::{Builtin, FuncKind};
 use crate::vm::value::Value;
 use crate::vm::{Lua, LuaError, MM};
 
-/// Installs the base, coroutine and bootstrap libraries into `l`.
+/// Installs every standard library into `l` (kept for callers; see `stdlib::open_libs`).
 pub fn open_libs(l: &mut Lua) {
-    open_base(l);
-    super::coroutine::open(l);
-    super::minimal::open(l);
+    super::open_libs(l);
 }
 
 /// Installs the base library.

@@ -5,8 +5,8 @@
 //! through `Lua::jit_hook`). `jit.v` and `jit.dump` add a log sink to the driver: a reader
 //! of the trace event stream formatting with `jit::log_v` / `jit::log_dump` and writing to
 //! a file (or standard output). `.on()` attaches (replacing a previous sink of the same
-//! module), `.off()` detaches. The modules are registered in `package.loaded`; if the
-//! state has no `require`, a minimal one (marked below) is installed for them.
+//! module), `.off()` detaches. The modules are registered in `package.loaded` (the
+//! package library opens before this one), so `require("jit.v")` finds them.
 
 use crate::jit::driver::{self, JitDriver, Sink, SinkKind};
 use crate::jit::log_dump::DumpLog;
@@ -259,44 +259,6 @@ fn util_funcinfo(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-/// MINIMAL `require` (jitrec): only `package.loaded` and `package.preload`; the
-/// integrator removes it when the package library lands.
-fn minimal_require(l: &mut Lua) -> Result<usize, LuaError> {
-    let name = l.check_str(1)?;
-    let pkg = l.get_global("package");
-    let Some(pkg) = pkg.as_tab() else {
-        return Err(l.error_msg("package table missing"));
-    };
-    let kl = l.intern(b"loaded");
-    let loaded = pkg.get_mut().get_str(kl).as_tab();
-    if let Some(t) = loaded {
-        let v = t.get_mut().get_str(name);
-        if !v.is_nil() {
-            l.push(v);
-            return Ok(1);
-        }
-    }
-    let kp = l.intern(b"preload");
-    if let Some(pre) = pkg.get_mut().get_str(kp).as_tab() {
-        let f = pre.get_mut().get_str(name);
-        if !f.is_nil() {
-            let r = l.call_value(f, &[Value::str(name)], 1)?;
-            let v = r
-                .first()
-                .copied()
-                .filter(|v| !v.is_nil())
-                .unwrap_or(Value::TRUE);
-            if let Some(t) = loaded {
-                t.get_mut().set_str(name, v);
-            }
-            l.push(v);
-            return Ok(1);
-        }
-    }
-    let msg = format!("module '{}' not found", name.to_str_lossy());
-    Err(l.error_msg(&msg))
-}
-
 /// Installs the JIT driver and the `jit` library (and `jit.v`, `jit.dump`, `jit.opt` in
 /// `package.loaded`).
 pub fn open(l: &mut Lua) {
@@ -359,9 +321,5 @@ pub fn open(l: &mut Lua) {
     if pkg.get_mut().get_str(kp).is_nil() {
         let t = l.new_table(0, 4);
         pkg.get_mut().set_str(kp, Value::tab(t));
-    }
-    if l.get_global("require").is_nil() {
-        let r = l.native("require", minimal_require);
-        l.set_global("require", r);
     }
 }

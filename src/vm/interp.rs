@@ -686,7 +686,7 @@ impl Lua {
                 }};
             }
             macro_rules! hot {
-                ($op:expr) => {
+                ($op:expr) => {{
                     if self.jit_hook.is_some() {
                         save_pc!();
                         self.th().multres = multres;
@@ -698,7 +698,14 @@ impl Lua {
                         }
                         reload!();
                     }
-                };
+                    // Embedding limits (instruction budget, memory cap): see src/embed.
+                    if self.limits.is_some() {
+                        save_pc!();
+                        tri!(self.charge_limits());
+                        // A collection may have run finalizers (Lua code).
+                        reload!();
+                    }
+                }};
             }
             // The result of a slow step goes to slot $a; Lua metamethods run as frames
             // returning into that slot.

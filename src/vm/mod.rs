@@ -149,6 +149,8 @@ pub struct Lua {
     pub(crate) next_fn: Option<FnRef>,
     /// Where `print` and `io.write` write (buffered standard output by default).
     pub out: Box<dyn std::io::Write>,
+    /// Limits for untrusted code, charged at hot-counted ops (see `crate::embed::limits`).
+    pub limits: Option<Box<crate::embed::limits::ExecLimits>>,
     /// A collection (and its finalizers) is running.
     pub(crate) in_gc: bool,
     /// Rust stack address at the outermost call into Lua.
@@ -171,7 +173,7 @@ impl Lua {
     /// A state with the base library, coroutine library and the bootstrap library subset.
     pub fn new() -> Lua {
         let mut l = Lua::bare();
-        crate::stdlib::base::open_libs(&mut l);
+        crate::stdlib::open_libs(&mut l);
         l
     }
 
@@ -202,6 +204,7 @@ impl Lua {
             traceback: None,
             next_fn: None,
             out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+            limits: None,
             in_gc: false,
             stack_origin: 0,
         };

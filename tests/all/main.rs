@@ -3,7 +3,9 @@
 mod analyze;
 mod bytecode;
 mod conformance;
+mod embed;
 mod front;
 mod jit;
+mod stdlib;
 mod stdlib_engines;
 mod vm;

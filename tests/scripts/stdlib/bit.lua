@@ -1,0 +1,21 @@
+-- bit library (LuaJIT BitOp).
+local function check(got, want, what)
+  if got ~= want then error(what .. ": got " .. tostring(got) .. ", want " .. tostring(want), 2) end
+end
+check(require("bit"), bit, "require bit")
+check(bit.band(0xff, 0x0f), 15, "band")
+check(bit.bor(1, 2, 4), 7, "bor")
+check(bit.bxor(5, 3), 6, "bxor")
+check(bit.bnot(0), -1, "bnot")
+check(bit.lshift(1, 31), -2147483648, "lshift")
+check(bit.rshift(-1, 28), 15, "rshift")
+check(bit.arshift(-256, 4), -16, "arshift")
+check(bit.rol(0x12345678, 8), 0x34567812, "rol")
+check(bit.ror(0x12345678, 8), 0x78123456, "ror")
+check(bit.bswap(0x12345678), 0x78563412, "bswap")
+check(bit.tobit(2 ^ 32 + 1), 1, "tobit")
+check(bit.tohex(255), "000000ff", "tohex")
+check(bit.tohex(255, -2), "FF", "tohex upper")
+check(select(2, pcall(bit.band)), "bad argument #1 to '?' (number expected, got no value)", "band error")
+print(bit.tohex(-1), bit.tohex(1, 3), bit.band("12", 4), bit.tobit(1.5), bit.tobit(2.5))
+print("ok")
