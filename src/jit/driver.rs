@@ -29,7 +29,7 @@ use crate::jit::world::{ProtoInfo, World};
 use crate::vm::jit_hook::{JitEvent, JitHook};
 use crate::vm::object::ProtoRef;
 use crate::vm::{Lua, Value};
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::io::Write;
 
 /// The backend of the portable executor: checks that every instruction can be run.
