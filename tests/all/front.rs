@@ -313,6 +313,35 @@ const PIECES: &[&str] = &[
     "^",
 ];
 
+/// Applies one to four random edits to a source: insert a token, delete a run, copy a
+/// run elsewhere, or overwrite a byte.
+fn mutate(rng: &mut Rng, src: &mut Vec<u8>) {
+    for _ in 0..1 + rng.below(4) {
+        let p = rng.below(src.len() + 1);
+        match rng.below(4) {
+            0 => {
+                let piece = PIECES[rng.below(PIECES.len())].as_bytes();
+                src.splice(p..p, piece.iter().copied());
+            }
+            1 => {
+                let end = (p + 1 + rng.below(8)).min(src.len());
+                src.drain(p..end);
+            }
+            2 => {
+                let q = rng.below(src.len() + 1);
+                let end = (q + 1 + rng.below(20)).min(src.len());
+                let copy = src[q..end].to_vec();
+                src.splice(p..p, copy);
+            }
+            _ => {
+                if p < src.len() {
+                    src[p] = rng.next() as u8;
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn random_and_mutated_sources_never_panic() {
     let dir = root().join("tests/golden/bl/snippets");
@@ -336,30 +365,7 @@ fn random_and_mutated_sources_never_panic() {
     }
     for _ in 0..iters {
         let mut src = corpus[rng.below(corpus.len())].clone();
-        for _ in 0..1 + rng.below(4) {
-            let p = rng.below(src.len() + 1);
-            match rng.below(4) {
-                0 => {
-                    let piece = PIECES[rng.below(PIECES.len())].as_bytes();
-                    src.splice(p..p, piece.iter().copied());
-                }
-                1 => {
-                    let end = (p + 1 + rng.below(8)).min(src.len());
-                    src.drain(p..end);
-                }
-                2 => {
-                    let q = rng.below(src.len() + 1);
-                    let end = (q + 1 + rng.below(20)).min(src.len());
-                    let copy = src[q..end].to_vec();
-                    src.splice(p..p, copy);
-                }
-                _ => {
-                    if p < src.len() {
-                        src[p] = rng.next() as u8;
-                    }
-                }
-            }
-        }
+        mutate(&mut rng, &mut src);
         assert_robust(&src);
     }
     // Pure noise: random bytes and random token soup.
@@ -372,6 +378,60 @@ fn random_and_mutated_sources_never_panic() {
             .collect();
         assert_robust(soup.as_bytes());
     }
+}
+
+/// Mutated programs that still compile are run, each in a fresh sandboxed state with an
+/// instruction budget and a memory cap: whatever they do (loop forever, recurse, build
+/// huge strings, call library functions with odd arguments) ends in a result or a Lua
+/// error, never a panic.
+#[test]
+fn mutated_programs_run_within_limits_without_panicking() {
+    let mut files = lua_files(&root().join("tests/golden/bl/snippets"));
+    files.extend(lua_files(&root().join("tests/scripts/lang")));
+    let corpus: Vec<Vec<u8>> = files.iter().filter_map(|p| std::fs::read(p).ok()).collect();
+    assert!(corpus.len() > 10, "corpus missing");
+    let mut rng = Rng(0x0dd_ba11_c0ff_ee42);
+    let (mut ran, mut errors) = (0, 0);
+    for _ in 0..6000 {
+        let mut src = corpus[rng.below(corpus.len())].clone();
+        mutate(&mut rng, &mut src);
+        if skein::front::compile(&src, b"@mutant.lua").is_err() {
+            continue;
+        }
+        let outcome = std::panic::catch_unwind(|| {
+            let lua = skein::Lua::new();
+            // Sandbox: no process exit, no files written, no output.
+            lua.load(
+                "os.exit, os.remove, os.rename, os.execute = nil, nil, nil, nil \
+                 io.open, io.popen, io.output, io.write = nil, nil, nil, nil \
+                 print = function() end",
+            )
+            .exec()
+            .expect("sandbox prelude runs");
+            lua.set_instruction_limit(Some(200_000));
+            lua.set_memory_limit(Some(64 << 20));
+            lua.load(src.clone()).set_name("@mutant.lua").exec().is_ok()
+        });
+        match outcome {
+            Ok(ok) => {
+                ran += 1;
+                if !ok {
+                    errors += 1;
+                }
+            }
+            Err(_) => panic!(
+                "running a mutated program panicked:\n{}",
+                String::from_utf8_lossy(&src)
+            ),
+        }
+    }
+    eprintln!("mutants run: {ran}, ended in a Lua error: {errors}");
+    // Most mutants still compile and run; a fair share ends in a Lua error.
+    assert!(ran > 200, "only {ran} mutants compiled");
+    assert!(
+        errors > 0 && errors < ran,
+        "{errors} errors out of {ran} runs"
+    );
 }
 
 #[test]
