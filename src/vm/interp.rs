@@ -707,6 +707,19 @@ impl Lua {
                     }
                 }};
             }
+            // Calls metamethod `$mm` with `$args` above the frame (results to `$dest`): a Lua
+            // metamethod becomes a new frame and the loop continues in it; a native one has
+            // already run, so the frame state is reloaded.
+            macro_rules! run_meta {
+                ($mm:expr, $args:expr, $dest:expr, $nres:expr, $kind:expr) => {{
+                    let pushed =
+                        tri!(self.meta_call(base + fsize, $mm, $args, $dest, $nres, $kind));
+                    if pushed {
+                        continue 'frame;
+                    }
+                    reload!();
+                }};
+            }
             // The result of a slow step goes to slot $a; Lua metamethods run as frames
             // returning into that slot.
             macro_rules! meta_to {
@@ -719,19 +732,7 @@ impl Lua {
                         Step::Call {
                             mm, args, nargs, ..
                         } => {
-                            let dest = base + $a as usize;
-                            let pushed = tri!(self.meta_call(
-                                base + fsize,
-                                mm,
-                                &args[..nargs],
-                                dest,
-                                1,
-                                FrameKind::Lua
-                            ));
-                            if pushed {
-                                continue 'frame;
-                            }
-                            reload!();
+                            run_meta!(mm, &args[..nargs], base + $a as usize, 1, FrameKind::Lua);
                         }
                     }
                 }};
@@ -746,19 +747,7 @@ impl Lua {
                         Step::Call {
                             mm, args, nargs, ..
                         } => {
-                            let top = base + fsize;
-                            let pushed = tri!(self.meta_call(
-                                top,
-                                mm,
-                                &args[..nargs],
-                                top,
-                                0,
-                                FrameKind::Lua
-                            ));
-                            if pushed {
-                                continue 'frame;
-                            }
-                            reload!();
+                            run_meta!(mm, &args[..nargs], base + fsize, 0, FrameKind::Lua);
                         }
                     }
                 }};
@@ -785,12 +774,7 @@ impl Lua {
                                 FrameKind::CmpFalse
                             };
                             let top = base + fsize;
-                            let pushed =
-                                tri!(self.meta_call(top, mm, &args[..nargs], top, 1, kind));
-                            if pushed {
-                                continue 'frame;
-                            }
-                            reload!();
+                            run_meta!(mm, &args[..nargs], top, 1, kind);
                             let r = self.th().stack[top];
                             branch!(r.truthy() == want);
                         }
