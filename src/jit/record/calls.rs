@@ -301,6 +301,21 @@ impl Recorder {
     }
 
     /// The closure constant for `fv`.
+    /// The IR ref of the running closure (the function slot below the current frame),
+    /// loaded with a read-only SLOAD the first time and remembered in its slot.
+    fn current_closure(&mut self, data: &mut TraceData) -> Result<crate::jit::ir::IrRef, RecErr> {
+        let slot0 = self.baseslot - 2;
+        if let Some((r, _)) = self.slots[slot0] {
+            return Ok(r);
+        }
+        let r = self
+            .emitter(data)
+            .op(IrOp::SLOAD, IrType::Func, slot0 as u16, sload::READONLY)
+            .map_err(|e| (e, None))?;
+        self.slots[slot0] = Some((r, 0));
+        Ok(r)
+    }
+
     fn kfunc(&mut self, data: &mut TraceData, fv: Value) -> crate::jit::ir::IrRef {
         let fc = fv.as_func().expect("function");
         let func = match self.key_of_func(fv) {
@@ -360,18 +375,7 @@ impl Recorder {
                 return Ok(RecResult::Continue);
             }
             // A mutable upvalue: load it through the closure (`UREFO` + typed `ULOAD`).
-            let slot0 = self.baseslot - 2;
-            let cur = match self.slots[slot0] {
-                Some((r, _)) => r,
-                None => {
-                    let r = self
-                        .emitter(data)
-                        .op(IrOp::SLOAD, IrType::Func, slot0 as u16, sload::READONLY)
-                        .map_err(|e| (e, None))?;
-                    self.slots[slot0] = Some((r, 0));
-                    r
-                }
-            };
+            let cur = self.current_closure(data)?;
             let mut e = self.emitter(data);
             let uref = e
                 .guard(IrOp::UREFO, IrType::P64, cur.0, d as u16)
@@ -383,24 +387,13 @@ impl Recorder {
             return Ok(RecResult::Continue);
         }
         // Specialise the current closure.
-        let slot0 = self.baseslot - 2;
-        let cur = match self.slots[slot0] {
-            Some((r, _)) => r,
-            None => {
-                let r = self
-                    .emitter(data)
-                    .op(IrOp::SLOAD, IrType::Func, slot0 as u16, sload::READONLY)
-                    .map_err(|e| (e, None))?;
-                self.slots[slot0] = Some((r, 0));
-                r
-            }
-        };
+        let cur = self.current_closure(data)?;
         let kcur = self.kfunc(data, fv);
         if cur != kcur {
             self.emitter(data)
                 .guard(IrOp::EQ, IrType::Func, cur.0, kcur.0)
                 .map_err(|e| (e, None))?;
-            self.slots[slot0] = Some((kcur, 0));
+            self.slots[self.baseslot - 2] = Some((kcur, 0));
         }
         let k = if v.is_num() {
             data.ir.knum(v.as_num_unchecked())
@@ -576,18 +569,7 @@ impl Recorder {
             }
             return Ok(RecResult::Continue);
         }
-        let slot0 = self.baseslot - 2;
-        let cur = match self.slots[slot0] {
-            Some((r, _)) => r,
-            None => {
-                let r = self
-                    .emitter(data)
-                    .op(IrOp::SLOAD, IrType::Func, slot0 as u16, sload::READONLY)
-                    .map_err(|e| (e, None))?;
-                self.slots[slot0] = Some((r, 0));
-                r
-            }
-        };
+        let cur = self.current_closure(data)?;
         let vt = self.ty(data, v);
         let mut e = self.emitter(data);
         let uref = e
