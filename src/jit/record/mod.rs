@@ -256,7 +256,7 @@ impl Recorder {
             }
             Op::KNUM => {
                 let v = f.knum[bc::d(ins) as usize].as_num_unchecked();
-                let k = data.ir.knum(v);
+                let k = ops::knumint(data, v);
                 self.setslot(a, k);
             }
             Op::KPRI => {
