@@ -394,7 +394,9 @@ impl Recorder {
         Ok(())
     }
 
-    /// `IST` / `ISF`: type specialisation suffices; only the live slots shrink.
+    /// `IST` / `ISF` / `ISTC` / `ISFC`: type specialisation suffices (the `SLOAD` type
+    /// guard decides truthiness); the live slots shrink to the JMP's base, then the copy
+    /// variants write `A` when the copy happens (`b or 0` keeps `b`).
     pub(crate) fn rec_test(
         &mut self,
         data: &mut TraceData,
@@ -402,10 +404,23 @@ impl Recorder {
         pc: usize,
         ins: u32,
     ) -> Result<(), RecErr> {
-        self.getslot(data, f, bc::d(ins) as usize)?;
+        let d = bc::d(ins) as usize;
+        let r = self.getslot(data, f, d)?;
         let ja = bc::a(f.code[pc + 1]) as usize;
         if ja < self.maxslot {
             self.maxslot = ja;
+        }
+        let op = bc::op(ins);
+        if matches!(op, Op::ISTC | Op::ISFC) {
+            let truthy = f
+                .stack
+                .get(self.baseslot + d)
+                .copied()
+                .unwrap_or(Value::NIL)
+                .truthy();
+            if truthy == (op == Op::ISTC) {
+                self.setslot(bc::a(ins) as usize, r);
+            }
         }
         Ok(())
     }
