@@ -655,6 +655,9 @@ impl Recorder {
             return Err((TraceError::TraceTooDeep, None));
         }
         let kp = data.ir.kint64(c.key_addr());
+        if let Some(stop) = self.check_downrec_unroll(data, kp)? {
+            return Ok(stop);
+        }
         let kpc = data.ir.kint64(c.pc as u64);
         self.emitter(data)
             .guard(IrOp::RETF, IrType::P64, kp.0, kpc.0)
@@ -673,6 +676,45 @@ impl Recorder {
         self.rebase = Some(c.base - 2);
         self.needsnap = true;
         Ok(RecResult::Continue)
+    }
+
+    /// LuaJIT's down-recursion check, before a return below the trace's start frame into
+    /// the prototype whose `RETF` constant is `kp`: if the trace already returned into that
+    /// prototype, it is recursing downwards. At the trace's own start position that closes
+    /// the trace (link `down-recursion` to itself) once more than `recunroll` (2) such
+    /// returns (plus tail calls) were unrolled; anywhere else the trace aborts with
+    /// "down-recursion, restarting" (LuaJIT then restarts recording at this return).
+    fn check_downrec_unroll(
+        &mut self,
+        data: &mut TraceData,
+        kp: crate::jit::ir::IrRef,
+    ) -> Result<Option<RecResult>, RecErr> {
+        let count = data
+            .ir
+            .refs()
+            .filter(|&r| {
+                let i = data.ir.at(r);
+                i.op == IrOp::RETF && i.op1 == kp.0
+            })
+            .count();
+        if count == 0 {
+            return Ok(None);
+        }
+        let here = crate::jit::ids::BcPos {
+            proto: self.cur_key,
+            pc: self.pc as u32,
+        };
+        let start = data.snaps.snaps.first().and_then(|s| s.pc);
+        if start != Some(here) {
+            return Err((TraceError::DownRecursion, None));
+        }
+        if count + self.tailcalled > 2 {
+            let pc = self.pc;
+            return self
+                .stop(data, LinkType::DownRecursion, Some(self.no), pc)
+                .map(Some);
+        }
+        Ok(None)
     }
 
     /// If upvalue `idx` of closure `fv` is open on a stack slot the trace holds (at or
