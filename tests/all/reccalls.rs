@@ -91,3 +91,25 @@ fn vararg_dump_shows_vararg_frame_and_constant_select_count() {
     );
     assert!(d.contains("---- TRACE 1 stop -> loop"), "{d}");
 }
+
+#[test]
+fn arithmetic_narrowing_dump_equals_luajit() {
+    // int BAND / MOD, NE + SUBOV for -i, SUBOV with constants, the number modulo
+    // expansion and operand order: LuaJIT's `jit.dump` (is) text of the same run.
+    let dir = root().join("tests/golden/jit/reccalls");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let log = tmp.path().join("d.log");
+    let script = format!(
+        "require('jit.dump').on('is', {:?}) dofile('narrow_arith.lua')",
+        log.display().to_string()
+    );
+    let out = Command::new(BIN)
+        .args(["-e", &script])
+        .current_dir(&dir)
+        .output()
+        .expect("run skein");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "5547\n");
+    let got = std::fs::read_to_string(&log).expect("dump");
+    let want = std::fs::read_to_string(dir.join("narrow_arith.dlog")).expect("golden");
+    assert_eq!(got, want);
+}

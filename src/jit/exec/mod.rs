@@ -74,6 +74,10 @@ pub fn supported(op: IrOp) -> bool {
             | MUL
             | DIV
             | MOD
+            | ADDOV
+            | SUBOV
+            | MULOV
+            | BAND
             | POW
             | NEG
             | ABS
@@ -322,6 +326,17 @@ pub fn run(
                         _ => a.powf(b),
                     };
                     x.to_bits()
+                }
+                IrOp::MOD | IrOp::BAND | IrOp::ADDOV | IrOp::SUBOV | IrOp::MULOV => {
+                    let a = get(&vals, ins.op1) as i64 as i32;
+                    let b = get(&vals, ins.op2) as i64 as i32;
+                    match calls_ext::int_arith(ins.op, a, b) {
+                        Some(x) => x as i64 as u64,
+                        None => {
+                            ok = false;
+                            0
+                        }
+                    }
                 }
                 IrOp::ADD | IrOp::SUB | IrOp::MUL => {
                     let a = get(&vals, ins.op1) as i64 as i32;

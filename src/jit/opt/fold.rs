@@ -189,7 +189,7 @@ pub const FOLD_RULES: &[FoldRule] = &[
     },
     FoldRule {
         name: "simplify_intadd_k",
-        ops: &[ADD, BOR, BXOR, BSHL, BSHR, BSAR],
+        ops: &[ADD, ADDOV, SUBOV, BOR, BXOR, BSHL, BSHR, BSAR],
         left: Pat::Any,
         right: Pat::KInt,
         f: simplify_int_identity0,
@@ -566,7 +566,8 @@ fn simplify_intsub_k(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
     })
 }
 
-/// `x + 0`, `x | 0`, `x ^ 0`, `x << 0` ... → `x` for ints.
+/// `x + 0`, `x | 0`, `x ^ 0`, `x << 0`, overflow-checked `x + 0` / `x - 0` ... → `x` for
+/// ints.
 fn simplify_int_identity0(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
     if i.ty == IrType::Int && e.ir.int_of(i.r2()) == Some(0) {
         Fold::Ref(i.r1())

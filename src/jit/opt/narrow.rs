@@ -21,6 +21,10 @@
 //!   LuaJIT's for loop bodies in its simplest form; LuaJIT's backpropagation through
 //!   conversion chains (`narrow_conv_backprop`) is not done yet.
 //!
+//! The recorder applies LuaJIT's per-instruction arithmetic narrowing itself
+//! (`record/ops.rs`: `ADDOV`/`SUBOV` for int ± int, `BAND`/int `MOD` for `% k`, `NE` +
+//! `SUBOV` for unary minus), since it needs the live operand values.
+//!
 //! Rules: a narrowing must never change a result. Every int operation that could
 //! overflow is an overflow-checking guard, and a conversion that could be inexact is a
 //! checked one.

@@ -44,12 +44,19 @@ pub(crate) fn type_of(v: Value) -> IrType {
     }
 }
 
+/// Whether `v` is exactly an int32 (not `-0`).
+fn is_int32(v: f64) -> bool {
+    v == v.trunc()
+        && v >= i32::MIN as f64
+        && v <= i32::MAX as f64
+        && !(v == 0.0 && v.is_sign_negative())
+}
+
 /// A number constant as LuaJIT interns bytecode number constants: an `int` constant when
 /// the value is an int32 (and not `-0`), else a `num` constant. Comparing an int-typed
 /// ref with such a constant is then an int comparison (`int NE 0001 +80`).
 pub(crate) fn knumint(data: &mut TraceData, v: f64) -> IrRef {
-    let is_i32 = v == v.trunc() && v >= i32::MIN as f64 && v <= i32::MAX as f64;
-    if is_i32 && !(v == 0.0 && v.is_sign_negative()) {
+    if is_int32(v) {
         data.ir.kint(v as i32)
     } else {
         data.ir.knum(v)
@@ -144,15 +151,28 @@ impl Recorder {
         let b = bc::b(ins) as usize;
         let c = bc::c(ins) as usize;
         let n = op as u8;
-        let (x, y) = if op == Op::POW || n >= Op::ADDVV as u8 {
-            (self.getslot(data, f, b)?, self.getslot(data, f, c)?)
+        let bs = self.baseslot;
+        let live = |s: usize| {
+            f.stack
+                .get(bs + s)
+                .copied()
+                .unwrap_or(Value::NIL)
+                .as_num()
+                .unwrap_or(f64::NAN)
+        };
+        let ((x, vx), (y, vy)) = if op == Op::POW || n >= Op::ADDVV as u8 {
+            (
+                (self.getslot(data, f, b)?, live(b)),
+                (self.getslot(data, f, c)?, live(c)),
+            )
         } else {
-            let k = data.ir.knum(f.knum[c].as_num_unchecked());
-            let s = self.getslot(data, f, b)?;
+            let kv = f.knum[c].as_num_unchecked();
+            let k = knumint(data, kv);
+            let s = (self.getslot(data, f, b)?, live(b));
             if n >= Op::ADDNV as u8 {
-                (k, s)
+                ((k, kv), s)
             } else {
-                (s, k)
+                (s, (k, kv))
             }
         };
         if !(self.ty(data, x) == IrType::Num || self.ty(data, x) == IrType::Int)
@@ -160,8 +180,6 @@ impl Recorder {
         {
             return Err(nyi(op));
         }
-        let x = self.tonum(data, x)?;
-        let y = self.tonum(data, y)?;
         let irop = match op {
             Op::ADDVN | Op::ADDNV | Op::ADDVV => IrOp::ADD,
             Op::SUBVN | Op::SUBNV | Op::SUBVV => IrOp::SUB,
@@ -170,10 +188,58 @@ impl Recorder {
             Op::MODVN | Op::MODNV | Op::MODVV => IrOp::MOD,
             _ => IrOp::POW,
         };
-        let r = self
-            .emitter(data)
-            .op(irop, IrType::Num, x.0, y.0)
-            .map_err(|e| (e, None))?;
+        let ints = self.ty(data, x) == IrType::Int && self.ty(data, y) == IrType::Int;
+        let narrow = self.flags.has(crate::jit::params::OptFlags::NARROW);
+        let m = |e: TraceError| (e, None);
+        let r = match irop {
+            // Integer narrowing (LuaJIT's lj_opt_narrow_arith, without dual numbers): an
+            // int + int or int - int whose live result is an int32 is an overflow-checked
+            // int op.
+            IrOp::ADD | IrOp::SUB
+                if ints && is_int32(if irop == IrOp::ADD { vx + vy } else { vx - vy }) =>
+            {
+                let ov = if irop == IrOp::ADD {
+                    IrOp::ADDOV
+                } else {
+                    IrOp::SUBOV
+                };
+                self.emitter(data)
+                    .guard(ov, IrType::Int, x.0, y.0)
+                    .map_err(m)?
+            }
+            // int % k (constant k > 0): a power of two is a BAND (floored modulo equals
+            // the two's complement mask), anything else an int MOD.
+            IrOp::MOD if ints && narrow && data.ir.int_of(y).is_some_and(|k| k > 0) => {
+                let k = data.ir.int_of(y).unwrap_or(1);
+                if k & (k - 1) == 0 {
+                    let mask = data.ir.kint(k - 1);
+                    self.emitter(data)
+                        .op(IrOp::BAND, IrType::Int, x.0, mask.0)
+                        .map_err(m)?
+                } else {
+                    self.emitter(data)
+                        .op(IrOp::MOD, IrType::Int, x.0, y.0)
+                        .map_err(m)?
+                }
+            }
+            // Number modulo as LuaJIT emits it: b - floor(b / c) * c.
+            IrOp::MOD => {
+                let x = self.tonum(data, x)?;
+                let y = self.tonum(data, y)?;
+                let mut e = self.emitter(data);
+                let q = e.op(IrOp::DIV, IrType::Num, x.0, y.0).map_err(m)?;
+                let fl = e.op(IrOp::FPMATH, IrType::Num, q.0, 0).map_err(m)?;
+                let p = e.op(IrOp::MUL, IrType::Num, fl.0, y.0).map_err(m)?;
+                e.op(IrOp::SUB, IrType::Num, x.0, p.0).map_err(m)?
+            }
+            _ => {
+                let x = self.tonum(data, x)?;
+                let y = self.tonum(data, y)?;
+                self.emitter(data)
+                    .op(irop, IrType::Num, x.0, y.0)
+                    .map_err(m)?
+            }
+        };
         self.setslot(a, r);
         Ok(())
     }
@@ -185,9 +251,30 @@ impl Recorder {
         f: &LiveFrame<'_>,
         ins: u32,
     ) -> Result<(), RecErr> {
-        let x = self.getslot(data, f, bc::d(ins) as usize)?;
+        let d = bc::d(ins) as usize;
+        let x = self.getslot(data, f, d)?;
         if !matches!(self.ty(data, x), IrType::Num | IrType::Int) {
             return Err(nyi(Op::UNM));
+        }
+        if self.ty(data, x) == IrType::Int {
+            // -i of an int: `NE i 0` (0 would give -0, a number) and `SUBOV 0 i`, unless
+            // the live value is 0 or INT_MIN (then the number path, as LuaJIT does).
+            let v = f
+                .stack
+                .get(self.baseslot + d)
+                .copied()
+                .unwrap_or(Value::NIL)
+                .as_num()
+                .unwrap_or(0.0);
+            if v != 0.0 && v != i32::MIN as f64 {
+                let zero = data.ir.kint(0);
+                let m = |e: TraceError| (e, None);
+                let mut e = self.emitter(data);
+                e.guard(IrOp::NE, IrType::Int, x.0, zero.0).map_err(m)?;
+                let r = e.guard(IrOp::SUBOV, IrType::Int, zero.0, x.0).map_err(m)?;
+                self.setslot(bc::a(ins) as usize, r);
+                return Ok(());
+            }
         }
         let x = self.tonum(data, x)?;
         let k = data.ir.knum(-0.0);
