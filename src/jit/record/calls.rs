@@ -601,12 +601,15 @@ impl Recorder {
             return self.stop(data, LinkType::Return, None, pc);
         }
         let Some(fr) = self.frames.pop() else {
-            if let (true, Some(c)) = (self.is_side(), f.caller) {
+            // Side traces and roots started at a return go on into the Lua caller; other
+            // roots return to the interpreter.
+            let below = self.is_side() || matches!(self.start, super::StartKind::Return(_));
+            if let (true, Some(c)) = (below, f.caller) {
                 if c.nres >= 0 {
                     return self.ret_lower(data, f, c, a, n);
                 }
             }
-            if self.is_side() || matches!(self.start, super::StartKind::Func(_)) {
+            if below || matches!(self.start, super::StartKind::Func(_)) {
                 return self.stop(data, LinkType::Return, None, pc);
             }
             return Err((TraceError::LeavingLoop, None));
@@ -676,6 +679,21 @@ impl Recorder {
         self.rebase = Some(c.base - 2);
         self.needsnap = true;
         Ok(RecResult::Continue)
+    }
+
+    /// Sets up a root trace that starts at the return instruction at `pc` (LuaJIT's
+    /// restart after "down-recursion, restarting"): the returned values are the live
+    /// slots, and snapshot #0 resumes at the return. The driver calls this after starting
+    /// the trace, then records the return itself.
+    pub fn setup_root_return(&mut self, data: &mut TraceData, f: &LiveFrame<'_>, pc: usize) {
+        let ins = f.code[pc];
+        let n = match bc::op(ins) {
+            Op::RET0 => 0,
+            _ => (bc::d(ins) as usize).saturating_sub(1),
+        };
+        self.maxslot = bc::a(ins) as usize + n;
+        self.pc = pc;
+        self.snap_add(data);
     }
 
     /// LuaJIT's down-recursion check, before a return below the trace's start frame into
@@ -864,4 +882,116 @@ pub fn field(name: &str) -> u16 {
         .iter()
         .position(|f| *f == name)
         .unwrap_or(0) as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Caller, LiveFrame, RecResult, Recorder, StartKind};
+    use crate::bc::{ins_ad, Op};
+    use crate::jit::events::TraceNo;
+    use crate::jit::ids::ProtoKey;
+    use crate::jit::ir::IrOp;
+    use crate::jit::link::LinkType;
+    use crate::jit::params::OptFlags;
+    use crate::jit::traceerr::TraceError;
+    use crate::jit::world::TraceData;
+    use crate::vm::Value;
+
+    /// Records the `RET1 0 2` at pc 1 of a recursive function `times` times in a row, each
+    /// time returning into a caller of the same prototype (as the driver presents a
+    /// return below the start frame), and answers what the last one gave.
+    fn returns(rec: &mut Recorder, data: &mut TraceData, times: usize) -> Vec<RecResult> {
+        let code = [ins_ad(Op::FUNCF, 3, 0), ins_ad(Op::RET1, 0, 2)];
+        let stack = [Value::NIL, Value::NIL, Value::num(5.0)];
+        let no_trace = |_: u32| None;
+        let lf = LiveFrame {
+            key: ProtoKey::default(),
+            code: &code,
+            knum: &[],
+            kgc: &[],
+            stack: &stack,
+            numparams: 1,
+            base0: 100,
+            caller: Some(Caller {
+                key: ProtoKey::default(),
+                base: 90,
+                pc: 7,
+                nres: 1,
+            }),
+            trace_of: &no_trace,
+        };
+        (0..times).map(|_| rec.record_ins(data, &lf, 1)).collect()
+    }
+
+    fn retf_count(data: &TraceData) -> usize {
+        data.ir
+            .refs()
+            .filter(|&r| data.ir.at(r).op == IrOp::RETF)
+            .count()
+    }
+
+    #[test]
+    fn root_started_at_a_return_links_down_recursion_after_recunroll() {
+        let key = ProtoKey::default();
+        let mut rec = Recorder::new(
+            TraceNo(6),
+            StartKind::Return(1),
+            key,
+            1,
+            OptFlags::default(),
+        );
+        let mut data = TraceData::default();
+        let code = [ins_ad(Op::FUNCF, 3, 0), ins_ad(Op::RET1, 0, 2)];
+        let stack = [Value::NIL, Value::NIL, Value::num(5.0)];
+        let no_trace = |_: u32| None;
+        let lf = LiveFrame {
+            key,
+            code: &code,
+            knum: &[],
+            kgc: &[],
+            stack: &stack,
+            numparams: 1,
+            base0: 100,
+            caller: None,
+            trace_of: &no_trace,
+        };
+        rec.setup_root_return(&mut data, &lf, 1);
+        assert_eq!(rec.maxslot, 1);
+        let res = returns(&mut rec, &mut data, 4);
+        // Three returns are unrolled (one RETF guard each), the fourth closes the trace.
+        assert_eq!(
+            &res[..3],
+            &[
+                RecResult::Continue,
+                RecResult::Continue,
+                RecResult::Continue
+            ]
+        );
+        assert_eq!(
+            res[3],
+            RecResult::Stop {
+                link_type: LinkType::DownRecursion,
+                link: Some(TraceNo(6))
+            }
+        );
+        assert_eq!(retf_count(&data), 3);
+    }
+
+    #[test]
+    fn second_return_into_the_same_prototype_elsewhere_restarts() {
+        // A side trace that started somewhere else (pc 0): the second return below its
+        // start frame into the same prototype aborts with "down-recursion, restarting".
+        let key = ProtoKey::default();
+        let mut rec = Recorder::new(TraceNo(3), StartKind::Side, key, 0, OptFlags::default());
+        let mut data = TraceData::default();
+        rec.pc = 0;
+        rec.snap_add(&mut data);
+        let res = returns(&mut rec, &mut data, 2);
+        assert_eq!(res[0], RecResult::Continue);
+        assert_eq!(res[1], RecResult::Abort(TraceError::DownRecursion, None));
+        assert_eq!(
+            TraceError::DownRecursion.format(None),
+            "down-recursion, restarting"
+        );
+    }
 }

@@ -105,6 +105,9 @@ pub enum StartKind {
     Func(ProtoKey),
     /// A hot `LOOP` (while / repeat loop) at this pc.
     Loop(usize),
+    /// A return (`RET`/`RET0`/`RET1`) at this pc: the root trace LuaJIT restarts after
+    /// "down-recursion, restarting" (set up with `Recorder::setup_root_return`).
+    Return(usize),
 }
 
 /// The recorder's state for one trace.

@@ -269,7 +269,9 @@ impl Recorder {
         data: &mut TraceData,
         link: Option<crate::jit::events::TraceNo>,
     ) -> Result<(), super::ops::RecErr> {
-        let self_loop = link == Some(self.no) && self.frames.is_empty() && self.rebase.is_none();
+        // Returns below the start frame (LuaJIT's `retdepth`) count like inlined frames.
+        let returned = data.ir.refs().any(|r| data.ir.at(r).op == IrOp::RETF);
+        let self_loop = link == Some(self.no) && self.frames.is_empty() && !returned;
         if self_loop && self.flags.has(crate::jit::params::OptFlags::LOOP) {
             return Ok(());
         }
