@@ -66,7 +66,7 @@ impl Recorder {
         // Fixed arguments, plus the values of the preceding multi-result op for CALLM.
         let nargs = match op {
             Op::CALL if bc::c(ins) > 0 => bc::c(ins) as usize - 1,
-            Op::CALLM => bc::c(ins) as usize + self.multres,
+            Op::CALLM => bc::c(ins) as usize + self.multres.ok_or_else(|| nyi(op))?,
             _ => return Err(nyi(op)),
         };
         let c = nargs + 1;
@@ -311,7 +311,7 @@ impl Recorder {
             self.slots[self.baseslot + a + i] = Some((r, 0));
         }
         self.maxslot = a + n;
-        self.multres = n;
+        self.multres = Some(n);
         Ok(Some(RecResult::Continue))
     }
 
@@ -344,7 +344,7 @@ impl Recorder {
         }
         if want < 0 {
             self.maxslot = a + n;
-            self.multres = n;
+            self.multres = Some(n);
         }
         Ok(RecResult::Continue)
     }
@@ -409,7 +409,7 @@ impl Recorder {
         let d = bc::d(ins) as usize;
         let nargs = match op {
             Op::CALLT if d > 0 => d - 1,
-            Op::CALLMT => d + self.multres,
+            Op::CALLMT => d + self.multres.ok_or_else(|| nyi(op))?,
             _ => return Err(nyi(op)),
         };
         let fv = f
@@ -425,7 +425,7 @@ impl Recorder {
                 if r != RecResult::Continue {
                     return Ok(r);
                 }
-                let n = self.multres;
+                let n = self.multres.unwrap_or(0);
                 return self.ret_values(data, f, pc, a, n);
             }
             return Err(nyi(op));
@@ -577,7 +577,7 @@ impl Recorder {
         let op = bc::op(ins);
         let a = bc::a(ins) as usize;
         let n = if op == Op::RETM {
-            bc::d(ins) as usize + self.multres
+            bc::d(ins) as usize + self.multres.ok_or_else(|| nyi(op))?
         } else {
             bc::d(ins) as usize - 1
         };
@@ -630,7 +630,7 @@ impl Recorder {
             self.slots[self.baseslot + fr.call_a + i] = Some((r, 0));
         }
         self.maxslot = fr.call_a + want;
-        self.multres = want;
+        self.multres = Some(want);
         Ok(RecResult::Continue)
     }
 

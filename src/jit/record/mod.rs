@@ -156,8 +156,9 @@ pub struct Recorder {
     /// Set after a return below the start frame: the new stack index of trace slot 0.
     pub rebase: Option<usize>,
     /// Number of values the last multi-result instruction (VARG, CALL with B = 0, a fast
-    /// function) left, for the CALLM / CALLMT / RETM that consumes them.
-    pub multres: usize,
+    /// function) left, for the CALLM / CALLMT / RETM that consumes them; `None` when that
+    /// instruction was not recorded (a trace starting right after it), which aborts.
+    pub multres: Option<usize>,
 }
 
 impl Recorder {
@@ -191,7 +192,7 @@ impl Recorder {
             known_protos: Vec::new(),
             stitch_name: None,
             rebase: None,
-            multres: 0,
+            multres: None,
         }
     }
 
