@@ -138,24 +138,39 @@ impl Recorder {
         self.baseslot = call_abs + 2;
         self.maxslot = nargs;
         if vararg {
-            // LuaJIT's vararg frame (set up at FUNCV; nothing is emitted): the function is
-            // copied above the arguments with a vararg frame link, the fixed parameters
-            // move up with it and their old slots become nil.
-            let vbase = call_abs + 2 + shift;
-            let fixed = numparams.min(nargs);
-            for i in 0..fixed {
-                let r = self.getslot_abs(data, f, call_abs + 2 + i)?;
-                self.slots[vbase + i] = Some((r, 0));
-                self.slots[call_abs + 2 + i] = Some((REF_NIL, 0));
-            }
-            let vlink = data.ir.kint64(VARARG_LINK | shift as u64);
-            self.slots[vbase - 2] = Some((kf, 0));
-            self.slots[vbase - 1] = Some((vlink, SNAP_FRAME));
-            self.baseslot = vbase;
-            self.maxslot = fixed;
+            self.enter_vararg_frame(data, f, call_abs, nargs, numparams, kf)?;
         }
         self.pending_callee = true;
         Ok(RecResult::Continue)
+    }
+
+    /// LuaJIT's vararg frame (set up at FUNCV; nothing is emitted) for a vararg function
+    /// whose function slot is `fslot` with `nargs` arguments above it: the function is
+    /// copied above the arguments with a vararg frame link, the fixed parameters move up
+    /// with it and their old slots become nil. The callee's frame then starts there.
+    fn enter_vararg_frame(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        fslot: usize,
+        nargs: usize,
+        numparams: usize,
+        kf: crate::jit::ir::IrRef,
+    ) -> Result<(), RecErr> {
+        let shift = nargs + 2;
+        let vbase = fslot + 2 + shift;
+        let fixed = numparams.min(nargs);
+        for i in 0..fixed {
+            let r = self.getslot_abs(data, f, fslot + 2 + i)?;
+            self.slots[vbase + i] = Some((r, 0));
+            self.slots[fslot + 2 + i] = Some((REF_NIL, 0));
+        }
+        let vlink = data.ir.kint64(VARARG_LINK | shift as u64);
+        self.slots[vbase - 2] = Some((kf, 0));
+        self.slots[vbase - 1] = Some((vlink, SNAP_FRAME));
+        self.baseslot = vbase;
+        self.maxslot = fixed;
+        Ok(())
     }
 
     /// Math fast functions recorded inline, as LuaJIT does (`math.floor/ceil/sqrt` →
@@ -430,11 +445,20 @@ impl Recorder {
             }
             return Err(nyi(op));
         }
-        if fc.lua_proto().is_some_and(|p| p.is_vararg) {
-            return Err(nyi(op));
-        }
+        // The callee replaces the whole activation: inside a vararg frame that starts at
+        // the original call slot, below the passed arguments (unknown at depth 0).
+        let cur_vararg = matches!(bc::op(f.code[0]), Op::FUNCV | Op::IFUNCV | Op::JFUNCV);
+        let fslot = match self.frames.last() {
+            Some(fr) if cur_vararg => fr.baseslot + fr.call_a,
+            None if cur_vararg => return Err(nyi(op)),
+            _ => self.baseslot - 2,
+        };
+        let (numparams, vararg) = fc
+            .lua_proto()
+            .map_or((0, false), |p| (p.numparams as usize, p.is_vararg));
         let framesize = fc.lua_proto().map_or(0, |p| p.framesize as usize);
-        if self.baseslot + framesize.max(nargs) >= 250 {
+        let shift = if vararg { nargs + 2 } else { 0 };
+        if self.baseslot + shift + framesize.max(nargs) >= 250 {
             return Err((TraceError::TraceTooDeep, None));
         }
         let fr = self.getslot(data, f, a)?;
@@ -449,14 +473,21 @@ impl Recorder {
             args.push(self.getslot(data, f, a + 2 + i)?);
         }
         let top = self.baseslot + self.maxslot.max(a + 2 + nargs);
-        for s in self.baseslot..top.min(self.slots.len()) {
+        for s in fslot + 2..top.min(self.slots.len()) {
             self.slots[s] = None;
         }
         for (i, r) in args.into_iter().enumerate() {
-            self.slots[self.baseslot + i] = Some((r, 0));
+            self.slots[fslot + 2 + i] = Some((r, 0));
         }
-        self.slots[self.baseslot - 2] = Some((kf, 0));
+        self.slots[fslot] = Some((kf, 0));
+        self.baseslot = fslot + 2;
         self.maxslot = nargs;
+        if let Some(fr) = self.frames.last_mut() {
+            fr.varargs = vararg.then(|| (fslot + 2 + numparams, nargs.saturating_sub(numparams)));
+        }
+        if vararg {
+            self.enter_vararg_frame(data, f, fslot, nargs, numparams, kf)?;
+        }
         self.tailcalled += 1;
         self.pending_callee = true;
         Ok(RecResult::Continue)
