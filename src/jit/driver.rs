@@ -149,7 +149,7 @@ impl JitDriver {
         }
         let p = proto.get_mut();
         let info = ProtoInfo {
-            chunk: p.debug.short_source(),
+            chunk: crate::bc::proto::trace_location_source(&p.debug.chunkname, proto.addr()),
             lines: p.debug.lineinfo.clone(),
             firstline: p.debug.firstline,
             nojit: false,

@@ -94,17 +94,23 @@ fn opt_start(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(0)
 }
 
-fn open_out(l: &mut Lua, i: usize) -> Result<Box<dyn Write>, LuaError> {
-    let v = l.arg(i);
-    match v.as_str() {
-        Some(s) if s.as_bytes() != b"-" => {
-            let name = s.to_str_lossy();
-            match std::fs::File::create(&name) {
-                Ok(f) => Ok(Box::new(std::io::BufWriter::new(f))),
-                Err(e) => Err(l.error_msg(&format!("{name}: {e}"))),
-            }
-        }
-        _ => Ok(Box::new(std::io::stdout())),
+/// Where a log goes, as LuaJIT's tools decide: the file named by argument `i`, else the
+/// file named by environment variable `env` (`LUAJIT_VERBOSEFILE` for jit.v,
+/// `LUAJIT_DUMPFILE` for jit.dump); `-` is standard output; with neither, jit.v writes
+/// to standard error and jit.dump to standard output (`to_stderr`).
+fn open_out(l: &mut Lua, i: usize, env: &str, to_stderr: bool) -> Result<Box<dyn Write>, LuaError> {
+    let name = match l.arg(i).as_str() {
+        Some(s) => Some(s.to_str_lossy()),
+        None => std::env::var(env).ok(),
+    };
+    match name {
+        Some(name) if name != "-" => match std::fs::File::create(&name) {
+            Ok(f) => Ok(Box::new(std::io::BufWriter::new(f))),
+            Err(e) => Err(l.error_msg(&format!("{name}: {e}"))),
+        },
+        Some(_) => Ok(Box::new(std::io::stdout())),
+        None if to_stderr => Ok(Box::new(std::io::stderr())),
+        None => Ok(Box::new(std::io::stdout())),
     }
 }
 
@@ -118,7 +124,7 @@ fn attach(l: &mut Lua, kind: SinkKind, out: Box<dyn Write>, dump: bool) -> Resul
 }
 
 fn v_on(l: &mut Lua) -> Result<usize, LuaError> {
-    let out = open_out(l, 1)?;
+    let out = open_out(l, 1, "LUAJIT_VERBOSEFILE", true)?;
     attach(l, SinkKind::Verbose(VLog::new()), out, false)?;
     Ok(0)
 }
@@ -132,7 +138,7 @@ fn v_off(l: &mut Lua) -> Result<usize, LuaError> {
 
 fn dump_on(l: &mut Lua) -> Result<usize, LuaError> {
     let mode = l.arg(1).as_str().map(|s| s.to_str_lossy());
-    let out = open_out(l, 2)?;
+    let out = open_out(l, 2, "LUAJIT_DUMPFILE", false)?;
     attach(l, SinkKind::Dump(DumpLog::new(mode.as_deref())), out, true)?;
     Ok(0)
 }
@@ -249,7 +255,8 @@ fn util_funcinfo(l: &mut Lua) -> Result<usize, LuaError> {
         if pc.is_some() {
             set_num(l, t, "currentline", line as f64);
         }
-        let loc = format!("{}:{}", d.short_source(), line);
+        let chunk = crate::bc::proto::trace_location_source(&d.chunkname, p.addr());
+        let loc = format!("{chunk}:{line}");
         let s = l.str_value(loc.as_bytes());
         set(l, t, "loc", s);
     } else {

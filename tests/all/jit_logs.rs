@@ -1,0 +1,75 @@
+//! Where the trace logs go and how they name locations, as LuaJIT's `jit.v` and
+//! `jit.dump` do: jit.v writes to standard error unless given a file (or
+//! `LUAJIT_VERBOSEFILE`), jit.dump to standard output (or `LUAJIT_DUMPFILE`); file
+//! chunks are shown by their base name, `=name` chunks by name, short source strings
+//! quoted. When `luajit` is installed the same runs are compared with it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_skein");
+
+fn run(exe: &str, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Option<Output> {
+    let mut c = Command::new(exe);
+    c.current_dir(dir).args(args);
+    c.env_remove("LUAJIT_VERBOSEFILE")
+        .env_remove("LUAJIT_DUMPFILE");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().ok()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn scratch() -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(d.path().join("sub")).unwrap();
+    std::fs::write(d.path().join("sub/loop.lua"), "for i = 1, 100 do end\n").unwrap();
+    d
+}
+
+#[test]
+fn jit_v_goes_to_stderr_with_base_names() {
+    let d = scratch();
+    let o = run(BIN, d.path(), &["-jv", "sub/loop.lua"], &[]).unwrap();
+    assert!(o.status.success());
+    assert_eq!(text(&o.stdout), "");
+    assert_eq!(text(&o.stderr), "[TRACE   1 loop.lua:1 loop]\n");
+
+    let o = run(BIN, d.path(), &["-jdump=s", "sub/loop.lua"], &[]).unwrap();
+    assert!(text(&o.stdout).starts_with("---- TRACE 1 start loop.lua:1\n"));
+    assert_eq!(text(&o.stderr), "");
+
+    let o = run(
+        BIN,
+        d.path(),
+        &["-jv", "sub/loop.lua"],
+        &[("LUAJIT_VERBOSEFILE", "v.log")],
+    )
+    .unwrap();
+    assert_eq!(text(&o.stderr), "");
+    let log = std::fs::read_to_string(d.path().join("v.log")).unwrap();
+    assert_eq!(log, "[TRACE   1 loop.lua:1 loop]\n");
+}
+
+#[test]
+fn trace_locations_follow_luajit_naming() {
+    let d = scratch();
+    let prog = "loadstring('for i=1,100 do end', '@a/b/c.lua')() \
+                loadstring('for i=1,100 do end', '=a/b/c.lua')() \
+                loadstring('for i=1,100 do end')() \
+                print(require('jit.util').funcinfo(loadstring('', '@x/y.lua')).loc)";
+    let want_stderr = "[TRACE   1 c.lua:1 loop]\n\
+                       [TRACE   2 a/b/c.lua:1 loop]\n\
+                       [TRACE   3 \"for i=1,100 do end\":1 loop]\n";
+    let o = run(BIN, d.path(), &["-jv", "-e", prog], &[]).unwrap();
+    assert_eq!(text(&o.stderr), want_stderr);
+    assert_eq!(text(&o.stdout), "y.lua:0\n");
+    if let Some(lj) = run("luajit", d.path(), &["-jv", "-e", prog], &[]) {
+        assert_eq!(text(&lj.stderr), want_stderr, "luajit disagrees");
+        assert_eq!(text(&lj.stdout), "y.lua:0\n");
+    }
+}
