@@ -239,7 +239,7 @@ pub fn short_source(chunkname: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::short_source;
+    use super::{short_source, trace_location_source};
 
     #[test]
     fn short_sources() {
