@@ -387,12 +387,11 @@ impl Recorder {
     ) -> Result<RecResult, RecErr> {
         let enter = self.for_iter(data, f, pc, false)?;
         if bc::op(ins) == Op::JFORI && enter {
+            // Entering a compiled loop links to its trace, from a root trace as from a
+            // side trace (only hitting the loop's JFORL is "inner loop in root trace").
             let forl = (pc as isize + bc::j(ins) as isize) as usize;
             let lnk = (f.trace_of)(bc::d(f.code[forl]));
-            if self.is_side() {
-                return self.stop(data, LinkType::Root, lnk, pc + 1);
-            }
-            return Err((TraceError::InnerLoop, None));
+            return self.stop(data, LinkType::Root, lnk, pc + 1);
         }
         Ok(RecResult::Continue)
     }
