@@ -245,11 +245,20 @@ impl JitDriver {
     }
 
     /// Writes new events to every sink.
+    /// Whether a jit.dump sink prints recorded bytecode (mode `b`), so the recorder's
+    /// `Record` events are worth emitting.
+    fn wants_record_events(&self) -> bool {
+        self.sinks
+            .iter()
+            .any(|s| matches!(&s.kind, SinkKind::Dump(d) if d.mode.has('b')))
+    }
+
     pub fn flush_logs(&mut self) {
         if self.sinks.is_empty() {
             return;
         }
         let world = &self.jit.world;
+        let bclines = crate::jit::bclines::LiveBcLines { protos: &self.refs };
         for s in &mut self.sinks {
             let evs = world.events.read(&mut s.cursor);
             let mut text = String::new();
@@ -259,6 +268,9 @@ impl JitDriver {
                         if let Some(line) = v.format(ev, world) {
                             text.push_str(&line);
                         }
+                    }
+                    SinkKind::Dump(d) if matches!(ev, TraceEvent::Record { .. }) => {
+                        text.push_str(&d.format_record(ev, &bclines, world));
                     }
                     SinkKind::Dump(d) => {
                         let view = match ev {
@@ -837,6 +849,10 @@ impl JitHook for JitDriver {
             let op = bc::op(proto.get_mut().bc[pc]);
             RecResult::Abort(TraceError::NyiBytecode, Some((op as u8).to_string()))
         } else {
+            if self.wants_record_events() {
+                let depth = act.rec.frames.len().min(255) as u8;
+                self.jit.note_record(func, pc as u32, depth);
+            }
             let world = &mut self.jit.world;
             let mut data = world.data.remove(rec.id).unwrap_or_default();
             let r = Self::with_live(lua, key, proto, act.base0, world, &self.protos, |lf| {
