@@ -339,7 +339,20 @@ impl JitDriver {
         } else {
             None
         };
+        let loop_left = |pc: usize| {
+            let pen = &world.penalties;
+            pen.find(BcPos {
+                proto: key,
+                pc: pc as u32,
+            })
+            .and_then(|id| pen.entries.get(id))
+            .is_some_and(|e| {
+                matches!(e.reason, TraceError::LeavingLoop | TraceError::InnerLoop)
+                    && e.val as u32 >= 2 * crate::jit::penalty::PENALTY_MIN
+            })
+        };
         let lf = LiveFrame {
+            loop_left: &loop_left,
             base0,
             caller,
             numparams: p.numparams as usize,
@@ -852,6 +865,8 @@ impl JitHook for JitDriver {
             if self.wants_record_events() {
                 let depth = act.rec.frames.len().min(255) as u8;
                 self.jit.note_record(func, pc as u32, depth);
+                // Printed now, before stopping the trace patches the bytecode.
+                self.flush_logs();
             }
             let world = &mut self.jit.world;
             let mut data = world.data.remove(rec.id).unwrap_or_default();

@@ -73,3 +73,59 @@ fn trace_locations_follow_luajit_naming() {
         assert_eq!(text(&lj.stdout), "y.lua:0\n");
     }
 }
+
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/jit_logs");
+
+/// Runs `skein` (and `luajit`, when installed) in `dir` with `args`, which write a log
+/// to `log`, and checks both logs against `golden` (LuaJIT's log, kept in the tree).
+fn check_log(dir: &Path, args: &[&str], log: &str, golden: &str) {
+    let want = std::fs::read_to_string(Path::new(GOLDEN).join(golden)).unwrap();
+    let logpath = dir.join(log);
+    let _ = std::fs::remove_file(&logpath);
+    let o = run(BIN, dir, args, &[]).unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let got = std::fs::read_to_string(&logpath).unwrap_or_default();
+    assert_eq!(got, want, "skein's log differs from LuaJIT's ({golden})");
+    let _ = std::fs::remove_file(&logpath);
+    if let Some(lj) = run("luajit", dir, args, &[]) {
+        if lj.status.success() {
+            let got = std::fs::read_to_string(&logpath).unwrap_or_default();
+            assert_eq!(got, want, "the golden file is stale ({golden})");
+        }
+    }
+}
+
+#[test]
+fn recorded_bytecode_and_inner_loop_unrolling_match_luajit() {
+    // An inner loop that keeps being left: two "leaving loop" aborts put it in the
+    // penalty cache, then the outer loop's root trace unrolls it (`-jdump=b` shows
+    // every recorded bytecode, with the closing FORL as it was before patching).
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(GOLDEN).join("innerloop_left.lua"),
+        d.path().join("innerloop_left.lua"),
+    )
+    .unwrap();
+    check_log(
+        d.path(),
+        &["-jdump=b,out.txt", "innerloop_left.lua"],
+        "out.txt",
+        "innerloop_left.dump_b",
+    );
+}
+
+#[test]
+fn root_trace_links_to_compiled_inner_loop() {
+    // mandelbrot's x loop reaches the FORI of the iteration loop, compiled as trace 1:
+    // the root trace links to it (`-> 1`) instead of aborting.
+    let benches = concat!(env!("CARGO_MANIFEST_DIR"), "/benches");
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("mandelbrot.v");
+    let log = log.to_str().unwrap();
+    check_log(
+        Path::new(benches),
+        &[&format!("-jv={log}"), "mandelbrot.lua", "64"],
+        log,
+        "mandelbrot_64.v",
+    );
+}

@@ -155,7 +155,11 @@ impl Recorder {
         if at_start {
             return self.stop(data, LinkType::Loop, Some(self.no), pc + 1);
         }
-        Err((TraceError::InnerLoop, None))
+        if !(f.loop_left)(pc) {
+            return Err((TraceError::InnerLoop, None));
+        }
+        self.unroll_inner_loop(data, false)?;
+        Ok(RecResult::Continue)
     }
 
     /// Sets up a root trace for the hot function entry at pc 0 (before FUNCF executes).
@@ -386,6 +390,9 @@ impl Recorder {
         ins: u32,
     ) -> Result<RecResult, RecErr> {
         let enter = self.for_iter(data, f, pc, false)?;
+        if enter {
+            self.loopref = data.ir.nins().0 as usize;
+        }
         if bc::op(ins) == Op::JFORI && enter {
             // Entering a compiled loop links to its trace, from a root trace as from a
             // side trace (only hitting the loop's JFORL is "inner loop in root trace").
@@ -441,21 +448,36 @@ impl Recorder {
                 return self.stop(data, LinkType::Loop, Some(self.no), fori + 1);
             }
             if enter {
-                if bc::j(ins) != -1 {
+                // An inner loop: abort and let it get its own trace, unless it is empty
+                // or keeps being left early (then unroll it, within limits).
+                if bc::j(ins) != -1 && !(f.loop_left)(pc) {
                     return Err((TraceError::InnerLoop, None));
                 }
-                self.loopunroll -= 1;
-                if self.loopunroll < 0 {
-                    return Err((TraceError::LoopUnroll, None));
-                }
+                let low = low_trip_count(f, fori, self.baseslot, true);
+                self.unroll_inner_loop(data, low)?;
             }
         } else if enter {
+            self.loopref = data.ir.nins().0 as usize;
             self.loopunroll -= 1;
             if self.loopunroll < 0 {
                 return Err((TraceError::LoopUnroll, None));
             }
         }
         Ok(RecResult::Continue)
+    }
+
+    /// A root trace unrolls one more iteration of an inner loop: "loop unroll limit
+    /// reached" when the previous unrolled iteration added more than 24 instructions
+    /// (unless few iterations are left, `low`) or after `loopunroll` iterations.
+    fn unroll_inner_loop(&mut self, data: &TraceData, low: bool) -> Result<(), RecErr> {
+        let nins = data.ir.nins().0 as usize;
+        let grew = self.loopref != 0 && nins - self.loopref > 24;
+        self.loopunroll -= 1;
+        if (!low && grew) || self.loopunroll < 0 {
+            return Err((TraceError::LoopUnroll, None));
+        }
+        self.loopref = nins;
+        Ok(())
     }
 
     /// Ends the trace: the final snapshot resumes at `pc` (LuaJIT's `lj_record_stop`).
@@ -470,5 +492,27 @@ impl Recorder {
         self.snap_add(data);
         self.needsnap = false;
         Ok(RecResult::Stop { link_type, link })
+    }
+}
+
+/// Whether a numeric loop that is entered has few iterations left (LuaJIT's "entered
+/// with a low iteration count"): the index after this step plus two more steps passes
+/// the stop value. `isforl`: the step is still to be added (at FORL).
+fn low_trip_count(f: &LiveFrame<'_>, fori: usize, baseslot: usize, isforl: bool) -> bool {
+    let ra = bc::a(f.code[fori]) as usize;
+    let sl = |s: usize| {
+        f.stack
+            .get(baseslot + ra + s)
+            .and_then(|v| v.as_num())
+            .unwrap_or(0.0)
+    };
+    let (mut idx, stop, step) = (sl(0), sl(1), sl(2));
+    if isforl {
+        idx += step;
+    }
+    if step >= 0.0 {
+        idx + 2.0 * step > stop
+    } else {
+        idx + 2.0 * step < stop
     }
 }
