@@ -907,7 +907,8 @@ impl JitHook for JitDriver {
             }
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;
-                self.jit.abort(func, pc as u32, e, arg);
+                let at = act.rec.abort_pc.unwrap_or(pc);
+                self.jit.abort(func, at as u32, e, arg);
                 // LuaJIT treats a stitch continuation like a root trace: its aborts are
                 // penalised at the CALL, and a blacklisted CALL is not stitched again.
                 if let Some(sp) = act.stitch_pos {

@@ -443,6 +443,7 @@ impl Recorder {
         if !self.is_side() {
             if is_start {
                 if !enter {
+                    self.abort_pc = Some(pc + 1);
                     return Err((TraceError::LeavingLoop, None));
                 }
                 return self.stop(data, LinkType::Loop, Some(self.no), fori + 1);

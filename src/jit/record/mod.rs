@@ -145,6 +145,9 @@ pub struct Recorder {
     /// IR length when the last inner loop was entered (0: none yet), bounding how much
     /// an unrolled inner loop may add per iteration (LuaJIT's `loopref`).
     pub loopref: usize,
+    /// Where an abort is reported when not at the instruction being recorded (leaving
+    /// the start loop at its FORL is reported at the instruction after it, as in LuaJIT).
+    pub abort_pc: Option<usize>,
     /// Inlined frames (innermost last).
     pub frames: Vec<calls::RecFrame>,
     /// A call was recorded: the driver sets `cur_key` when the callee's first
@@ -187,6 +190,7 @@ impl Recorder {
             flags,
             count: 0,
             loopref: 0,
+            abort_pc: None,
             frames: Vec::new(),
             pending_callee: false,
             gcvals: Vec::new(),
