@@ -78,18 +78,30 @@ const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/jit_logs
 
 /// Runs `skein` (and `luajit`, when installed) in `dir` with `args`, which write a log
 /// to `log`, and checks both logs against `golden` (LuaJIT's log, kept in the tree).
+/// A golden file named `*.head.v` holds only the first lines of the log (where LuaJIT's
+/// later lines vary from run to run); only that many lines are compared.
 fn check_log(dir: &Path, args: &[&str], log: &str, golden: &str) {
     let want = std::fs::read_to_string(Path::new(GOLDEN).join(golden)).unwrap();
     let logpath = dir.join(log);
     let _ = std::fs::remove_file(&logpath);
     let o = run(BIN, dir, args, &[]).unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let got = std::fs::read_to_string(&logpath).unwrap_or_default();
+    let head = |t: String| {
+        if golden.ends_with(".head.v") {
+            t.lines()
+                .take(want.lines().count())
+                .map(|l| format!("{l}\n"))
+                .collect()
+        } else {
+            t
+        }
+    };
+    let got = head(std::fs::read_to_string(&logpath).unwrap_or_default());
     assert_eq!(got, want, "skein's log differs from LuaJIT's ({golden})");
     let _ = std::fs::remove_file(&logpath);
     if let Some(lj) = run("luajit", dir, args, &[]) {
         if lj.status.success() {
-            let got = std::fs::read_to_string(&logpath).unwrap_or_default();
+            let got = head(std::fs::read_to_string(&logpath).unwrap_or_default());
             assert_eq!(got, want, "the golden file is stale ({golden})");
         }
     }
@@ -121,7 +133,10 @@ fn loop_decisions_match_luajit_on_benchmarks() {
     // nbody: the inner j loop's root trace leaves the loop at its own FORL; the abort
     // is reported at the instruction after the loop (`at nbody.lua:92`).
     let benches = concat!(env!("CARGO_MANIFEST_DIR"), "/benches");
-    for (prog, arg) in [("mandelbrot", "64"), ("nbody", "1000")] {
+    for (prog, arg, golden) in [
+        ("mandelbrot", "64", "mandelbrot_64.v"),
+        ("nbody", "1000", "nbody_1000.head.v"),
+    ] {
         let d = tempfile::tempdir().unwrap();
         let log = d.path().join("v.log");
         let log = log.to_str().unwrap();
@@ -129,7 +144,7 @@ fn loop_decisions_match_luajit_on_benchmarks() {
             Path::new(benches),
             &[&format!("-jv={log}"), &format!("{prog}.lua"), arg],
             log,
-            &format!("{prog}_{arg}.v"),
+            golden,
         );
     }
 }

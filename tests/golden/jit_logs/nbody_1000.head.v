@@ -1,7 +1,3 @@
 [TRACE --- nbody.lua:77 -- leaving loop in root trace at nbody.lua:92]
 [TRACE --- nbody.lua:77 -- leaving loop in root trace at nbody.lua:92]
 [TRACE   1 nbody.lua:73 loop]
-[TRACE   2 (1/5) nbody.lua:92 -> 1]
-[TRACE   3 (1/1) nbody.lua:92 -> 1]
-[TRACE   4 (1/13) nbody.lua:78 -> 1]
-[TRACE   5 (1/24) nbody.lua:92 -> 1]
