@@ -224,17 +224,21 @@ impl Recorder {
             if let Some(k) = find_kinit(data, f, fori, s, t) {
                 return Ok(k);
             }
-            let lit = if t == IrType::Int {
-                mode | sload::CONVERT | sload::READONLY
+            // An int stop or step is converted from the slot's number: a guard.
+            let slot = (this.baseslot + s) as u16;
+            let r = if t == IrType::Int {
+                let lit = mode | sload::CONVERT | sload::READONLY;
+                this.emitter(data).guard(IrOp::SLOAD, t, slot, lit)
             } else {
-                mode | sload::READONLY
+                this.emitter(data)
+                    .op(IrOp::SLOAD, t, slot, mode | sload::READONLY)
             };
-            this.emitter(data)
-                .op(IrOp::SLOAD, t, (this.baseslot + s) as u16, lit)
-                .map_err(|e| (e, None))
+            r.map_err(|e| (e, None))
         };
+        let up = sl(ra + 2).as_num_unchecked() >= 0.0;
         let stop = arg(self, data, ra + 1)?;
         let step = arg(self, data, ra + 2)?;
+        self.for_check(data, t, up, stop, step, init)?;
         let idx = match idx0 {
             Some(r) => r,
             None => {
@@ -326,6 +330,8 @@ impl Recorder {
             let i = conv(self, data, ra)?;
             let s = conv(self, data, ra + 1)?;
             let st = conv(self, data, ra + 2)?;
+            let up = sl(ra + 2).as_num_unchecked() >= 0.0;
+            self.for_check(data, t, up, s, st, true)?;
             (i, s, st, t)
         };
         // Live direction.
@@ -465,6 +471,72 @@ impl Recorder {
             }
         }
         Ok(RecResult::Continue)
+    }
+
+    /// Guards that keep a loop's direction and (for an int counter, on entry) keep the
+    /// counter from overflowing: a variable step gets a sign guard; with a constant step
+    /// a variable stop must stay `step` away from the int range's end (`LE stop,
+    /// 0x7fffffff-step`); with a constant stop a variable step is range-checked instead.
+    /// (Variable stop and step together would need an overflow-checking add, which is
+    /// not emitted: the counter's guard on the live values covers the trace.)
+    fn for_check(
+        &mut self,
+        data: &mut TraceData,
+        t: IrType,
+        up: bool,
+        stop: IrRef,
+        step: IrRef,
+        init: bool,
+    ) -> Result<(), RecErr> {
+        let is_k = |_: &TraceData, r: IrRef| r.0 < crate::jit::ir::REF_BIAS;
+        let kint = |data: &TraceData, r: IrRef| match is_k(data, r) {
+            true => match data.ir.kvalue(r) {
+                crate::jit::ir::KValue::Int(i) => Some(*i),
+                _ => None,
+            },
+            false => None,
+        };
+        if !is_k(data, step) {
+            let zero = if t == IrType::Int {
+                data.ir.kint(0)
+            } else {
+                data.ir.knum(0.0)
+            };
+            let op = if up { IrOp::GE } else { IrOp::LT };
+            self.emitter(data)
+                .guard(op, t, step.0, zero.0)
+                .map_err(|e| (e, None))?;
+            if init && t == IrType::Int {
+                if let Some(k) = kint(data, stop) {
+                    let bound = if up && k > 0 {
+                        Some((IrOp::LE, i32::MAX.wrapping_sub(k)))
+                    } else if !up && k < 0 {
+                        Some((IrOp::GE, i32::MIN.wrapping_sub(k)))
+                    } else {
+                        None
+                    };
+                    if let Some((op, b)) = bound {
+                        let kb = data.ir.kint(b);
+                        self.emitter(data)
+                            .guard(op, IrType::Int, step.0, kb.0)
+                            .map_err(|e| (e, None))?;
+                    }
+                }
+            }
+        } else if init && t == IrType::Int && !is_k(data, stop) {
+            if let Some(k) = kint(data, step) {
+                let (op, b) = if up {
+                    (IrOp::LE, i32::MAX.wrapping_sub(k))
+                } else {
+                    (IrOp::GE, i32::MIN.wrapping_sub(k))
+                };
+                let kb = data.ir.kint(b);
+                self.emitter(data)
+                    .guard(op, IrType::Int, stop.0, kb.0)
+                    .map_err(|e| (e, None))?;
+            }
+        }
+        Ok(())
     }
 
     /// A root trace unrolls one more iteration of an inner loop: "loop unroll limit
