@@ -1053,6 +1053,10 @@ impl IrBuf {
             },
             KValue::Int(v) => self.fmt_number(*v as f64, k.ty, sn),
             KValue::Num(v) => self.fmt_number(*v, k.ty, sn),
+            // A frame link in a snapshot (LuaJIT's KNUM frame constants print this way).
+            KValue::Int64(_) if sn & 0x30000 != 0 => {
+                if sn & 0x20000 != 0 { "contpc" } else { "ftsz" }.to_string()
+            }
             KValue::Int64(v) => {
                 if k.ty == IrType::I64 {
                     format!("{:+}", *v as i64)

@@ -7,6 +7,7 @@ mod embed;
 mod front;
 mod jit;
 mod jit_logs;
+mod reccalls;
 mod stdlib;
 mod stdlib_engines;
 mod vm;

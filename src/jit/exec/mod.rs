@@ -20,6 +20,8 @@
 //! [`supported`] at assembly time (the trace then aborts with "NYI: cannot assemble IR
 //! instruction"), never reached at run time.
 
+mod calls_ext;
+
 use crate::jit::ids::{BcPos, TraceId};
 use crate::jit::ir::{sload, IrBuf, IrOp, IrRef, IrType, KValue, REF_BIAS, REF_FIRST};
 use crate::jit::link::LinkType;
@@ -608,6 +610,10 @@ fn restore(
                 KValue::Int64(v) => *v,
                 _ => continue,
             };
+            if calls_ext::is_vararg_link(link) {
+                *base0 = calls_ext::restore_vararg_frame(th, b0 + s);
+                continue;
+            }
             let (retpc, nres) = ((link >> 16) as u32, (link & 0xffff) as i32 - 1);
             if let Some(top) = th.frames.last_mut() {
                 top.pc = retpc;

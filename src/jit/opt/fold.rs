@@ -169,14 +169,14 @@ pub const FOLD_RULES: &[FoldRule] = &[
     FoldRule {
         name: "comm_swap",
         ops: COMMUTATIVE,
-        left: Pat::K,
+        left: Pat::Any,
         right: Pat::Any,
         f: comm_swap,
     },
     FoldRule {
         name: "comp_swap",
         ops: COMPARES,
-        left: Pat::K,
+        left: Pat::Any,
         right: Pat::Any,
         f: comp_swap,
     },
@@ -513,9 +513,10 @@ fn abc_k(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
     Fold::Next
 }
 
-/// Commutative ops keep their constant on the right.
+/// Commutative ops keep the lower ref on the right, as LuaJIT does: constants (below the
+/// bias) end up right, and `s + CONV(i)` reads `ADD 0005 0004` like LuaJIT's dumps.
 fn comm_swap(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
-    if IrRef(i.op2).is_const() || !e.ir.valid(i.r2()) {
+    if i.op1 >= i.op2 || !e.ir.valid(i.r1()) || !e.ir.valid(i.r2()) {
         return Fold::Next;
     }
     debug_assert!(matches!(i.op.mode().kind, OpKind::C | OpKind::R));
@@ -526,9 +527,10 @@ fn comm_swap(e: &mut Emitter<'_>, i: &IrIns) -> Fold {
     })
 }
 
-/// Comparisons keep their constant on the right (the op mirrors: `3 < x` is `x > 3`).
+/// Comparisons keep the lower ref (so any constant) on the right; the op mirrors: `3 < x`
+/// is `x > 3`, `LT 0004 0007` is `GT 0007 0004`.
 fn comp_swap(_e: &mut Emitter<'_>, i: &IrIns) -> Fold {
-    if IrRef(i.op2).is_const() {
+    if i.op1 >= i.op2 {
         return Fold::Next;
     }
     match i.op.swap_compare() {

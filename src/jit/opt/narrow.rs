@@ -175,7 +175,8 @@ mod tests {
         );
         let (r, t) = narrow_addsub(&mut e, IrOp::ADD, x, i).unwrap();
         assert_eq!((t, e.ir.at(r).op), (IrType::Num, IrOp::ADD));
-        assert_eq!(e.ir.at(e.ir.at(r).r2()).op, IrOp::CONV);
+        // The newer CONV is the higher ref: canonical order puts it on the left.
+        assert_eq!(e.ir.at(e.ir.at(r).r1()).op, IrOp::CONV);
         let half = e.ir.knum(0.5);
         let (_, t) = narrow_addsub(&mut e, IrOp::SUB, i, half).unwrap();
         assert_eq!(t, IrType::Num);

@@ -34,7 +34,15 @@ pub struct RecFrame {
     pub call_a: usize,
     /// Results wanted (-1: all).
     pub nres: i32,
+    /// For a vararg callee: the absolute slot of its first extra argument and how many
+    /// there are (the values `...` stands for; the count is fixed by the call).
+    pub varargs: Option<(usize, usize)>,
 }
+
+/// Marks a vararg frame link (`SNAP_FRAME` entry above the passed arguments) in its
+/// constant, so an exit can tell it from a call frame link (`(resume pc << 16) | B`). The
+/// low bits hold the distance from the call slot to the moved function slot.
+pub const VARARG_LINK: u64 = 1 << 62;
 
 fn nyi(op: Op) -> RecErr {
     (TraceError::NyiBytecode, Some((op as u8).to_string()))
@@ -55,10 +63,13 @@ impl Recorder {
     ) -> Result<RecResult, RecErr> {
         let op = bc::op(ins);
         let a = bc::a(ins) as usize;
-        let c = bc::c(ins) as usize;
-        if op != Op::CALL || c == 0 {
-            return Err(nyi(op));
-        }
+        // Fixed arguments, plus the values of the preceding multi-result op for CALLM.
+        let nargs = match op {
+            Op::CALL if bc::c(ins) > 0 => bc::c(ins) as usize - 1,
+            Op::CALLM => bc::c(ins) as usize + self.multres,
+            _ => return Err(nyi(op)),
+        };
+        let c = nargs + 1;
         let fv = f
             .stack
             .get(self.baseslot + a)
@@ -68,7 +79,8 @@ impl Recorder {
             return Err(nyi(op));
         };
         if let crate::vm::object::FuncKind::Native { name, .. } = fc.kind() {
-            if let Some(r) = self.rec_fastfunc(data, f, ins, fv, name)? {
+            let nres = bc::b(ins) as i32 - 1;
+            if let Some(r) = self.rec_fastfunc(data, f, a, nargs, nres, fv, name)? {
                 return Ok(r);
             }
             // A native callee is not recorded: the trace stops before the call and a
@@ -92,9 +104,13 @@ impl Recorder {
             self.stitch_name = Some(name);
             return self.stop(data, LinkType::Stitch, None, self.pc);
         }
-        let framesize = fc.lua_proto().map_or(0, |p| p.framesize as usize);
+        let (framesize, numparams, vararg) = fc.lua_proto().map_or((0, 0, false), |p| {
+            (p.framesize as usize, p.numparams as usize, p.is_vararg)
+        });
+        // A vararg callee's frame starts above the passed arguments.
+        let shift = if vararg { nargs + 2 } else { 0 };
         // Snapshots address at most 250 slots (LuaJIT's LJ_MAX_JSLOTS).
-        if self.frames.len() >= 20 || self.baseslot + a + 2 + framesize >= 250 {
+        if self.frames.len() >= 20 || self.baseslot + a + 2 + shift + framesize >= 250 {
             return Err((TraceError::TraceTooDeep, None));
         }
         let fr = self.getslot(data, f, a)?;
@@ -104,21 +120,40 @@ impl Recorder {
                 .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
                 .map_err(|e| (e, None))?;
         }
+        let call_abs = self.baseslot + a;
         self.frames.push(RecFrame {
             key: self.cur_key,
             baseslot: self.baseslot,
             call_a: a,
             nres: bc::b(ins) as i32 - 1,
+            varargs: vararg.then(|| (call_abs + 2 + numparams, nargs.saturating_sub(numparams))),
         });
         // The frame link carries what the executor needs to rebuild the VM frame on an
         // exit: the caller's resume pc and the results it wants (+1).
         let link = data
             .ir
             .kint64(((self.pc as u64 + 1) << 16) | bc::b(ins) as u64);
-        self.slots[self.baseslot + a] = Some((kf, 0));
-        self.slots[self.baseslot + a + 1] = Some((link, SNAP_FRAME));
-        self.baseslot += a + 2;
-        self.maxslot = c - 1;
+        self.slots[call_abs] = Some((kf, 0));
+        self.slots[call_abs + 1] = Some((link, SNAP_FRAME));
+        self.baseslot = call_abs + 2;
+        self.maxslot = nargs;
+        if vararg {
+            // LuaJIT's vararg frame (set up at FUNCV; nothing is emitted): the function is
+            // copied above the arguments with a vararg frame link, the fixed parameters
+            // move up with it and their old slots become nil.
+            let vbase = call_abs + 2 + shift;
+            let fixed = numparams.min(nargs);
+            for i in 0..fixed {
+                let r = self.getslot_abs(data, f, call_abs + 2 + i)?;
+                self.slots[vbase + i] = Some((r, 0));
+                self.slots[call_abs + 2 + i] = Some((REF_NIL, 0));
+            }
+            let vlink = data.ir.kint64(VARARG_LINK | shift as u64);
+            self.slots[vbase - 2] = Some((kf, 0));
+            self.slots[vbase - 1] = Some((vlink, SNAP_FRAME));
+            self.baseslot = vbase;
+            self.maxslot = fixed;
+        }
         self.pending_callee = true;
         Ok(RecResult::Continue)
     }
@@ -126,17 +161,20 @@ impl Recorder {
     /// Math fast functions recorded inline, as LuaJIT does (`math.floor/ceil/sqrt` →
     /// `FPMATH`, `abs` → `ABS`, two-argument `min`/`max` → `MIN`/`MAX`), after guarding
     /// the function's identity. Returns `None` for anything else (the caller stitches).
+    #[allow(clippy::too_many_arguments)]
     fn rec_fastfunc(
         &mut self,
         data: &mut TraceData,
         f: &LiveFrame<'_>,
-        ins: u32,
+        a: usize,
+        nargs: usize,
+        nres: i32,
         fv: Value,
         name: &str,
     ) -> Result<Option<RecResult>, RecErr> {
-        let a = bc::a(ins) as usize;
-        let nres = bc::b(ins) as i32 - 1;
-        let nargs = (bc::c(ins) as usize).saturating_sub(1);
+        if name == "select" {
+            return self.rec_select(data, f, a, nargs, nres, fv);
+        }
         let want_args = match name {
             "floor" | "ceil" | "sqrt" | "abs" | "sin" | "cos" | "tan" | "exp" => 1,
             "min" | "max" => 2,
@@ -202,6 +240,115 @@ impl Recorder {
         Ok(Some(RecResult::Continue))
     }
 
+    /// `select('#', ...)` and `select(k, ...)` with a constant selector, as LuaJIT records
+    /// the fast function: the count is a constant (the argument count is fixed in the
+    /// trace) and `select(k, ...)` yields the argument refs from `k` on. The results land
+    /// at `a` (all of them for `nres = -1`, counted in `multres`). Anything else: `None`.
+    fn rec_select(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        a: usize,
+        nargs: usize,
+        nres: i32,
+        fv: Value,
+    ) -> Result<Option<RecResult>, RecErr> {
+        if nargs == 0 {
+            return Ok(None);
+        }
+        let live = f
+            .stack
+            .get(self.baseslot + a + 2)
+            .copied()
+            .unwrap_or(Value::NIL);
+        let sel = self.getslot(data, f, a + 2)?;
+        if !sel.is_const() {
+            return Ok(None);
+        }
+        let count = live.as_str().is_some_and(|s| s.as_bytes() == b"#");
+        let start = if count {
+            0
+        } else if let Some(k) = data.ir.int_of(sel) {
+            k as i64
+        } else if let Some(k) = data.ir.num_of(sel) {
+            if k != k.trunc() {
+                return Ok(None);
+            }
+            k as i64
+        } else {
+            return Ok(None);
+        };
+        if !count && start < 1 {
+            return Ok(None);
+        }
+        let fr = self.getslot(data, f, a)?;
+        let kf = self.kfunc(data, fv);
+        if fr != kf {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
+                .map_err(|e| (e, None))?;
+        }
+        let results: Vec<_> = if count {
+            vec![data.ir.kint(nargs as i32 - 1)]
+        } else {
+            let mut v = Vec::new();
+            for i in start as usize..nargs {
+                v.push(self.getslot(data, f, a + 2 + i)?);
+            }
+            v
+        };
+        let top = self.baseslot + a + 2 + nargs;
+        for s in self.baseslot + a..top.min(self.slots.len()) {
+            self.slots[s] = None;
+        }
+        let n = if nres < 0 {
+            results.len()
+        } else {
+            nres as usize
+        };
+        for i in 0..n {
+            let r = results.get(i).copied().unwrap_or(REF_NIL);
+            self.slots[self.baseslot + a + i] = Some((r, 0));
+        }
+        self.maxslot = a + n;
+        self.multres = n;
+        Ok(Some(RecResult::Continue))
+    }
+
+    /// `VARG A B C` inside an inlined vararg frame: the passed arguments are known refs, so
+    /// the values are copied (nil beyond the last one) with no guard; `B = 0` copies all
+    /// of them and sets `multres`. At depth 0 (the number of varargs is not fixed by the
+    /// trace) it is not recorded.
+    pub(crate) fn rec_varg(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let Some((first, nvar)) = self.frames.last().and_then(|fr| fr.varargs) else {
+            return Err(nyi(Op::VARG));
+        };
+        let a = bc::a(ins) as usize;
+        let want = bc::b(ins) as i32 - 1;
+        let n = if want < 0 { nvar } else { want as usize };
+        if self.baseslot + a + n >= 250 {
+            return Err((TraceError::TraceTooDeep, None));
+        }
+        let mut vals = Vec::with_capacity(n);
+        for i in 0..n.min(nvar) {
+            vals.push(self.getslot_abs(data, f, first + i)?);
+        }
+        for i in 0..n {
+            let r = vals.get(i).copied().unwrap_or(REF_NIL);
+            self.setslot(a + i, r);
+        }
+        if want < 0 {
+            self.maxslot = a + n;
+            self.multres = n;
+        }
+        Ok(RecResult::Continue)
+    }
+
     /// `FUNCF` / `IFUNCF` / `JFUNCF` at the start of an inlined callee: call-unroll
     /// limits, recursion links (LuaJIT's `check_call_unroll`), parameter setup.
     pub(crate) fn rec_funcf(
@@ -213,7 +360,7 @@ impl Recorder {
     ) -> Result<RecResult, RecErr> {
         let op = bc::op(ins);
         match op {
-            Op::FUNCF | Op::JFUNCF => {
+            Op::FUNCF | Op::JFUNCF | Op::FUNCV => {
                 let count = self
                     .frames
                     .iter()
@@ -247,29 +394,44 @@ impl Recorder {
         }
     }
 
-    /// `CALLT A D` (fixed arguments) to a Lua function: the callee replaces the frame.
+    /// `CALLT A D` / `CALLMT A D` to a Lua function: the callee replaces the frame. A tail
+    /// call of a fast function recorded inline (`return select('#', ...)`) returns its
+    /// results from the current frame.
     pub(crate) fn rec_callt(
         &mut self,
         data: &mut TraceData,
         f: &LiveFrame<'_>,
+        pc: usize,
         ins: u32,
     ) -> Result<RecResult, RecErr> {
+        let op = bc::op(ins);
         let a = bc::a(ins) as usize;
         let d = bc::d(ins) as usize;
-        if d == 0 {
-            return Err(nyi(Op::CALLT));
-        }
-        let nargs = d - 1;
+        let nargs = match op {
+            Op::CALLT if d > 0 => d - 1,
+            Op::CALLMT => d + self.multres,
+            _ => return Err(nyi(op)),
+        };
         let fv = f
             .stack
             .get(self.baseslot + a)
             .copied()
             .unwrap_or(Value::NIL);
         let Some(fc) = fv.as_func() else {
-            return Err(nyi(Op::CALLT));
+            return Err(nyi(op));
         };
-        if fc.lua_proto().is_none() {
-            return Err(nyi(Op::CALLT));
+        if let crate::vm::object::FuncKind::Native { name, .. } = fc.kind() {
+            if let Some(r) = self.rec_fastfunc(data, f, a, nargs, -1, fv, name)? {
+                if r != RecResult::Continue {
+                    return Ok(r);
+                }
+                let n = self.multres;
+                return self.ret_values(data, f, pc, a, n);
+            }
+            return Err(nyi(op));
+        }
+        if fc.lua_proto().is_some_and(|p| p.is_vararg) {
+            return Err(nyi(op));
         }
         let framesize = fc.lua_proto().map_or(0, |p| p.framesize as usize);
         if self.baseslot + framesize.max(nargs) >= 250 {
@@ -413,11 +575,31 @@ impl Recorder {
         ins: u32,
     ) -> Result<RecResult, RecErr> {
         let op = bc::op(ins);
-        if op == Op::RETM {
-            return Err(nyi(op));
-        }
         let a = bc::a(ins) as usize;
-        let n = bc::d(ins) as usize - 1;
+        let n = if op == Op::RETM {
+            bc::d(ins) as usize + self.multres
+        } else {
+            bc::d(ins) as usize - 1
+        };
+        self.ret_values(data, f, pc, a, n)
+    }
+
+    /// Returns `n` values from slot `a` of the current frame.
+    fn ret_values(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+        a: usize,
+        n: usize,
+    ) -> Result<RecResult, RecErr> {
+        if self.frames.is_empty()
+            && matches!(bc::op(f.code[0]), Op::FUNCV | Op::IFUNCV | Op::JFUNCV)
+        {
+            // Below a vararg frame the trace did not enter lies no Lua frame it could
+            // return into: the trace returns to the interpreter (LuaJIT's rule).
+            return self.stop(data, LinkType::Return, None, pc);
+        }
         let Some(fr) = self.frames.pop() else {
             if let (true, Some(c)) = (self.is_side(), f.caller) {
                 if c.nres >= 0 {
@@ -434,7 +616,7 @@ impl Recorder {
             res.push(self.getslot(data, f, a + i)?);
         }
         let top = self.baseslot + self.maxslot.max(a + n);
-        for s in self.baseslot - 2..top.min(self.slots.len()) {
+        for s in fr.baseslot + fr.call_a..top.min(self.slots.len()) {
             self.slots[s] = None;
         }
         self.baseslot = fr.baseslot;
@@ -445,6 +627,7 @@ impl Recorder {
             self.slots[self.baseslot + fr.call_a + i] = Some((r, 0));
         }
         self.maxslot = fr.call_a + want;
+        self.multres = want;
         Ok(RecResult::Continue)
     }
 
@@ -472,6 +655,9 @@ impl Recorder {
             return Err((TraceError::TraceTooDeep, None));
         }
         let kp = data.ir.kint64(c.key_addr());
+        if let Some(stop) = self.check_downrec_unroll(data, kp)? {
+            return Ok(stop);
+        }
         let kpc = data.ir.kint64(c.pc as u64);
         self.emitter(data)
             .guard(IrOp::RETF, IrType::P64, kp.0, kpc.0)
@@ -490,6 +676,45 @@ impl Recorder {
         self.rebase = Some(c.base - 2);
         self.needsnap = true;
         Ok(RecResult::Continue)
+    }
+
+    /// LuaJIT's down-recursion check, before a return below the trace's start frame into
+    /// the prototype whose `RETF` constant is `kp`: if the trace already returned into that
+    /// prototype, it is recursing downwards. At the trace's own start position that closes
+    /// the trace (link `down-recursion` to itself) once more than `recunroll` (2) such
+    /// returns (plus tail calls) were unrolled; anywhere else the trace aborts with
+    /// "down-recursion, restarting" (LuaJIT then restarts recording at this return).
+    fn check_downrec_unroll(
+        &mut self,
+        data: &mut TraceData,
+        kp: crate::jit::ir::IrRef,
+    ) -> Result<Option<RecResult>, RecErr> {
+        let count = data
+            .ir
+            .refs()
+            .filter(|&r| {
+                let i = data.ir.at(r);
+                i.op == IrOp::RETF && i.op1 == kp.0
+            })
+            .count();
+        if count == 0 {
+            return Ok(None);
+        }
+        let here = crate::jit::ids::BcPos {
+            proto: self.cur_key,
+            pc: self.pc as u32,
+        };
+        let start = data.snaps.snaps.first().and_then(|s| s.pc);
+        if start != Some(here) {
+            return Err((TraceError::DownRecursion, None));
+        }
+        if count + self.tailcalled > 2 {
+            let pc = self.pc;
+            return self
+                .stop(data, LinkType::DownRecursion, Some(self.no), pc)
+                .map(Some);
+        }
+        Ok(None)
     }
 
     /// If upvalue `idx` of closure `fv` is open on a stack slot the trace holds (at or
@@ -607,14 +832,13 @@ impl Recorder {
             // Missing globals need the metatable path: not recorded.
             return Err(nyi(Op::GGET));
         }
-        let slot0 = (self.baseslot - 2) as u16;
         let kname = data.ir.kstr(key.as_bytes());
         self.gcvals.push((kname, kv));
+        // Inside an inlined frame the closure is the guarded constant (LuaJIT's
+        // `FLOAD t1.lua:3 func.env`); in the start frame a read-only `SLOAD #0 R`.
+        let fref = self.current_closure(data)?;
         let mut e = self.emitter(data);
         let m = |x: TraceError| (x, None);
-        let fref = e
-            .op(IrOp::SLOAD, IrType::Func, slot0, sload::READONLY)
-            .map_err(m)?;
         let envr = e
             .op(IrOp::FLOAD, IrType::Tab, fref.0, field("func.env"))
             .map_err(m)?;

@@ -562,6 +562,7 @@ impl Recorder {
         pc: usize,
     ) -> Result<RecResult, RecErr> {
         self.pc = pc;
+        self.canonicalize_slots(data, link)?;
         self.snap_add(data);
         self.needsnap = false;
         Ok(RecResult::Stop { link_type, link })

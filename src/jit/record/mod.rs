@@ -22,7 +22,7 @@
 //! conformance cases.
 
 mod calls;
-pub use calls::hmask_of;
+pub use calls::{hmask_of, VARARG_LINK};
 mod loops;
 mod ops;
 mod snapshot;
@@ -163,6 +163,9 @@ pub struct Recorder {
     pub stitch_name: Option<&'static str>,
     /// Set after a return below the start frame: the new stack index of trace slot 0.
     pub rebase: Option<usize>,
+    /// Number of values the last multi-result instruction (VARG, CALL with B = 0, a fast
+    /// function) left, for the CALLM / CALLMT / RETM that consumes them.
+    pub multres: usize,
 }
 
 impl Recorder {
@@ -198,6 +201,7 @@ impl Recorder {
             known_protos: Vec::new(),
             stitch_name: None,
             rebase: None,
+            multres: 0,
         }
     }
 
@@ -256,7 +260,7 @@ impl Recorder {
             | Op::ISNEP => {
                 self.rec_comp(data, f, pc, ins)?;
             }
-            Op::IST | Op::ISF => {
+            Op::IST | Op::ISF | Op::ISTC | Op::ISFC => {
                 self.rec_test(data, f, pc, ins)?;
             }
             Op::MOV => {
@@ -269,7 +273,7 @@ impl Recorder {
             }
             Op::KNUM => {
                 let v = f.knum[bc::d(ins) as usize].as_num_unchecked();
-                let k = data.ir.knum(v);
+                let k = ops::knumint(data, v);
                 self.setslot(a, k);
             }
             Op::KPRI => {
@@ -316,10 +320,13 @@ impl Recorder {
             Op::FORL | Op::JFORL | Op::IFORL => {
                 return self.rec_forl(data, f, pc, ins);
             }
-            Op::CALLT => {
-                return self.rec_callt(data, f, ins);
+            Op::CALLT | Op::CALLMT => {
+                return self.rec_callt(data, f, pc, ins);
             }
-            Op::CALL | Op::CALLM | Op::CALLMT => {
+            Op::VARG => {
+                return self.rec_varg(data, f, ins);
+            }
+            Op::CALL | Op::CALLM => {
                 return self.rec_call(data, f, ins);
             }
             Op::FUNCF | Op::IFUNCF | Op::FUNCV | Op::JFUNCF | Op::JFUNCV => {

@@ -4,9 +4,12 @@
 //! `SLOAD` (guarded with `T` unless the type is implied); writes only update the slot map.
 //! Arithmetic is recorded in `num` (an int operand is widened with `CONV num.int`, int
 //! constants become number constants), as LuaJIT does on x86-64 without dual-number mode;
-//! only for-loop counters are narrowed to `int` (see `loops.rs`). A comparison becomes a
-//! guard asserting the direction the live values take, preceded by a snapshot whose pc is
-//! the other direction (`comp_prep` / `comp_fixup`).
+//! only for-loop counters are narrowed to `int` (see `loops.rs`). Bytecode number
+//! constants that are int32 values become `int` constants ([`knumint`], as LuaJIT does), so
+//! a comparison of two int-typed operands — a loop counter and `80` — is an `int`
+//! comparison with no conversion; any `num` operand makes it a `num` comparison. A
+//! comparison becomes a guard asserting the direction the live values take, preceded by a
+//! snapshot whose pc is the other direction (`comp_prep` / `comp_fixup`).
 
 use super::{LiveFrame, Recorder};
 use crate::bc::{self, Op};
@@ -38,6 +41,18 @@ pub(crate) fn type_of(v: Value) -> IrType {
         LuaType::Userdata => IrType::Udata,
         LuaType::Thread => IrType::Thread,
         _ => IrType::LightUd,
+    }
+}
+
+/// A number constant as LuaJIT interns bytecode number constants: an `int` constant when
+/// the value is an int32 (and not `-0`), else a `num` constant. Comparing an int-typed
+/// ref with such a constant is then an int comparison (`int NE 0001 +80`).
+pub(crate) fn knumint(data: &mut TraceData, v: f64) -> IrRef {
+    let is_i32 = v == v.trunc() && v >= i32::MIN as f64 && v <= i32::MAX as f64;
+    if is_i32 && !(v == 0.0 && v.is_sign_negative()) {
+        data.ir.kint(v as i32)
+    } else {
+        data.ir.knum(v)
     }
 }
 
@@ -247,7 +262,7 @@ impl Recorder {
             }
             Op::ISEQN | Op::ISNEN => {
                 let v = f.knum[d];
-                (data.ir.knum(v.as_num_unchecked()), v)
+                (knumint(data, v.as_num_unchecked()), v)
             }
             Op::ISEQP | Op::ISNEP => {
                 let (r, v) = match d {
@@ -379,7 +394,9 @@ impl Recorder {
         Ok(())
     }
 
-    /// `IST` / `ISF`: type specialisation suffices; only the live slots shrink.
+    /// `IST` / `ISF` / `ISTC` / `ISFC`: type specialisation suffices (the `SLOAD` type
+    /// guard decides truthiness); the live slots shrink to the JMP's base, then the copy
+    /// variants write `A` when the copy happens (`b or 0` keeps `b`).
     pub(crate) fn rec_test(
         &mut self,
         data: &mut TraceData,
@@ -387,10 +404,23 @@ impl Recorder {
         pc: usize,
         ins: u32,
     ) -> Result<(), RecErr> {
-        self.getslot(data, f, bc::d(ins) as usize)?;
+        let d = bc::d(ins) as usize;
+        let r = self.getslot(data, f, d)?;
         let ja = bc::a(f.code[pc + 1]) as usize;
         if ja < self.maxslot {
             self.maxslot = ja;
+        }
+        let op = bc::op(ins);
+        if matches!(op, Op::ISTC | Op::ISFC) {
+            let truthy = f
+                .stack
+                .get(self.baseslot + d)
+                .copied()
+                .unwrap_or(Value::NIL)
+                .truthy();
+            if truthy == (op == Op::ISTC) {
+                self.setslot(bc::a(ins) as usize, r);
+            }
         }
         Ok(())
     }

@@ -258,6 +258,44 @@ impl Recorder {
 }
 
 impl Recorder {
+    /// Before the final snapshot of a trace that links anywhere but back to its own loop
+    /// at depth 0: every int-typed slot value becomes a number (`num CONV x num.int`), the
+    /// representation the interpreter and other traces expect (LuaJIT does this in
+    /// `lj_record_stop`, from the top slot down, so a value held in two slots is converted
+    /// once through CSE). A trace that loops to itself keeps its ints: the loop pass needs
+    /// them narrowed.
+    pub(crate) fn canonicalize_slots(
+        &mut self,
+        data: &mut TraceData,
+        link: Option<crate::jit::events::TraceNo>,
+    ) -> Result<(), super::ops::RecErr> {
+        let self_loop = link == Some(self.no) && self.frames.is_empty() && self.rebase.is_none();
+        if self_loop && self.flags.has(crate::jit::params::OptFlags::LOOP) {
+            return Ok(());
+        }
+        let top = (self.baseslot + self.maxslot).min(self.slots.len());
+        for s in (1..top).rev() {
+            let Some((r, fl)) = self.slots[s] else {
+                continue;
+            };
+            let ins = data.ir.at(r);
+            let readonly = ins.op == IrOp::SLOAD && ins.op2 & crate::jit::ir::sload::READONLY != 0;
+            if ins.ty == IrType::Int && !readonly {
+                let c = self
+                    .emitter(data)
+                    .op(
+                        IrOp::CONV,
+                        IrType::Num,
+                        r.0,
+                        crate::jit::ir::conv_lit(IrType::Num, IrType::Int),
+                    )
+                    .map_err(|e| (e, None))?;
+                self.slots[s] = Some((c, fl));
+            }
+        }
+        Ok(())
+    }
+
     /// Adds a snapshot at the current pc (for the driver's side-trace setup).
     pub fn snap_add_pub(&mut self, data: &mut TraceData) {
         self.snap_add(data);
