@@ -114,8 +114,6 @@ pub struct JitDriver {
     cont: Option<Cont>,
     /// Fast-function ids given to natives, by name.
     ffids: HashMap<&'static str, u8>,
-    /// The executor's register file, reused by every trace run.
-    regs: Vec<u64>,
     /// A J-variant temporarily restored to its original op so that the interpreter
     /// raises an exceeded embedding limit there: (prototype, pc, the J-variant).
     repatch: Option<(ProtoRef, usize, u32)>,
@@ -138,7 +136,6 @@ impl JitDriver {
             active: None,
             patches: HashMap::new(),
             sinks: Vec::new(),
-            regs: Vec::new(),
             repatch: None,
             cont: None,
             ffids: HashMap::new(),
@@ -542,7 +539,6 @@ impl JitDriver {
         world: &World,
         id: TraceId,
         base0: usize,
-        regs: &mut Vec<u64>,
     ) -> ExecOutcome {
         // Room for every frame a snapshot may rebuild (a trace spans < 256 slots).
         if lua.th().stack.len() < base0 + 512 {
@@ -552,14 +548,14 @@ impl JitDriver {
         let out = match lua.limits.as_ref() {
             None => {
                 let mut fuel = exec::Fuel::UNLIMITED;
-                exec::run(world, id, lua, base0, regs, &mut fuel)
+                exec::run(world, id, lua, base0, &mut fuel)
             }
             Some(lim) => {
                 let mut fuel = exec::Fuel {
                     left: lim.budget.unwrap_or(u64::MAX),
                     mem_cap: lim.memory,
                 };
-                let out = exec::run(world, id, lua, base0, regs, &mut fuel);
+                let out = exec::run(world, id, lua, base0, &mut fuel);
                 if let Some(b) = lua.limits.as_mut().and_then(|l| l.budget.as_mut()) {
                     *b = fuel.left;
                 }
@@ -606,7 +602,7 @@ impl JitDriver {
     /// frame resumes at the exit's (or link's) pc (`default_pc` if none); a stitched end
     /// arms the continuation; a taken exit is counted (maybe starting a side trace).
     fn run_and_settle(&mut self, lua: &mut Lua, id: TraceId, base0: usize, default_pc: u32) {
-        let out = Self::run_trace(lua, &self.jit.world, id, base0, &mut self.regs);
+        let out = Self::run_trace(lua, &self.jit.world, id, base0);
         let (resume, exit, stitched, nb0, sb0) = match out {
             ExecOutcome::Exit {
                 trace,

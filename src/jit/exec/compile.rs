@@ -4,10 +4,12 @@
 //! time, so that nothing is decoded, searched or allocated while the trace runs:
 //!
 //! - **Registers.** Every ref (constant or instruction) owns one 64-bit register,
-//!   `ref - nk`. Constants, GC constants included, are materialised into
-//!   [`ExecCode::init`], the register image copied into the register file on every entry
-//!   (one `memcpy`). Instruction registers start at zero, as they did in the
-//!   first executor.
+//!   `ref - nk`, in the trace's own register file [`ExecCode::regs`]. Constants, GC
+//!   constants included, are materialised there at compile time and never written
+//!   again, so entering a trace copies nothing: instructions overwrite their registers
+//!   before any use (the IR is SSA; a snapshot only names refs before it). The file
+//!   is made of `Cell`s because the world is shared (`&World`) while a trace runs; a
+//!   trace never runs re-entrantly (the executor calls no Lua code).
 //! - **Instructions.** [`ExecCode::code`] holds one [`XIns`] per IR instruction that does
 //!   work (NOP, LOOP, PHI, BASE and RENAME produce nothing and are left out). Each names
 //!   its destination register, its operand registers, and the snapshot it exits through
@@ -36,12 +38,13 @@
 //! the per-op semantics in the small helper functions of `mod.rs` so the two stay in
 //! step; anything that would need a name or a search at run time is resolved here.
 
-use crate::jit::ids::{BcPos, TraceId};
+use crate::jit::ids::{BcPos, ExitId, TraceId};
 use crate::jit::ir::{sload, IrBuf, IrOp, IrRef, IrType, KValue, REF_BIAS, REF_FIRST};
 use crate::jit::link::LinkType;
 use crate::jit::snap::{SnapNo, SNAP_CONT, SNAP_FRAME};
 use crate::jit::world::{TraceCode, TraceData, World};
 use crate::vm::Value;
+use std::cell::Cell;
 
 /// How a register's raw bits become a Lua value when written to the stack.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -317,8 +320,11 @@ pub enum EndAction {
 /// The compiled form of one trace.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExecCode {
-    /// Initial register image: constants materialised, instruction registers zero.
-    pub init: Box<[u64]>,
+    /// The register file: constants materialised, then one register per instruction,
+    /// then one scratch register per PHI (for a parallel copy).
+    pub regs: Box<[Cell<u64>]>,
+    /// Number of registers excluding the PHI scratch ones.
+    pub nregs: u32,
     /// Register holding the first instruction's value (`REF_FIRST - nk`).
     pub first_reg: u16,
     /// The instructions that do work.
@@ -343,6 +349,8 @@ pub struct ExecCode {
     pub runnable: bool,
     /// The trace's link type (set by [`link`]).
     pub link_type: LinkType,
+    /// The exit ids of the trace, by snapshot number (set by [`link`]).
+    pub exits: Box<[ExitId]>,
 }
 
 impl ExecCode {
@@ -618,9 +626,9 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> ExecCode {
     let ir = &data.ir;
     let nk = ir.nk().0;
     let nregs = (ir.nins().0 - nk) as usize;
-    let mut init = vec![0u64; nregs];
+    let mut regs = vec![0u64; nregs];
     for r in nk..REF_BIAS {
-        init[(r - nk) as usize] = const_bits(ir, IrRef(r), gcvals);
+        regs[(r - nk) as usize] = const_bits(ir, IrRef(r), gcvals);
     }
     let mut code = Vec::with_capacity(ir.nins().0.saturating_sub(REF_FIRST.0) as usize);
     let mut loop_at = None;
@@ -648,8 +656,10 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> ExecCode {
         .enumerate()
         .any(|(i, &(d, _))| phis[i + 1..].iter().any(|&(_, s)| s == d));
     let (snaps, restore, has_cont) = compile_snaps(data, nk);
+    regs.resize(nregs + phis.len(), 0);
     ExecCode {
-        init: init.into_boxed_slice(),
+        regs: regs.into_iter().map(Cell::new).collect(),
+        nregs: nregs as u32,
         first_reg: reg(nk, REF_FIRST.0),
         code: code.into_boxed_slice(),
         loop_at,
@@ -662,6 +672,7 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> ExecCode {
         end: EndAction::Unlinked,
         runnable: false,
         link_type: LinkType::None,
+        exits: Box::new([]),
     }
 }
 
@@ -672,9 +683,11 @@ pub fn link(world: &mut World, id: TraceId) {
         return;
     };
     let (lt, target) = (h.link_type, h.link);
+    let exits: Box<[ExitId]> = world.trace_exits.get(id).map_or(Box::new([]), |v| v.clone().into());
     let Some(TraceCode::Portable(c)) = world.code.get_mut(id) else {
         return;
     };
+    c.exits = exits;
     c.link_type = lt;
     c.end = match lt {
         LinkType::Loop | LinkType::TailRecursion if target == Some(id) => {

@@ -47,6 +47,7 @@ use crate::jit::link::LinkType;
 use crate::jit::world::{TraceCode, World};
 use crate::vm::object::{Frame, FrameKind, Thread};
 use crate::vm::{Lua, Value};
+use std::cell::Cell;
 use compile::{CallFn, EndAction, EqKind, FpFn, IntCmp, KeyKind, NumCmp, Restore, ValKind};
 
 /// How a run ended.
@@ -356,20 +357,20 @@ fn retf(th: &mut Thread, want_pc: u32, base0: &mut usize) -> bool {
 
 /// Runs one instruction; false if it is a guard that failed.
 #[inline(always)]
-fn step(ins: &XIns, regs: &mut [u64], lua: &mut Lua, th: &mut Thread, base0: &mut usize) -> bool {
+fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &mut usize) -> bool {
     macro_rules! r {
         ($i:expr) => {
-            regs[$i as usize]
+            regs[$i as usize].get()
         };
     }
     macro_rules! n {
         ($i:expr) => {
-            as_num(regs[$i as usize])
+            as_num(r!($i))
         };
     }
     macro_rules! i {
         ($i:expr) => {
-            as_int(regs[$i as usize])
+            as_int(r!($i))
         };
     }
     let out: u64 = match ins.op {
@@ -512,7 +513,7 @@ fn step(ins: &XIns, regs: &mut [u64], lua: &mut Lua, th: &mut Thread, base0: &mu
             int_bits(i)
         }
     };
-    regs[ins.dst as usize] = out;
+    regs[ins.dst as usize].set(out);
     true
 }
 
@@ -521,7 +522,7 @@ fn step(ins: &XIns, regs: &mut [u64], lua: &mut Lua, th: &mut Thread, base0: &mu
 fn restore(
     c: &ExecCode,
     sn: u16,
-    regs: &[u64],
+    regs: &[Cell<u64>],
     th: &mut Thread,
     base0: &mut usize,
 ) -> Option<BcPos> {
@@ -533,7 +534,7 @@ fn restore(
         match *e {
             Restore::Slot { slot, reg, kind } => {
                 if let Some(s) = th.stack.get_mut(b0 + slot as usize) {
-                    *s = to_value(regs[reg as usize], kind);
+                    *s = to_value(regs[reg as usize].get(), kind);
                 }
             }
             Restore::Frame { slot, retpc, nres } => {
@@ -559,41 +560,81 @@ fn restore(
 }
 
 /// Writes back the last snapshot (if any); returns its pc.
-fn restore_last(c: &ExecCode, regs: &[u64], th: &mut Thread, base0: &mut usize) -> Option<BcPos> {
+fn restore_last(
+    c: &ExecCode,
+    regs: &[Cell<u64>],
+    th: &mut Thread,
+    base0: &mut usize,
+) -> Option<BcPos> {
     let sn = c.last_snap()?;
     restore(c, sn, regs, th, base0)
 }
 
 /// The PHI moves of the loop back-edge.
 #[inline]
-fn phi_moves(c: &ExecCode, regs: &mut Vec<u64>) {
+fn phi_moves(c: &ExecCode, regs: &[Cell<u64>]) {
     if !c.phis_parallel {
         for &(d, s) in c.phis.iter() {
-            regs[d as usize] = regs[s as usize];
+            regs[d as usize].set(regs[s as usize].get());
         }
         return;
     }
-    // Parallel copy through scratch registers above the trace's own.
-    let base = c.init.len();
-    regs.truncate(base);
-    for &(_, s) in c.phis.iter() {
-        let v = regs[s as usize];
-        regs.push(v);
+    // Parallel copy through the scratch registers above the trace's own.
+    let base = c.nregs as usize;
+    for (i, &(_, s)) in c.phis.iter().enumerate() {
+        regs[base + i].set(regs[s as usize].get());
     }
     for (i, &(d, _)) in c.phis.iter().enumerate() {
-        regs[d as usize] = regs[base + i];
+        regs[d as usize].set(regs[base + i].get());
     }
 }
 
-/// Runs trace `id` on the running thread's stack with trace slot 0 at `base0`, using
-/// `regs` as the register file (reused across runs, so entering allocates nothing once
-/// it is big enough). `fuel` is charged at every loop back-edge and trace-to-trace link.
+/// Where a taken exit continues.
+enum Side {
+    /// No side trace runs: report the exit.
+    None,
+    /// A side trace that links to the interpreter and has no code: resume there
+    /// without reporting an exit.
+    Interpreter,
+    /// Continue in this side trace.
+    Run(TraceId),
+}
+
+/// The side trace attached to exit `sn` of the trace compiled as `c`.
+#[inline]
+fn side_of(world: &World, c: &ExecCode, sn: u16) -> Side {
+    let Some(s) = c
+        .exits
+        .get(sn as usize)
+        .and_then(|&e| world.exits.get(e))
+        .and_then(|e| e.side)
+    else {
+        return Side::None;
+    };
+    match code_of(world, s) {
+        Some(sc) if sc.runnable || sc.link_type == LinkType::Interpreter => {
+            if sc.snaps.is_empty() {
+                Side::Interpreter
+            } else {
+                Side::Run(s)
+            }
+        }
+        Some(_) => Side::None,
+        None => match world.traces.get(s) {
+            Some(h) if h.link_type == LinkType::Interpreter => Side::Interpreter,
+            _ => Side::None,
+        },
+    }
+}
+
+/// Runs trace `id` on the running thread's stack with trace slot 0 at `base0`, in each
+/// trace's own register file (entering copies and allocates nothing). `fuel` is charged
+/// at every loop back-edge and trace-to-trace link.
 pub fn run(
     world: &World,
     mut id: TraceId,
     lua: &mut Lua,
     mut base0: usize,
-    regs: &mut Vec<u64>,
     fuel: &mut Fuel,
 ) -> ExecOutcome {
     let th = lua.th();
@@ -605,8 +646,7 @@ pub fn run(
                 stitched: None,
             };
         };
-        regs.clear();
-        regs.extend_from_slice(&c.init);
+        let regs = &c.regs[..];
         let code = &c.code[..];
         let mut pc = 0usize;
         loop {
@@ -619,26 +659,19 @@ pub fn run(
                 let sn = ins.snap;
                 let snap_base0 = base0;
                 let rpc = restore(c, sn, regs, th, &mut base0);
-                let side = world
-                    .exit_of(id, sn)
-                    .and_then(|e| world.exits.get(e))
-                    .and_then(|e| e.side)
-                    .and_then(|s| world.traces.get(s).map(|h| (s, h)));
-                match side {
-                    Some((s, h))
-                        if runnable(world, s) || h.link_type == LinkType::Interpreter =>
-                    {
-                        if code_of(world, s).is_none_or(|sc| sc.snaps.is_empty()) {
-                            return ExecOutcome::Done {
-                                pc: rpc,
-                                base0,
-                                stitched: None,
-                            };
-                        }
+                match side_of(world, c, sn) {
+                    Side::Run(s) => {
                         id = s;
                         continue 'trace;
                     }
-                    _ => {
+                    Side::Interpreter => {
+                        return ExecOutcome::Done {
+                            pc: rpc,
+                            base0,
+                            stitched: None,
+                        };
+                    }
+                    Side::None => {
                         return ExecOutcome::Exit {
                             trace: id,
                             exit: sn,
