@@ -48,7 +48,7 @@ impl Backend for ExecBackend<'_> {
                 return Err(TraceError::NyiAssemble);
             }
         }
-        let code = exec::compile::compile(data, self.gcvals);
+        let code = exec::compile::compile(data, self.gcvals).ok_or(TraceError::NyiAssemble)?;
         world.code.insert(id, TraceCode::Portable(Box::new(code)));
         Ok(())
     }
@@ -534,12 +534,7 @@ impl JitDriver {
 
     /// Runs trace `id` on the running thread's stack (collector paused meanwhile),
     /// charging the embedding limits, if any, at the trace's loop back-edges.
-    fn run_trace(
-        lua: &mut Lua,
-        world: &World,
-        id: TraceId,
-        base0: usize,
-    ) -> ExecOutcome {
+    fn run_trace(lua: &mut Lua, world: &World, id: TraceId, base0: usize) -> ExecOutcome {
         // Room for every frame a snapshot may rebuild (a trace spans < 256 slots).
         if lua.th().stack.len() < base0 + 512 {
             let _ = lua.grow_stack(base0 + 512);

@@ -264,6 +264,48 @@ pub enum XOp {
     },
 }
 
+impl XOp {
+    /// The registers the op reads (unused places are register 0, which always exists).
+    pub fn reads(&self) -> [u16; 3] {
+        use XOp::*;
+        match *self {
+            Zero | Retf { .. } | Tnew => [0; 3],
+            SloadRaw { .. } | SloadChk { .. } | SloadInt { .. } | SloadIntChk { .. } => [0; 3],
+            Mov { a }
+            | FloadEnv { a }
+            | FloadMeta { a }
+            | FloadStrLen { a }
+            | FloadHmask { a }
+            | Alen { a }
+            | Urefo { a, .. }
+            | Fpmath { a, .. }
+            | Calln { a, .. }
+            | Neg { a }
+            | Abs { a }
+            | ConvIntNum { a }
+            | ConvNumInt { a, .. } => [a, 0, 0],
+            AddN { a, b }
+            | SubN { a, b }
+            | MulN { a, b }
+            | DivN { a, b }
+            | ModN { a, b }
+            | PowN { a, b }
+            | AddI { a, b }
+            | SubI { a, b }
+            | MulI { a, b }
+            | Min { a, b }
+            | Max { a, b }
+            | CmpI { a, b, .. }
+            | CmpN { a, b, .. }
+            | Eq { a, b, .. } => [a, b, 0],
+            Uload { clo, .. } => [clo, 0, 0],
+            Ustore { clo, val, .. } => [clo, val, 0],
+            Astore { tab, key, val, .. } => [tab, key, val],
+            Aload { tab, key, .. } | Hrefk { tab, key } | Hload { tab, key, .. } => [tab, key, 0],
+        }
+    }
+}
+
 /// One compiled instruction.
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub struct XIns {
@@ -331,6 +373,10 @@ pub struct ExecCode {
     pub code: Box<[XIns]>,
     /// Index in `code` of the first instruction after `LOOP`.
     pub loop_at: Option<u32>,
+    /// The loop snapshot: the one in effect at `LOOP`. After the PHI moves it describes
+    /// the state at the start of the next iteration (its pc is the loop body), so a run
+    /// stopped at the back-edge (embedding limits) resumes the interpreter there.
+    pub loop_snap: Option<u16>,
     /// PHI moves at the back-edge: (destination, source) registers.
     pub phis: Box<[(u16, u16)]>,
     /// Whether the PHI moves need a parallel copy (some destination is a later source).
@@ -620,9 +666,32 @@ fn compile_snaps(data: &TraceData, nk: u16) -> (Vec<SnapCode>, Vec<Restore>, boo
     (snaps, restore, has_cont)
 }
 
+/// Whether every register `c` names exists (the run loop relies on it to index the
+/// register file without bounds checks).
+fn registers_in_range(c: &ExecCode) -> bool {
+    let n = c.nregs as usize;
+    let ok = |r: u16| (r as usize) < n;
+    c.regs.len() == n + c.phis.len()
+        && c.code
+            .iter()
+            .all(|i| ok(i.dst) && i.op.reads().into_iter().all(ok))
+        && c.phis.iter().all(|&(d, s)| ok(d) && ok(s))
+        && c.restore.iter().all(|e| match *e {
+            Restore::Slot { reg, .. } => ok(reg),
+            Restore::Frame { .. } => true,
+        })
+        && c.snaps
+            .iter()
+            .all(|s| s.start <= s.end && s.end as usize <= c.restore.len())
+        && c.code
+            .iter()
+            .all(|i| (i.snap as usize) < c.snaps.len().max(1))
+}
+
 /// Compiles trace data to its executor form. `gcvals` are the values of the trace's GC
-/// constants (closures, strings, tables) by ref.
-pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> ExecCode {
+/// constants (closures, strings, tables) by ref. `None` if the IR names a register
+/// that does not exist (malformed IR; the trace is not assembled).
+pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> Option<ExecCode> {
     let ir = &data.ir;
     let nk = ir.nk().0;
     let nregs = (ir.nins().0 - nk) as usize;
@@ -632,12 +701,16 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> ExecCode {
     }
     let mut code = Vec::with_capacity(ir.nins().0.saturating_sub(REF_FIRST.0) as usize);
     let mut loop_at = None;
+    let mut loop_snap = None;
     let mut phis = Vec::new();
     let mut has_tnew = false;
     for r in ir.refs() {
         let ins = ir.at(r);
         match ins.op {
-            IrOp::LOOP => loop_at = Some(code.len() as u32),
+            IrOp::LOOP => {
+                loop_at = Some(code.len() as u32);
+                loop_snap = data.snaps.snap_for(r).map(|s| s.0);
+            }
             IrOp::PHI => phis.push((reg(nk, ins.op1), reg(nk, ins.op2))),
             IrOp::TNEW => has_tnew = true,
             _ => {}
@@ -657,12 +730,13 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> ExecCode {
         .any(|(i, &(d, _))| phis[i + 1..].iter().any(|&(_, s)| s == d));
     let (snaps, restore, has_cont) = compile_snaps(data, nk);
     regs.resize(nregs + phis.len(), 0);
-    ExecCode {
+    let c = ExecCode {
         regs: regs.into_iter().map(Cell::new).collect(),
         nregs: nregs as u32,
         first_reg: reg(nk, REF_FIRST.0),
         code: code.into_boxed_slice(),
         loop_at,
+        loop_snap,
         phis: phis.into_boxed_slice(),
         phis_parallel,
         snaps: snaps.into_boxed_slice(),
@@ -673,7 +747,8 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> ExecCode {
         runnable: false,
         link_type: LinkType::None,
         exits: Box::new([]),
-    }
+    };
+    registers_in_range(&c).then_some(c)
 }
 
 /// Fills in what depends on trace `id`'s link (its end action and whether the executor
@@ -683,7 +758,10 @@ pub fn link(world: &mut World, id: TraceId) {
         return;
     };
     let (lt, target) = (h.link_type, h.link);
-    let exits: Box<[ExitId]> = world.trace_exits.get(id).map_or(Box::new([]), |v| v.clone().into());
+    let exits: Box<[ExitId]> = world
+        .trace_exits
+        .get(id)
+        .map_or(Box::new([]), |v| v.clone().into());
     let Some(TraceCode::Portable(c)) = world.code.get_mut(id) else {
         return;
     };
@@ -706,11 +784,11 @@ pub fn link(world: &mut World, id: TraceId) {
     // Inlined-frame continuations and down-recursion would need VM frames rebuilt in
     // ways the executor does not do; allocations are only run in traces that return to
     // the interpreter every iteration (the collector is paused while a trace runs).
-    c.runnable = !matches!(lt, LinkType::DownRecursion | LinkType::None)
-        && !c.has_cont
-        && !(c.has_tnew
-            && matches!(
-                lt,
-                LinkType::Loop | LinkType::TailRecursion | LinkType::Root
-            ));
+    let allocates_in_loop = c.has_tnew
+        && matches!(
+            lt,
+            LinkType::Loop | LinkType::TailRecursion | LinkType::Root
+        );
+    let needs_frames = matches!(lt, LinkType::DownRecursion | LinkType::None) || c.has_cont;
+    c.runnable = !needs_frames && !allocates_in_loop;
 }

@@ -47,8 +47,8 @@ use crate::jit::link::LinkType;
 use crate::jit::world::{TraceCode, World};
 use crate::vm::object::{Frame, FrameKind, Thread};
 use crate::vm::{Lua, Value};
-use std::cell::Cell;
 use compile::{CallFn, EndAction, EqKind, FpFn, IntCmp, KeyKind, NumCmp, Restore, ValKind};
+use std::cell::Cell;
 
 /// How a run ended.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -136,7 +136,6 @@ pub fn supported(op: IrOp) -> bool {
             | ALEN
     )
 }
-
 
 /// The compiled form of trace `id`, if it has one.
 pub fn code_of(world: &World, id: TraceId) -> Option<&ExecCode> {
@@ -247,7 +246,8 @@ fn fload_meta(x: Value) -> u64 {
 
 /// `str.len`.
 fn fload_strlen(x: Value) -> u64 {
-    x.as_str().map_or(0, |s| int_bits(s.as_bytes().len() as i32))
+    x.as_str()
+        .map_or(0, |s| int_bits(s.as_bytes().len() as i32))
 }
 
 /// `tab.hmask`.
@@ -309,10 +309,10 @@ fn cmp_num(a: f64, b: f64, c: NumCmp) -> bool {
         NumCmp::Ge => a >= b,
         NumCmp::Le => a <= b,
         NumCmp::Gt => a > b,
-        NumCmp::ULt => !(a >= b),
-        NumCmp::UGe => !(a < b),
-        NumCmp::ULe => !(a > b),
-        NumCmp::UGt => !(a <= b),
+        NumCmp::ULt => a.is_nan() || b.is_nan() || a < b,
+        NumCmp::UGe => a.is_nan() || b.is_nan() || a >= b,
+        NumCmp::ULe => a.is_nan() || b.is_nan() || a <= b,
+        NumCmp::UGt => a.is_nan() || b.is_nan() || a > b,
     }
 }
 
@@ -358,9 +358,12 @@ fn retf(th: &mut Thread, want_pc: u32, base0: &mut usize) -> bool {
 /// Runs one instruction; false if it is a guard that failed.
 #[inline(always)]
 fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &mut usize) -> bool {
+    // SAFETY (for every `get_unchecked` below): `compile` checked that every register
+    // an op reads or writes is inside the trace's register file (`registers_in_range`),
+    // and `regs` is that file.
     macro_rules! r {
         ($i:expr) => {
-            regs[$i as usize].get()
+            unsafe { regs.get_unchecked($i as usize) }.get()
         };
     }
     macro_rules! n {
@@ -513,7 +516,8 @@ fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &
             int_bits(i)
         }
     };
-    regs[ins.dst as usize].set(out);
+    // SAFETY: see the top of this function.
+    unsafe { regs.get_unchecked(ins.dst as usize) }.set(out);
     true
 }
 
@@ -526,9 +530,7 @@ fn restore(
     th: &mut Thread,
     base0: &mut usize,
 ) -> Option<BcPos> {
-    let Some(snap) = c.snaps.get(sn as usize) else {
-        return None;
-    };
+    let snap = c.snaps.get(sn as usize)?;
     let b0 = *base0;
     for e in &c.restore[snap.start as usize..snap.end as usize] {
         match *e {
@@ -685,15 +687,19 @@ pub fn run(
             // End of the IR: follow the link.
             match c.end {
                 EndAction::LoopBack => {
+                    phi_moves(c, regs);
                     if !fuel.charge(lua) {
-                        let pc = restore_last(c, regs, th, &mut base0);
+                        // Stop at the start of the next iteration (the loop snapshot).
+                        let pc = match c.loop_snap {
+                            Some(sn) => restore(c, sn, regs, th, &mut base0),
+                            None => restore_last(c, regs, th, &mut base0),
+                        };
                         return ExecOutcome::Done {
                             pc,
                             base0,
                             stitched: None,
                         };
                     }
-                    phi_moves(c, regs);
                     pc = c.loop_at.unwrap_or(0) as usize;
                 }
                 EndAction::Restart => {
