@@ -592,19 +592,19 @@ fn phi_moves(c: &ExecCode, regs: &[Cell<u64>]) {
 }
 
 /// Where a taken exit continues.
-enum Side {
+enum Side<'w> {
     /// No side trace runs: report the exit.
     None,
     /// A side trace that links to the interpreter and has no code: resume there
     /// without reporting an exit.
     Interpreter,
     /// Continue in this side trace.
-    Run(TraceId),
+    Run(TraceId, &'w ExecCode),
 }
 
 /// The side trace attached to exit `sn` of the trace compiled as `c`.
 #[inline]
-fn side_of(world: &World, c: &ExecCode, sn: u16) -> Side {
+fn side_of<'w>(world: &'w World, c: &ExecCode, sn: u16) -> Side<'w> {
     let Some(s) = c
         .exits
         .get(sn as usize)
@@ -618,7 +618,7 @@ fn side_of(world: &World, c: &ExecCode, sn: u16) -> Side {
             if sc.snaps.is_empty() {
                 Side::Interpreter
             } else {
-                Side::Run(s)
+                Side::Run(s, sc)
             }
         }
         Some(_) => Side::None,
@@ -640,14 +640,14 @@ pub fn run(
     fuel: &mut Fuel,
 ) -> ExecOutcome {
     let th = lua.th();
-    'trace: loop {
-        let Some(c) = code_of(world, id) else {
-            return ExecOutcome::Done {
-                pc: None,
-                base0,
-                stitched: None,
-            };
+    let Some(mut c) = code_of(world, id) else {
+        return ExecOutcome::Done {
+            pc: None,
+            base0,
+            stitched: None,
         };
+    };
+    'trace: loop {
         let regs = &c.regs[..];
         let code = &c.code[..];
         let mut pc = 0usize;
@@ -662,8 +662,9 @@ pub fn run(
                 let snap_base0 = base0;
                 let rpc = restore(c, sn, regs, th, &mut base0);
                 match side_of(world, c, sn) {
-                    Side::Run(s) => {
+                    Side::Run(s, sc) => {
                         id = s;
+                        c = sc;
                         continue 'trace;
                     }
                     Side::Interpreter => {
@@ -715,9 +716,10 @@ pub fn run(
                 }
                 EndAction::ToTrace(target) => {
                     let last = restore_last(c, regs, th, &mut base0);
-                    match target {
-                        Some(t) if runnable(world, t) && fuel.charge(lua) => {
+                    match target.and_then(|t| Some((t, code_of(world, t)?))) {
+                        Some((t, tc)) if tc.runnable && fuel.charge(lua) => {
                             id = t;
+                            c = tc;
                             continue 'trace;
                         }
                         _ => {
