@@ -49,7 +49,7 @@ impl Backend for ExecBackend<'_> {
             }
         }
         let code = exec::compile::compile(data, self.gcvals).ok_or(TraceError::NyiAssemble)?;
-        world.code.insert(id, TraceCode::Portable(Box::new(code)));
+        world.code.insert(id, TraceCode::Portable(code));
         Ok(())
     }
 }
@@ -117,6 +117,8 @@ pub struct JitDriver {
     /// A J-variant temporarily restored to its original op so that the interpreter
     /// raises an exceeded embedding limit there: (prototype, pc, the J-variant).
     repatch: Option<(ProtoRef, usize, u32)>,
+    /// The continuation trace of each stitched trace, once found (checked on use).
+    stitch_child: slotmap::SecondaryMap<TraceId, TraceId>,
 }
 
 impl Default for JitDriver {
@@ -137,6 +139,7 @@ impl JitDriver {
             patches: HashMap::new(),
             sinks: Vec::new(),
             repatch: None,
+            stitch_child: slotmap::SecondaryMap::new(),
             cont: None,
             ffids: HashMap::new(),
         }
@@ -676,13 +679,24 @@ impl JitDriver {
             return false; // the call unwound or returned elsewhere
         }
         let key = self.key(lua, proto);
-        let child = self
-            .jit
-            .world
-            .traces
-            .iter()
-            .find(|(_, h)| h.parent == Some((c.parent, crate::jit::events::ParentExit::Stitch)))
-            .map(|(k, _)| k);
+        let want = Some((c.parent, crate::jit::events::ParentExit::Stitch));
+        let world = &self.jit.world;
+        let cached = self
+            .stitch_child
+            .get(c.parent)
+            .copied()
+            .filter(|&t| world.traces.get(t).is_some_and(|h| h.parent == want));
+        let child = cached.or_else(|| {
+            let found = world
+                .traces
+                .iter()
+                .find(|(_, h)| h.parent == want)
+                .map(|(k, _)| k);
+            if let Some(t) = found {
+                self.stitch_child.insert(c.parent, t);
+            }
+            found
+        });
         match child {
             Some(t) if exec::runnable(&self.jit.world, t) => {
                 self.run_and_settle(lua, t, base - 2, pc as u32);

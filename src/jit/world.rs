@@ -120,7 +120,7 @@ pub struct McodeArea {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TraceCode {
     /// The portable executor's pre-decoded form.
-    Portable(Box<super::exec::ExecCode>),
+    Portable(super::exec::ExecCode),
 }
 
 /// The trace world.
