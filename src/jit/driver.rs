@@ -25,17 +25,22 @@ use crate::jit::log_dump::{DumpLog, TraceView};
 use crate::jit::log_v::VLog;
 use crate::jit::record::{LiveFrame, RecResult, Recorder, StartKind};
 use crate::jit::traceerr::TraceError;
-use crate::jit::world::{ProtoInfo, World};
+use crate::jit::world::{ProtoInfo, TraceCode, World};
 use crate::vm::jit_hook::{JitEvent, JitHook};
 use crate::vm::object::ProtoRef;
 use crate::vm::{Lua, Value};
 use hashbrown::HashMap;
 use std::io::Write;
 
-/// The backend of the portable executor: checks that every instruction can be run.
-pub struct ExecBackend;
+/// The backend of the portable executor: checks that every instruction can be run and
+/// compiles the trace into the world's machine-code table
+/// ([`World::code`](crate::jit::world::World)).
+pub struct ExecBackend<'a> {
+    /// Values of the trace's GC constants (closures, strings, tables), by ref.
+    pub gcvals: &'a [(IrRef, Value)],
+}
 
-impl Backend for ExecBackend {
+impl Backend for ExecBackend<'_> {
     fn assemble(&mut self, world: &mut World, id: TraceId) -> Result<(), TraceError> {
         let data = &world.data[id];
         for r in data.ir.refs() {
@@ -43,6 +48,8 @@ impl Backend for ExecBackend {
                 return Err(TraceError::NyiAssemble);
             }
         }
+        let code = exec::compile::compile(data, self.gcvals).ok_or(TraceError::NyiAssemble)?;
+        world.code.insert(id, TraceCode::Portable(code));
         Ok(())
     }
 }
@@ -107,8 +114,11 @@ pub struct JitDriver {
     cont: Option<Cont>,
     /// Fast-function ids given to natives, by name.
     ffids: HashMap<&'static str, u8>,
-    /// Values of GC constants per trace (closures, strings), for the executor.
-    gcconsts: HashMap<TraceId, Vec<(IrRef, Value)>>,
+    /// A J-variant temporarily restored to its original op so that the interpreter
+    /// raises an exceeded embedding limit there: (prototype, pc, the J-variant).
+    repatch: Option<(ProtoRef, usize, u32)>,
+    /// The continuation trace of each stitched trace, once found (checked on use).
+    stitch_child: slotmap::SecondaryMap<TraceId, TraceId>,
 }
 
 impl Default for JitDriver {
@@ -128,7 +138,8 @@ impl JitDriver {
             active: None,
             patches: HashMap::new(),
             sinks: Vec::new(),
-            gcconsts: HashMap::new(),
+            repatch: None,
+            stitch_child: slotmap::SecondaryMap::new(),
             cont: None,
             ffids: HashMap::new(),
         }
@@ -549,36 +560,72 @@ impl JitDriver {
         lua.jit_recording = true;
     }
 
-    /// Runs trace `id` on the running thread's stack (collector paused meanwhile).
-    fn run_trace(
-        lua: &mut Lua,
-        world: &World,
-        id: TraceId,
-        base0: usize,
-        gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
-    ) -> ExecOutcome {
+    /// Runs trace `id` on the running thread's stack (collector paused meanwhile),
+    /// charging the embedding limits, if any, at the trace's loop back-edges.
+    fn run_trace(lua: &mut Lua, world: &World, id: TraceId, base0: usize) -> ExecOutcome {
         // Room for every frame a snapshot may rebuild (a trace spans < 256 slots).
-        let _ = lua.grow_stack(base0 + 512);
-        let th = lua.th();
+        if lua.th().stack.len() < base0 + 512 {
+            let _ = lua.grow_stack(base0 + 512);
+        }
         lua.set_gc_stopped(true);
-        let mut alloc = || Value::tab(lua.new_table(0, 0));
-        let out = exec::run(world, id, th, base0, gc, &mut alloc);
+        let out = match lua.limits.as_ref() {
+            None => {
+                let mut fuel = exec::Fuel::UNLIMITED;
+                exec::run(world, id, lua, base0, &mut fuel)
+            }
+            Some(lim) => {
+                let mut fuel = exec::Fuel {
+                    left: lim.budget.unwrap_or(u64::MAX),
+                    mem_cap: lim.memory,
+                };
+                let out = exec::run(world, id, lua, base0, &mut fuel);
+                if let Some(b) = lua.limits.as_mut().and_then(|l| l.budget.as_mut()) {
+                    *b = fuel.left;
+                }
+                out
+            }
+        };
         lua.set_gc_stopped(false);
         out
+    }
+
+    /// At a J-variant about to run with embedding limits installed: charges the
+    /// hot-counted op the J-variant stands for (as the interpreter charges FORL, LOOP
+    /// or FUNCF). Returns false when a limit is out; then the original op is put back
+    /// for one execution (see [`JitDriver::repatch`]) and the frame resumes at it, so
+    /// the interpreter charges it and raises the error exactly as with the JIT off.
+    fn charge_entry(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) -> bool {
+        let Some(lim) = lua.limits.as_mut() else {
+            return true;
+        };
+        let over_mem = lim.memory.is_some_and(|cap| lua.gc_bytes() > cap);
+        let lim = lua.limits.as_mut().expect("limits present");
+        match lim.budget.as_mut() {
+            Some(b) if *b == 0 => {}
+            Some(_) | None if over_mem => {}
+            Some(b) => {
+                *b -= 1;
+                return true;
+            }
+            None => return true,
+        }
+        let Some(&orig) = self.patches.get(&(proto.addr(), pc)) else {
+            return true;
+        };
+        let code = &mut proto.get_mut().bc;
+        self.repatch = Some((proto, pc, code[pc]));
+        code[pc] = orig;
+        if let Some(f) = lua.th().frames.last_mut() {
+            f.pc = pc as u32;
+        }
+        false
     }
 
     /// Runs trace `id` with trace slot 0 at `base0` and handles the outcome: the top
     /// frame resumes at the exit's (or link's) pc (`default_pc` if none); a stitched end
     /// arms the continuation; a taken exit is counted (maybe starting a side trace).
     fn run_and_settle(&mut self, lua: &mut Lua, id: TraceId, base0: usize, default_pc: u32) {
-        let consts = &self.gcconsts;
-        let gc = |t: TraceId, r: IrRef| {
-            consts
-                .get(&t)
-                .and_then(|v| v.iter().find(|(k, _)| *k == r))
-                .map(|x| x.1)
-        };
-        let out = Self::run_trace(lua, &self.jit.world, id, base0, &gc);
+        let out = Self::run_trace(lua, &self.jit.world, id, base0);
         let (resume, exit, stitched, nb0, sb0) = match out {
             ExecOutcome::Exit {
                 trace,
@@ -657,13 +704,24 @@ impl JitDriver {
             return false; // the call unwound or returned elsewhere
         }
         let key = self.key(lua, proto);
-        let child = self
-            .jit
-            .world
-            .traces
-            .iter()
-            .find(|(_, h)| h.parent == Some((c.parent, crate::jit::events::ParentExit::Stitch)))
-            .map(|(k, _)| k);
+        let want = Some((c.parent, crate::jit::events::ParentExit::Stitch));
+        let world = &self.jit.world;
+        let cached = self
+            .stitch_child
+            .get(c.parent)
+            .copied()
+            .filter(|&t| world.traces.get(t).is_some_and(|h| h.parent == want));
+        let child = cached.or_else(|| {
+            let found = world
+                .traces
+                .iter()
+                .find(|(_, h)| h.parent == want)
+                .map(|(k, _)| k);
+            if let Some(t) = found {
+                self.stitch_child.insert(c.parent, t);
+            }
+            found
+        });
         match child {
             Some(t) if exec::runnable(&self.jit.world, t) => {
                 self.run_and_settle(lua, t, base - 2, pc as u32);
@@ -721,6 +779,15 @@ impl JitDriver {
 
 impl JitHook for JitDriver {
     fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, _base: usize, event: JitEvent) {
+        if let Some((p, rpc, jins)) = self.repatch {
+            if p.addr() == proto.addr() && rpc == pc {
+                // The original op ran once for an exceeded limit (`charge_entry`): put
+                // the J-variant back; the interpreter charges the limit right after.
+                self.repatch = None;
+                p.get_mut().bc[rpc] = jins;
+                return;
+            }
+        }
         if !self.enabled || self.jit.state != TraceState::Idle || self.active.is_some() {
             return;
         }
@@ -784,6 +851,20 @@ impl JitHook for JitDriver {
         };
         let base = fr.base as usize;
         let ins = proto.get_mut().bc[pc];
+        // Embedding limits: the J-variant stands for a hot-counted op (JFORI does not).
+        if lua.limits.is_some() {
+            if bc::op(ins) == Op::JFORI {
+                if lua.limits.as_ref().is_some_and(|l| l.budget == Some(0)) {
+                    // Into the loop body by the interpreter; its JFORL raises the error.
+                    if let Some(f) = th.frames.last_mut() {
+                        f.pc = pc as u32 + 1;
+                    }
+                    return true;
+                }
+            } else if !self.charge_entry(lua, proto, pc) {
+                return true;
+            }
+        }
         if !exec::runnable(&self.jit.world, id) {
             // Run the original instruction's interpreter semantics instead.
             let orig = self.patches.get(&(proto.addr(), pc)).copied();
@@ -896,14 +977,19 @@ impl JitHook for JitDriver {
                 for (_, v) in &act.rec.gcvals {
                     lua.pinned.push(*v);
                 }
-                self.gcconsts
-                    .insert(rec.id, std::mem::take(&mut act.rec.gcvals));
                 // A failed assembly aborts inside `stop` (its event is the log entry).
                 // The continuation of a stitched trace is recorded the first time the
                 // trace itself runs (as in LuaJIT), not right after recording.
-                let _ = self
+                let mut backend = ExecBackend {
+                    gcvals: &act.rec.gcvals,
+                };
+                if self
                     .jit
-                    .stop(func, pc as u32, link_type, link, &mut ExecBackend);
+                    .stop(func, pc as u32, link_type, link, &mut backend)
+                    .is_ok()
+                {
+                    exec::compile::link(&mut self.jit.world, rec.id);
+                }
             }
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;
