@@ -119,6 +119,10 @@ pub struct JitDriver {
     repatch: Option<(ProtoRef, usize, u32)>,
     /// The continuation trace of each stitched trace, once found (checked on use).
     stitch_child: slotmap::SecondaryMap<TraceId, TraceId>,
+    /// Lua handlers attached with `jit.attach`.
+    pub attached: crate::jit::attach::Attached,
+    /// The handlers' position in the event stream.
+    attach_cursor: Cursor,
 }
 
 impl Default for JitDriver {
@@ -140,6 +144,8 @@ impl JitDriver {
             sinks: Vec::new(),
             repatch: None,
             stitch_child: slotmap::SecondaryMap::new(),
+            attached: Default::default(),
+            attach_cursor: Cursor::default(),
             cont: None,
             ffids: HashMap::new(),
         }
@@ -704,6 +710,7 @@ impl JitDriver {
             return false; // the call unwound or returned elsewhere
         }
         let key = self.key(lua, proto);
+        self.note_closure(lua, key);
         let want = Some((c.parent, crate::jit::events::ParentExit::Stitch));
         let world = &self.jit.world;
         let cached = self
@@ -726,7 +733,7 @@ impl JitDriver {
             Some(t) if exec::runnable(&self.jit.world, t) => {
                 self.run_and_settle(lua, t, base - 2, pc as u32);
                 lua.jit_reload = true;
-                self.after_step();
+                self.after_step_in(lua);
                 false
             }
             Some(_) => false,
@@ -747,7 +754,7 @@ impl JitDriver {
                     .start(pos, FuncRef::Lua(key), parent, false, None)
                     .is_none()
                 {
-                    self.after_step();
+                    self.after_step_in(lua);
                     return false;
                 }
                 let Some(rec) = self.jit.rec.clone() else {
@@ -765,7 +772,7 @@ impl JitDriver {
                     stitch_pos: Some(pos),
                 });
                 lua.jit_recording = true;
-                self.after_step();
+                self.after_step_in(lua);
                 true
             }
         }
@@ -774,6 +781,90 @@ impl JitDriver {
     fn after_step(&mut self) {
         self.apply_commands();
         self.flush_logs();
+    }
+
+    /// [`Self::after_step`], then the `jit.attach` handlers (the interpreter is at an
+    /// instruction boundary at every caller).
+    fn after_step_in(&mut self, lua: &mut Lua) {
+        self.after_step();
+        self.run_attached(lua);
+    }
+
+    /// Remembers the closure running at the top frame as the `func` handlers get for
+    /// prototype `key`.
+    fn note_closure(&mut self, lua: &mut Lua, key: ProtoKey) {
+        if self.attached.handlers.is_empty() || self.attached.closures.contains_key(&key) {
+            return;
+        }
+        let th = lua.th();
+        if let Some(f) = th.frames.last().map(|f| f.base as usize) {
+            if let Some(&v) = f.checked_sub(2).and_then(|i| th.stack.get(i)) {
+                if v.as_func().is_some() {
+                    self.attached.closures.insert(key, v);
+                    lua.pinned.push(v);
+                }
+            }
+        }
+    }
+
+    /// Calls the `jit.attach` handlers for the events they have not seen.
+    pub fn run_attached(&mut self, lua: &mut Lua) {
+        if self.attached.handlers.is_empty() {
+            self.attach_cursor = self.jit.world.events.end();
+            return;
+        }
+        if self.attached.running {
+            return;
+        }
+        let evs = self.jit.world.events.read(&mut self.attach_cursor).to_vec();
+        // The arguments stay reachable until the handlers have run (building them and
+        // running handlers may collect).
+        let pinned = lua.pinned.len();
+        let mut calls = Vec::new();
+        for ev in &evs {
+            let Some((kind, args)) = self.attached.calls_for(lua, ev) else {
+                continue;
+            };
+            lua.pinned.extend_from_slice(&args);
+            for &(e, f) in &self.attached.handlers {
+                if e == kind {
+                    calls.push((f, args.clone()));
+                }
+            }
+        }
+        if calls.is_empty() {
+            lua.pinned.truncate(pinned);
+            return;
+        }
+        self.attached.running = true;
+        let view: *const dyn std::any::Any = &*self;
+        lua.jit_view = Some(view);
+        // `self` is not touched until the view is withdrawn (see jitlib's `world_of`).
+        let mut failed_start = None;
+        for (f, args) in &calls {
+            if let Err(e) = lua.call_value(*f, args, 0) {
+                let msg = lua.error_text(&e);
+                eprintln!("VM handler failed: {msg}");
+                if args.len() >= 2 && args[0].as_str().is_some_and(|s| s.as_bytes() == b"start") {
+                    failed_start = args[1].as_num().map(|n| n as u16);
+                }
+            }
+        }
+        lua.jit_view = None;
+        lua.pinned.truncate(pinned);
+        self.attached.running = false;
+        // As in LuaJIT, a handler failing on a trace's start aborts its recording.
+        if let Some(no) = failed_start {
+            if self.active.as_ref().is_some_and(|a| a.rec.no.0 == no) {
+                let act = self.active.take().expect("checked");
+                lua.jit_recording = false;
+                let (func, pc) = (FuncRef::Lua(act.rec.cur_key), act.rec.pc as u32);
+                self.jit
+                    .abort(func, pc, TraceError::ErrHook, Some("0".into()));
+                self.after_step();
+                self.run_attached(lua);
+            }
+        }
     }
 }
 
@@ -792,6 +883,7 @@ impl JitHook for JitDriver {
             return;
         }
         let key = self.key(lua, proto);
+        self.note_closure(lua, key);
         let addr = proto.get_mut().bc.as_ptr() as u64 + (pc as u64 + 1) * 4;
         let hk = HotKey(addr);
         let pos = BcPos {
@@ -831,7 +923,7 @@ impl JitHook for JitDriver {
                 }
             }
         }
-        self.after_step();
+        self.after_step_in(lua);
     }
 
     fn enter_trace(
@@ -909,7 +1001,7 @@ impl JitHook for JitDriver {
             return false;
         }
         self.run_and_settle(lua, id, base - 2, pc as u32 + 1);
-        self.after_step();
+        self.after_step_in(lua);
         true
     }
 
@@ -926,6 +1018,7 @@ impl JitHook for JitDriver {
             return;
         };
         let key = self.key(lua, proto);
+        self.note_closure(lua, key);
         let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
         let func = FuncRef::Lua(key);
         let known = self.note_protos(lua, proto, pc, base);
@@ -943,7 +1036,9 @@ impl JitHook for JitDriver {
             let op = bc::op(proto.get_mut().bc[pc]);
             RecResult::Abort(TraceError::NyiBytecode, Some((op as u8).to_string()))
         } else {
-            if self.wants_record_events() {
+            if self.wants_record_events()
+                || self.attached.wants(crate::jit::attach::VmEvent::Record)
+            {
                 let depth = act.rec.frames.len().min(255) as u8;
                 self.jit.note_record(func, pc as u32, depth);
                 // Printed now, before stopping the trace patches the bytecode.
@@ -1002,7 +1097,7 @@ impl JitHook for JitDriver {
                 }
             }
         }
-        self.after_step();
+        self.after_step_in(lua);
     }
 
     fn as_any(&mut self) -> Option<&mut dyn std::any::Any> {

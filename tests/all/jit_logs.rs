@@ -148,3 +148,38 @@ fn loop_decisions_match_luajit_on_benchmarks() {
         );
     }
 }
+
+#[test]
+fn attached_handlers_get_luajits_events_and_arguments() {
+    // `jit.attach` for trace, record and texit events: starts (with parent trace and
+    // exit for side traces), stops, recorded positions and exits to the interpreter,
+    // queried with jit.util from inside the handlers; detaching stops them.
+    let dir = Path::new(GOLDEN);
+    let want = std::fs::read_to_string(dir.join("attach.out")).unwrap();
+    let o = run(BIN, dir, &["attach.lua"], &[]).unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), want);
+    assert_eq!(text(&o.stderr), "");
+    if let Some(lj) = run("luajit", dir, &["attach.lua"], &[]) {
+        assert_eq!(text(&lj.stdout), want, "the golden file is stale");
+    }
+}
+
+#[test]
+fn a_failing_handler_is_reported_and_aborts_the_trace_it_started() {
+    let d = tempfile::tempdir().unwrap();
+    let prog = "jit.attach(function(what) error('no ' .. what, 0) end, 'trace') \
+                local t = 0 for i = 1, 100 do t = t + i end print(t)";
+    let o = run(BIN, d.path(), &["-e", prog], &[]).unwrap();
+    assert!(o.status.success());
+    assert_eq!(text(&o.stdout), "5050\n");
+    // As in LuaJIT, failing on a start aborts that trace (and the abort handler fails).
+    let want = "VM handler failed: no start\nVM handler failed: no abort\n".repeat(2);
+    assert_eq!(text(&o.stderr), want);
+    if let Some(lj) = run("luajit", d.path(), &["-e", prog], &[]) {
+        assert_eq!(text(&lj.stderr), want, "luajit disagrees");
+    }
+    let o = run(BIN, d.path(), &["-e", "jit.attach(1)"], &[]).unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("bad argument #1 to 'attach' (function expected, got number)"));
+}
