@@ -175,6 +175,29 @@ impl Proto {
     }
 }
 
+/// The chunk part of a location as LuaJIT's trace tools print it (`jit.v`, `jit.dump`,
+/// `jit.util.funcinfo().loc`), which differs from [`short_source`]: a file name
+/// (`@dir/t1.lua`) loses its directories (`t1.lua`), `=name` prints `name`, other
+/// source text of at most 40 bytes prints quoted (`"x = 1"`), and longer source text
+/// prints as the address of its prototype (`proto_addr`).
+pub fn trace_location_source(chunkname: &[u8], proto_addr: usize) -> String {
+    match chunkname.first() {
+        Some(b'@') => {
+            let name = &chunkname[1..];
+            // A separator in the first position is kept, as LuaJIT does.
+            let base = name
+                .iter()
+                .skip(1)
+                .rposition(|&c| c == b'/' || c == b'\\')
+                .map_or(name, |i| &name[i + 2..]);
+            String::from_utf8_lossy(base).into()
+        }
+        _ if chunkname.len() > 40 => format!("{proto_addr:#x}"),
+        Some(b'=') => String::from_utf8_lossy(&chunkname[1..]).into(),
+        _ => format!("\"{}\"", String::from_utf8_lossy(chunkname)),
+    }
+}
+
 /// Formats a chunk name the way Lua 5.1 and LuaJIT show it in error messages and logs.
 pub fn short_source(chunkname: &[u8]) -> String {
     const MAX: usize = 60; // LUA_IDSIZE
@@ -216,7 +239,7 @@ pub fn short_source(chunkname: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::short_source;
+    use super::{short_source, trace_location_source};
 
     #[test]
     fn short_sources() {
@@ -224,5 +247,21 @@ mod tests {
         assert_eq!(short_source(b"=stdin"), "stdin");
         assert_eq!(short_source(b"return 1"), "[string \"return 1\"]");
         assert_eq!(short_source(b"x=1\ny=2"), "[string \"x=1...\"]");
+    }
+
+    #[test]
+    fn trace_location_sources_follow_luajit_tools() {
+        assert_eq!(trace_location_source(b"@benches/fib.lua", 0), "fib.lua");
+        assert_eq!(trace_location_source(b"@a\\b\\c.lua", 0), "c.lua");
+        assert_eq!(trace_location_source(b"@c.lua/", 0), "");
+        assert_eq!(trace_location_source(b"@/x.lua", 0), "/x.lua");
+        assert_eq!(trace_location_source(b"=a/b/c.lua", 0), "a/b/c.lua");
+        assert_eq!(trace_location_source(b"x = 1", 0), "\"x = 1\"");
+        let long = [b'x'; 41];
+        assert_eq!(trace_location_source(&long, 0xabc), "0xabc");
+        assert_eq!(
+            trace_location_source(&long[..40], 0xabc),
+            format!("\"{}\"", "x".repeat(40))
+        );
     }
 }

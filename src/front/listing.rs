@@ -129,8 +129,49 @@ fn uvname(p: &Proto, i: u32) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// What an instruction line needs of a prototype: the compiler's [`Proto`] for `-bl`,
+/// the VM's live prototype (with its patched opcodes) for `jit.dump` mode `b`.
+pub trait BcSource {
+    /// The instruction at `pc`.
+    fn ins(&self, pc: usize) -> Option<u32>;
+    /// The string constant at GC index `d`.
+    fn kstr(&self, d: u32) -> Option<Vec<u8>>;
+    /// The number constant at index `d`.
+    fn knum(&self, d: u32) -> Option<f64>;
+    /// `chunk:line` of the child prototype at GC index `d`.
+    fn kproto_loc(&self, d: u32) -> Option<String>;
+    /// The name of upvalue `i`.
+    fn uvname(&self, i: u32) -> Vec<u8>;
+}
+
+impl BcSource for Proto {
+    fn ins(&self, pc: usize) -> Option<u32> {
+        self.bc.get(pc).copied()
+    }
+    fn kstr(&self, d: u32) -> Option<Vec<u8>> {
+        Proto::kstr(self, d).map(|s| s.to_vec())
+    }
+    fn knum(&self, d: u32) -> Option<f64> {
+        self.knum.get(d as usize).copied()
+    }
+    fn kproto_loc(&self, d: u32) -> Option<String> {
+        self.kproto(d).map(loc)
+    }
+    fn uvname(&self, i: u32) -> Vec<u8> {
+        uvname(self, i)
+    }
+}
+
 fn line(p: &Proto, pc: usize, target: bool) -> Vec<u8> {
-    let ins = p.bc[pc];
+    instruction_line(p, pc, if target { "=>" } else { "  " })
+}
+
+/// One instruction line as jit.bc prints it, with `marker` between the position and the
+/// opcode (`=>` for jump targets in listings, ` .` per inlining level in jit.dump).
+pub fn instruction_line(p: &dyn BcSource, pc: usize, marker: &str) -> Vec<u8> {
+    let Some(ins) = p.ins(pc) else {
+        return Vec::new();
+    };
     let op = bc::op(ins);
     let a = bc::a(ins);
     let astr = if op.mode_a() == Mode::None {
@@ -138,13 +179,7 @@ fn line(p: &Proto, pc: usize, target: bool) -> Vec<u8> {
     } else {
         a.to_string()
     };
-    let s = format!(
-        "{:04} {} {:<6} {:>3} ",
-        pc,
-        if target { "=>" } else { "  " },
-        op.name(),
-        astr
-    );
+    let s = format!("{:04} {} {:<6} {:>3} ", pc, marker, op.name(), astr);
     let mc = op.mode_cd();
     if mc == Mode::Jump {
         return format!("{}=> {:04}", s, pc as i64 + 1 + bc::j(ins) as i64).into_bytes();
@@ -157,8 +192,8 @@ fn line(p: &Proto, pc: usize, target: bool) -> Vec<u8> {
         return s.into_bytes();
     }
     let mut kc: Option<Vec<u8>> = match mc {
-        Mode::Str => p.kstr(d).map(quote_str),
-        Mode::Num => p.knum.get(d as usize).map(|&n| {
+        Mode::Str => p.kstr(d).map(|k| quote_str(&k)),
+        Mode::Num => p.knum(d).map(|n| {
             let n = if op == Op::TSETM {
                 n - 4503599627370496.0
             } else {
@@ -166,12 +201,12 @@ fn line(p: &Proto, pc: usize, target: bool) -> Vec<u8> {
             };
             fmt_num(n).into_bytes()
         }),
-        Mode::Func => p.kproto(d).map(|c| loc(c).into_bytes()),
-        Mode::Uv => Some(uvname(p, d)),
+        Mode::Func => p.kproto_loc(d).map(|c| c.into_bytes()),
+        Mode::Uv => Some(p.uvname(d)),
         _ => None,
     };
     if op.mode_a() == Mode::Uv {
-        let mut ka = uvname(p, a);
+        let mut ka = p.uvname(a);
         if let Some(k) = kc {
             ka.extend_from_slice(b" ; ");
             ka.extend_from_slice(&k);

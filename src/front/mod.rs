@@ -26,7 +26,7 @@ mod scope;
 
 use crate::bc;
 
-pub use listing::fmt_num;
+pub use listing::{fmt_num, instruction_line, BcSource};
 
 /// A compile (syntax) error with LuaJIT's message, e.g. `t.lua:3: '=' expected near 'x'`.
 #[derive(Debug, Clone, PartialEq, Eq)]

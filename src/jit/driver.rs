@@ -25,17 +25,22 @@ use crate::jit::log_dump::{DumpLog, TraceView};
 use crate::jit::log_v::VLog;
 use crate::jit::record::{LiveFrame, RecResult, Recorder, StartKind};
 use crate::jit::traceerr::TraceError;
-use crate::jit::world::{ProtoInfo, World};
+use crate::jit::world::{ProtoInfo, TraceCode, World};
 use crate::vm::jit_hook::{JitEvent, JitHook};
 use crate::vm::object::ProtoRef;
 use crate::vm::{Lua, Value};
 use hashbrown::HashMap;
 use std::io::Write;
 
-/// The backend of the portable executor: checks that every instruction can be run.
-pub struct ExecBackend;
+/// The backend of the portable executor: checks that every instruction can be run and
+/// compiles the trace into the world's machine-code table
+/// ([`World::code`](crate::jit::world::World)).
+pub struct ExecBackend<'a> {
+    /// Values of the trace's GC constants (closures, strings, tables), by ref.
+    pub gcvals: &'a [(IrRef, Value)],
+}
 
-impl Backend for ExecBackend {
+impl Backend for ExecBackend<'_> {
     fn assemble(&mut self, world: &mut World, id: TraceId) -> Result<(), TraceError> {
         let data = &world.data[id];
         for r in data.ir.refs() {
@@ -43,6 +48,8 @@ impl Backend for ExecBackend {
                 return Err(TraceError::NyiAssemble);
             }
         }
+        let code = exec::compile::compile(data, self.gcvals).ok_or(TraceError::NyiAssemble)?;
+        world.code.insert(id, TraceCode::Portable(code));
         Ok(())
     }
 }
@@ -107,8 +114,15 @@ pub struct JitDriver {
     cont: Option<Cont>,
     /// Fast-function ids given to natives, by name.
     ffids: HashMap<&'static str, u8>,
-    /// Values of GC constants per trace (closures, strings), for the executor.
-    gcconsts: HashMap<TraceId, Vec<(IrRef, Value)>>,
+    /// A J-variant temporarily restored to its original op so that the interpreter
+    /// raises an exceeded embedding limit there: (prototype, pc, the J-variant).
+    repatch: Option<(ProtoRef, usize, u32)>,
+    /// The continuation trace of each stitched trace, once found (checked on use).
+    stitch_child: slotmap::SecondaryMap<TraceId, TraceId>,
+    /// Lua handlers attached with `jit.attach`.
+    pub attached: crate::jit::attach::Attached,
+    /// The handlers' position in the event stream.
+    attach_cursor: Cursor,
 }
 
 impl Default for JitDriver {
@@ -128,7 +142,10 @@ impl JitDriver {
             active: None,
             patches: HashMap::new(),
             sinks: Vec::new(),
-            gcconsts: HashMap::new(),
+            repatch: None,
+            stitch_child: slotmap::SecondaryMap::new(),
+            attached: Default::default(),
+            attach_cursor: Cursor::default(),
             cont: None,
             ffids: HashMap::new(),
         }
@@ -149,7 +166,7 @@ impl JitDriver {
         }
         let p = proto.get_mut();
         let info = ProtoInfo {
-            chunk: p.debug.short_source(),
+            chunk: crate::bc::proto::trace_location_source(&p.debug.chunkname, proto.addr()),
             lines: p.debug.lineinfo.clone(),
             firstline: p.debug.firstline,
             nojit: false,
@@ -245,11 +262,20 @@ impl JitDriver {
     }
 
     /// Writes new events to every sink.
+    /// Whether a jit.dump sink prints recorded bytecode (mode `b`), so the recorder's
+    /// `Record` events are worth emitting.
+    fn wants_record_events(&self) -> bool {
+        self.sinks
+            .iter()
+            .any(|s| matches!(&s.kind, SinkKind::Dump(d) if d.mode.has('b')))
+    }
+
     pub fn flush_logs(&mut self) {
         if self.sinks.is_empty() {
             return;
         }
         let world = &self.jit.world;
+        let bclines = crate::jit::bclines::LiveBcLines { protos: &self.refs };
         for s in &mut self.sinks {
             let evs = world.events.read(&mut s.cursor);
             let mut text = String::new();
@@ -259,6 +285,9 @@ impl JitDriver {
                         if let Some(line) = v.format(ev, world) {
                             text.push_str(&line);
                         }
+                    }
+                    SinkKind::Dump(d) if matches!(ev, TraceEvent::Record { .. }) => {
+                        text.push_str(&d.format_record(ev, &bclines, world));
                     }
                     SinkKind::Dump(d) => {
                         let view = match ev {
@@ -327,7 +356,20 @@ impl JitDriver {
         } else {
             None
         };
+        let loop_left = |pc: usize| {
+            let pen = &world.penalties;
+            pen.find(BcPos {
+                proto: key,
+                pc: pc as u32,
+            })
+            .and_then(|id| pen.entries.get(id))
+            .is_some_and(|e| {
+                matches!(e.reason, TraceError::LeavingLoop | TraceError::InnerLoop)
+                    && e.val as u32 >= 2 * crate::jit::penalty::PENALTY_MIN
+            })
+        };
         let lf = LiveFrame {
+            loop_left: &loop_left,
             base0,
             caller,
             numparams: p.numparams as usize,
@@ -524,36 +566,72 @@ impl JitDriver {
         lua.jit_recording = true;
     }
 
-    /// Runs trace `id` on the running thread's stack (collector paused meanwhile).
-    fn run_trace(
-        lua: &mut Lua,
-        world: &World,
-        id: TraceId,
-        base0: usize,
-        gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
-    ) -> ExecOutcome {
+    /// Runs trace `id` on the running thread's stack (collector paused meanwhile),
+    /// charging the embedding limits, if any, at the trace's loop back-edges.
+    fn run_trace(lua: &mut Lua, world: &World, id: TraceId, base0: usize) -> ExecOutcome {
         // Room for every frame a snapshot may rebuild (a trace spans < 256 slots).
-        let _ = lua.grow_stack(base0 + 512);
-        let th = lua.th();
+        if lua.th().stack.len() < base0 + 512 {
+            let _ = lua.grow_stack(base0 + 512);
+        }
         lua.set_gc_stopped(true);
-        let mut alloc = || Value::tab(lua.new_table(0, 0));
-        let out = exec::run(world, id, th, base0, gc, &mut alloc);
+        let out = match lua.limits.as_ref() {
+            None => {
+                let mut fuel = exec::Fuel::UNLIMITED;
+                exec::run(world, id, lua, base0, &mut fuel)
+            }
+            Some(lim) => {
+                let mut fuel = exec::Fuel {
+                    left: lim.budget.unwrap_or(u64::MAX),
+                    mem_cap: lim.memory,
+                };
+                let out = exec::run(world, id, lua, base0, &mut fuel);
+                if let Some(b) = lua.limits.as_mut().and_then(|l| l.budget.as_mut()) {
+                    *b = fuel.left;
+                }
+                out
+            }
+        };
         lua.set_gc_stopped(false);
         out
+    }
+
+    /// At a J-variant about to run with embedding limits installed: charges the
+    /// hot-counted op the J-variant stands for (as the interpreter charges FORL, LOOP
+    /// or FUNCF). Returns false when a limit is out; then the original op is put back
+    /// for one execution (see [`JitDriver::repatch`]) and the frame resumes at it, so
+    /// the interpreter charges it and raises the error exactly as with the JIT off.
+    fn charge_entry(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) -> bool {
+        let Some(lim) = lua.limits.as_mut() else {
+            return true;
+        };
+        let over_mem = lim.memory.is_some_and(|cap| lua.gc_bytes() > cap);
+        let lim = lua.limits.as_mut().expect("limits present");
+        match lim.budget.as_mut() {
+            Some(b) if *b == 0 => {}
+            Some(_) | None if over_mem => {}
+            Some(b) => {
+                *b -= 1;
+                return true;
+            }
+            None => return true,
+        }
+        let Some(&orig) = self.patches.get(&(proto.addr(), pc)) else {
+            return true;
+        };
+        let code = &mut proto.get_mut().bc;
+        self.repatch = Some((proto, pc, code[pc]));
+        code[pc] = orig;
+        if let Some(f) = lua.th().frames.last_mut() {
+            f.pc = pc as u32;
+        }
+        false
     }
 
     /// Runs trace `id` with trace slot 0 at `base0` and handles the outcome: the top
     /// frame resumes at the exit's (or link's) pc (`default_pc` if none); a stitched end
     /// arms the continuation; a taken exit is counted (maybe starting a side trace).
     fn run_and_settle(&mut self, lua: &mut Lua, id: TraceId, base0: usize, default_pc: u32) {
-        let consts = &self.gcconsts;
-        let gc = |t: TraceId, r: IrRef| {
-            consts
-                .get(&t)
-                .and_then(|v| v.iter().find(|(k, _)| *k == r))
-                .map(|x| x.1)
-        };
-        let out = Self::run_trace(lua, &self.jit.world, id, base0, &gc);
+        let out = Self::run_trace(lua, &self.jit.world, id, base0);
         let (resume, exit, stitched, nb0, sb0) = match out {
             ExecOutcome::Exit {
                 trace,
@@ -632,18 +710,30 @@ impl JitDriver {
             return false; // the call unwound or returned elsewhere
         }
         let key = self.key(lua, proto);
-        let child = self
-            .jit
-            .world
-            .traces
-            .iter()
-            .find(|(_, h)| h.parent == Some((c.parent, crate::jit::events::ParentExit::Stitch)))
-            .map(|(k, _)| k);
+        self.note_closure(lua, key);
+        let want = Some((c.parent, crate::jit::events::ParentExit::Stitch));
+        let world = &self.jit.world;
+        let cached = self
+            .stitch_child
+            .get(c.parent)
+            .copied()
+            .filter(|&t| world.traces.get(t).is_some_and(|h| h.parent == want));
+        let child = cached.or_else(|| {
+            let found = world
+                .traces
+                .iter()
+                .find(|(_, h)| h.parent == want)
+                .map(|(k, _)| k);
+            if let Some(t) = found {
+                self.stitch_child.insert(c.parent, t);
+            }
+            found
+        });
         match child {
             Some(t) if exec::runnable(&self.jit.world, t) => {
                 self.run_and_settle(lua, t, base - 2, pc as u32);
                 lua.jit_reload = true;
-                self.after_step();
+                self.after_step_in(lua);
                 false
             }
             Some(_) => false,
@@ -664,7 +754,7 @@ impl JitDriver {
                     .start(pos, FuncRef::Lua(key), parent, false, None)
                     .is_none()
                 {
-                    self.after_step();
+                    self.after_step_in(lua);
                     return false;
                 }
                 let Some(rec) = self.jit.rec.clone() else {
@@ -682,7 +772,7 @@ impl JitDriver {
                     stitch_pos: Some(pos),
                 });
                 lua.jit_recording = true;
-                self.after_step();
+                self.after_step_in(lua);
                 true
             }
         }
@@ -692,14 +782,108 @@ impl JitDriver {
         self.apply_commands();
         self.flush_logs();
     }
+
+    /// [`Self::after_step`], then the `jit.attach` handlers (the interpreter is at an
+    /// instruction boundary at every caller).
+    fn after_step_in(&mut self, lua: &mut Lua) {
+        self.after_step();
+        self.run_attached(lua);
+    }
+
+    /// Remembers the closure running at the top frame as the `func` handlers get for
+    /// prototype `key`.
+    fn note_closure(&mut self, lua: &mut Lua, key: ProtoKey) {
+        if self.attached.handlers.is_empty() || self.attached.closures.contains_key(&key) {
+            return;
+        }
+        let th = lua.th();
+        if let Some(f) = th.frames.last().map(|f| f.base as usize) {
+            if let Some(&v) = f.checked_sub(2).and_then(|i| th.stack.get(i)) {
+                if v.as_func().is_some() {
+                    self.attached.closures.insert(key, v);
+                    lua.pinned.push(v);
+                }
+            }
+        }
+    }
+
+    /// Calls the `jit.attach` handlers for the events they have not seen.
+    pub fn run_attached(&mut self, lua: &mut Lua) {
+        if self.attached.handlers.is_empty() {
+            self.attach_cursor = self.jit.world.events.end();
+            return;
+        }
+        if self.attached.running {
+            return;
+        }
+        let evs = self.jit.world.events.read(&mut self.attach_cursor).to_vec();
+        // The arguments stay reachable until the handlers have run (building them and
+        // running handlers may collect).
+        let pinned = lua.pinned.len();
+        let mut calls = Vec::new();
+        for ev in &evs {
+            let Some((kind, args)) = self.attached.calls_for(lua, ev) else {
+                continue;
+            };
+            lua.pinned.extend_from_slice(&args);
+            for &(e, f) in &self.attached.handlers {
+                if e == kind {
+                    calls.push((f, args.clone()));
+                }
+            }
+        }
+        if calls.is_empty() {
+            lua.pinned.truncate(pinned);
+            return;
+        }
+        self.attached.running = true;
+        let view: *const dyn std::any::Any = &*self;
+        lua.jit_view = Some(view);
+        // `self` is not touched until the view is withdrawn (see jitlib's `world_of`).
+        let mut failed_start = None;
+        for (f, args) in &calls {
+            if let Err(e) = lua.call_value(*f, args, 0) {
+                let msg = lua.error_text(&e);
+                eprintln!("VM handler failed: {msg}");
+                if args.len() >= 2 && args[0].as_str().is_some_and(|s| s.as_bytes() == b"start") {
+                    failed_start = args[1].as_num().map(|n| n as u16);
+                }
+            }
+        }
+        lua.jit_view = None;
+        lua.pinned.truncate(pinned);
+        self.attached.running = false;
+        // As in LuaJIT, a handler failing on a trace's start aborts its recording.
+        if let Some(no) = failed_start {
+            if self.active.as_ref().is_some_and(|a| a.rec.no.0 == no) {
+                let act = self.active.take().expect("checked");
+                lua.jit_recording = false;
+                let (func, pc) = (FuncRef::Lua(act.rec.cur_key), act.rec.pc as u32);
+                self.jit
+                    .abort(func, pc, TraceError::ErrHook, Some("0".into()));
+                self.after_step();
+                self.run_attached(lua);
+            }
+        }
+    }
 }
 
 impl JitHook for JitDriver {
     fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, _base: usize, event: JitEvent) {
+        if let Some((p, rpc, jins)) = self.repatch {
+            if p.addr() == proto.addr() && rpc == pc {
+                // The original op ran once for an exceeded limit (`charge_entry`): put
+                // the J-variant back; the interpreter charges the limit right after.
+                self.repatch = None;
+                p.get_mut().bc[rpc] = jins;
+                return;
+            }
+        }
         if !self.enabled || self.jit.state != TraceState::Idle || self.active.is_some() {
             return;
         }
         let key = self.key(lua, proto);
+        self.note_closure(lua, key);
         let addr = proto.get_mut().bc.as_ptr() as u64 + (pc as u64 + 1) * 4;
         let hk = HotKey(addr);
         let pos = BcPos {
@@ -739,7 +923,7 @@ impl JitHook for JitDriver {
                 }
             }
         }
-        self.after_step();
+        self.after_step_in(lua);
     }
 
     fn enter_trace(
@@ -759,6 +943,20 @@ impl JitHook for JitDriver {
         };
         let base = fr.base as usize;
         let ins = proto.get_mut().bc[pc];
+        // Embedding limits: the J-variant stands for a hot-counted op (JFORI does not).
+        if lua.limits.is_some() {
+            if bc::op(ins) == Op::JFORI {
+                if lua.limits.as_ref().is_some_and(|l| l.budget == Some(0)) {
+                    // Into the loop body by the interpreter; its JFORL raises the error.
+                    if let Some(f) = th.frames.last_mut() {
+                        f.pc = pc as u32 + 1;
+                    }
+                    return true;
+                }
+            } else if !self.charge_entry(lua, proto, pc) {
+                return true;
+            }
+        }
         if !exec::runnable(&self.jit.world, id) {
             // Run the original instruction's interpreter semantics instead.
             let orig = self.patches.get(&(proto.addr(), pc)).copied();
@@ -803,7 +1001,7 @@ impl JitHook for JitDriver {
             return false;
         }
         self.run_and_settle(lua, id, base - 2, pc as u32 + 1);
-        self.after_step();
+        self.after_step_in(lua);
         true
     }
 
@@ -820,6 +1018,7 @@ impl JitHook for JitDriver {
             return;
         };
         let key = self.key(lua, proto);
+        self.note_closure(lua, key);
         let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
         let func = FuncRef::Lua(key);
         let known = self.note_protos(lua, proto, pc, base);
@@ -837,6 +1036,14 @@ impl JitHook for JitDriver {
             let op = bc::op(proto.get_mut().bc[pc]);
             RecResult::Abort(TraceError::NyiBytecode, Some((op as u8).to_string()))
         } else {
+            if self.wants_record_events()
+                || self.attached.wants(crate::jit::attach::VmEvent::Record)
+            {
+                let depth = act.rec.frames.len().min(255) as u8;
+                self.jit.note_record(func, pc as u32, depth);
+                // Printed now, before stopping the trace patches the bytecode.
+                self.flush_logs();
+            }
             let world = &mut self.jit.world;
             let mut data = world.data.remove(rec.id).unwrap_or_default();
             let r = Self::with_live(lua, key, proto, act.base0, world, &self.protos, |lf| {
@@ -865,18 +1072,24 @@ impl JitHook for JitDriver {
                 for (_, v) in &act.rec.gcvals {
                     lua.pinned.push(*v);
                 }
-                self.gcconsts
-                    .insert(rec.id, std::mem::take(&mut act.rec.gcvals));
                 // A failed assembly aborts inside `stop` (its event is the log entry).
                 // The continuation of a stitched trace is recorded the first time the
                 // trace itself runs (as in LuaJIT), not right after recording.
-                let _ = self
+                let mut backend = ExecBackend {
+                    gcvals: &act.rec.gcvals,
+                };
+                if self
                     .jit
-                    .stop(func, pc as u32, link_type, link, &mut ExecBackend);
+                    .stop(func, pc as u32, link_type, link, &mut backend)
+                    .is_ok()
+                {
+                    exec::compile::link(&mut self.jit.world, rec.id);
+                }
             }
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;
-                self.jit.abort(func, pc as u32, e, arg);
+                let at = act.rec.abort_pc.unwrap_or(pc);
+                self.jit.abort(func, at as u32, e, arg);
                 // LuaJIT treats a stitch continuation like a root trace: its aborts are
                 // penalised at the CALL, and a blacklisted CALL is not stitched again.
                 if let Some(sp) = act.stitch_pos {
@@ -884,7 +1097,7 @@ impl JitHook for JitDriver {
                 }
             }
         }
-        self.after_step();
+        self.after_step_in(lua);
     }
 
     fn as_any(&mut self) -> Option<&mut dyn std::any::Any> {

@@ -7,6 +7,8 @@
 //! [`log_v`] and [`log_dump`] read; [`lifecycle`] is the trace state machine and the
 //! schedule of systems.
 
+pub mod attach;
+pub mod bclines;
 pub mod driver;
 pub mod events;
 pub mod exec;

@@ -11,6 +11,7 @@
 //! | `penalties` | [`PenaltyId`] + 64-slot ring | penalty system on root aborts |
 //! | `hot` | [`HotKey`](super::hotcount::HotKey) hash, 64 counters | hotcount system, penalty system |
 //! | `mcode` | [`McodeId`] | assembler (areas of `sizemcode` KB up to `maxmcode`) |
+//! | `code` | [`TraceId`] → [`TraceCode`] | backend at assembly (what runs the trace); freed with the trace |
 //! | `aborts` | append-only history | lifecycle on abort |
 //! | `blacklist` | [`BcPos`] set | penalty system (the VM patches the bytecode) |
 //! | `events` | append-only stream | lifecycle only |
@@ -113,6 +114,15 @@ pub struct McodeArea {
     pub used: u32,
 }
 
+/// What runs a trace: its machine-code area. The portable executor's compiled form
+/// today; a native backend adds a variant (say, an entry offset into an `mcode` area)
+/// and the driver dispatches on it, trace by trace.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraceCode {
+    /// The portable executor's pre-decoded form.
+    Portable(super::exec::ExecCode),
+}
+
 /// The trace world.
 #[derive(Debug)]
 pub struct World {
@@ -138,6 +148,8 @@ pub struct World {
     pub blacklist: HashSet<BcPos>,
     /// Machine-code areas.
     pub mcode: SlotMap<McodeId, McodeArea>,
+    /// The code that runs each assembled trace (dropped when the trace is freed).
+    pub code: SecondaryMap<TraceId, TraceCode>,
     /// Abort history.
     pub aborts: Vec<AbortRecord>,
     /// IR and snapshots of the most recently aborted trace (jit.dump mode `a` prints
@@ -171,6 +183,7 @@ impl World {
             penalties: Penalties::default(),
             blacklist: HashSet::new(),
             mcode: SlotMap::with_key(),
+            code: SecondaryMap::new(),
             aborts: Vec::new(),
             last_aborted: None,
             events: EventStream::default(),
@@ -215,6 +228,7 @@ impl World {
             }
         }
         self.data.remove(id);
+        self.code.remove(id);
         if let Some(exits) = self.trace_exits.remove(id) {
             for e in exits {
                 self.exits.remove(e);

@@ -36,6 +36,25 @@ fn driver(l: &mut Lua) -> Result<&mut JitDriver, LuaError> {
     Ok(JitDriver::of(l).expect("checked"))
 }
 
+/// The trace world, for read-only queries: through the installed JIT hook, or, while
+/// `jit.attach` handlers run (the hook is then detached and running them), through the
+/// view the driver leaves in `Lua::jit_view`.
+fn world_of(l: &mut Lua) -> Result<&crate::jit::world::World, LuaError> {
+    if JitDriver::of(l).is_some() {
+        return Ok(&JitDriver::of(l).expect("checked").jit.world);
+    }
+    if let Some(view) = l.jit_view {
+        // SAFETY: the driver sets `jit_view` to itself just before calling handlers and
+        // clears it right after, without touching itself in between; handlers run on
+        // this thread, so the driver is alive and not being mutated while we read it.
+        let any = unsafe { &*view };
+        if let Some(d) = any.downcast_ref::<JitDriver>() {
+            return Ok(&d.jit.world);
+        }
+    }
+    Err(l.error_msg("JIT not available"))
+}
+
 fn jit_on(l: &mut Lua) -> Result<usize, LuaError> {
     driver(l)?.enabled = true;
     Ok(0)
@@ -82,6 +101,52 @@ fn jit_status(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(n)
 }
 
+/// `jit.attach(handler[, event])`: calls `handler` on JIT events (`"trace"`, `"record"`,
+/// `"texit"`, `"bc"`); without an event, detaches it from every event. See
+/// [`crate::jit::attach`] for the arguments each event passes.
+fn jit_attach(l: &mut Lua) -> Result<usize, LuaError> {
+    let f = l.arg(1);
+    if f.as_func().is_none() {
+        return Err(l.type_error(1, "function"));
+    }
+    let event = match l.arg(2) {
+        v if v.is_nil() => None,
+        v => match v.as_str() {
+            Some(s) => Some(s),
+            None => return Err(l.type_error(2, "string")),
+        },
+    };
+    // Handlers are rooted in a registry table, `[handler] = true`.
+    let key = l.intern(crate::jit::attach::REGISTRY_KEY.as_bytes());
+    let reg = match l.registry.get_mut().get_str(key).as_tab() {
+        Some(t) => t,
+        None => {
+            let t = l.new_table(0, 4);
+            l.registry.get_mut().set_str(key, Value::tab(t));
+            t
+        }
+    };
+    let kind = event.and_then(|s| crate::jit::attach::VmEvent::from_name(s.as_bytes()));
+    let d = driver(l)?;
+    match (event, kind) {
+        (None, _) => {
+            d.attached.handlers.retain(|&(_, h)| h != f);
+            if !d.attached.handlers.iter().any(|&(_, h)| h == f) {
+                reg.get_mut().set(f, Value::NIL);
+            }
+        }
+        (Some(_), Some(kind)) => {
+            if !d.attached.handlers.contains(&(kind, f)) {
+                d.attached.handlers.push((kind, f));
+            }
+            reg.get_mut().set(f, Value::TRUE);
+        }
+        // An event no one sends: accepted, never called (as LuaJIT).
+        (Some(_), None) => {}
+    }
+    Ok(0)
+}
+
 fn opt_start(l: &mut Lua) -> Result<usize, LuaError> {
     let n = l.nargs();
     for i in 1..=n {
@@ -94,17 +159,23 @@ fn opt_start(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(0)
 }
 
-fn open_out(l: &mut Lua, i: usize) -> Result<Box<dyn Write>, LuaError> {
-    let v = l.arg(i);
-    match v.as_str() {
-        Some(s) if s.as_bytes() != b"-" => {
-            let name = s.to_str_lossy();
-            match std::fs::File::create(&name) {
-                Ok(f) => Ok(Box::new(std::io::BufWriter::new(f))),
-                Err(e) => Err(l.error_msg(&format!("{name}: {e}"))),
-            }
-        }
-        _ => Ok(Box::new(std::io::stdout())),
+/// Where a log goes, as LuaJIT's tools decide: the file named by argument `i`, else the
+/// file named by environment variable `env` (`LUAJIT_VERBOSEFILE` for jit.v,
+/// `LUAJIT_DUMPFILE` for jit.dump); `-` is standard output; with neither, jit.v writes
+/// to standard error and jit.dump to standard output (`to_stderr`).
+fn open_out(l: &mut Lua, i: usize, env: &str, to_stderr: bool) -> Result<Box<dyn Write>, LuaError> {
+    let name = match l.arg(i).as_str() {
+        Some(s) => Some(s.to_str_lossy()),
+        None => std::env::var(env).ok(),
+    };
+    match name {
+        Some(name) if name != "-" => match std::fs::File::create(&name) {
+            Ok(f) => Ok(Box::new(std::io::BufWriter::new(f))),
+            Err(e) => Err(l.error_msg(&format!("{name}: {e}"))),
+        },
+        Some(_) => Ok(Box::new(std::io::stdout())),
+        None if to_stderr => Ok(Box::new(std::io::stderr())),
+        None => Ok(Box::new(std::io::stdout())),
     }
 }
 
@@ -118,7 +189,7 @@ fn attach(l: &mut Lua, kind: SinkKind, out: Box<dyn Write>, dump: bool) -> Resul
 }
 
 fn v_on(l: &mut Lua) -> Result<usize, LuaError> {
-    let out = open_out(l, 1)?;
+    let out = open_out(l, 1, "LUAJIT_VERBOSEFILE", true)?;
     attach(l, SinkKind::Verbose(VLog::new()), out, false)?;
     Ok(0)
 }
@@ -132,7 +203,7 @@ fn v_off(l: &mut Lua) -> Result<usize, LuaError> {
 
 fn dump_on(l: &mut Lua) -> Result<usize, LuaError> {
     let mode = l.arg(1).as_str().map(|s| s.to_str_lossy());
-    let out = open_out(l, 2)?;
+    let out = open_out(l, 2, "LUAJIT_DUMPFILE", false)?;
     attach(l, SinkKind::Dump(DumpLog::new(mode.as_deref())), out, true)?;
     Ok(0)
 }
@@ -156,7 +227,7 @@ fn set_num(l: &mut Lua, t: TabRef, k: &str, v: f64) {
 /// `jit.util.traceinfo(tr)`: a table with nins, nk, link, nexit, linktype (or nothing).
 fn util_traceinfo(l: &mut Lua) -> Result<usize, LuaError> {
     let no = trace_no(l)?;
-    let info = crate::jit::query::traceinfo(&driver(l)?.jit.world, no);
+    let info = crate::jit::query::traceinfo(world_of(l)?, no);
     let Some(i) = info else { return Ok(0) };
     let t = l.new_table(0, 5);
     set_num(l, t, "nins", i.nins as f64);
@@ -173,7 +244,7 @@ fn util_traceinfo(l: &mut Lua) -> Result<usize, LuaError> {
 fn util_traceir(l: &mut Lua) -> Result<usize, LuaError> {
     let no = trace_no(l)?;
     let n = l.check_num(2)? as u32;
-    let r = crate::jit::query::traceir(&driver(l)?.jit.world, no, n);
+    let r = crate::jit::query::traceir(world_of(l)?, no, n);
     let Some((m, ot, a, b, rid)) = r else {
         return Ok(0);
     };
@@ -188,7 +259,7 @@ fn util_tracek(l: &mut Lua) -> Result<usize, LuaError> {
     use crate::jit::query::KAnswer;
     let no = trace_no(l)?;
     let idx = l.check_num(2)? as i32;
-    let r = crate::jit::query::tracek(&driver(l)?.jit.world, no, idx);
+    let r = crate::jit::query::tracek(world_of(l)?, no, idx);
     let Some((k, t, slot)) = r else { return Ok(0) };
     let v = match k {
         KAnswer::Pri(None) => Value::NIL,
@@ -212,7 +283,7 @@ fn util_tracek(l: &mut Lua) -> Result<usize, LuaError> {
 fn util_tracesnap(l: &mut Lua) -> Result<usize, LuaError> {
     let no = trace_no(l)?;
     let sn = l.check_num(2)? as u16;
-    let r = crate::jit::query::tracesnap(&driver(l)?.jit.world, no, sn);
+    let r = crate::jit::query::tracesnap(world_of(l)?, no, sn);
     let Some((r0, nslots, ents)) = r else {
         return Ok(0);
     };
@@ -249,7 +320,8 @@ fn util_funcinfo(l: &mut Lua) -> Result<usize, LuaError> {
         if pc.is_some() {
             set_num(l, t, "currentline", line as f64);
         }
-        let loc = format!("{}:{}", d.short_source(), line);
+        let chunk = crate::bc::proto::trace_location_source(&d.chunkname, p.addr());
+        let loc = format!("{chunk}:{line}");
         let s = l.str_value(loc.as_bytes());
         set(l, t, "loc", s);
     } else {
@@ -270,6 +342,7 @@ pub fn open(l: &mut Lua) {
             ("off", jit_off),
             ("flush", jit_flush),
             ("status", jit_status),
+            ("attach", jit_attach),
         ],
     );
     let s = l.str_value(b"LuaJIT 2.1.0-beta3");

@@ -141,6 +141,10 @@ pub struct Lua {
     /// (jitrec) Set by `JitHook::record` when it moved the top frame's pc (it ran a
     /// trace): the interpreter reloads the frame instead of executing the instruction.
     pub jit_reload: bool,
+    /// While `jit.attach` handlers run, the JIT hook is detached (it is the caller); this
+    /// points at it so that read-only queries (`jit.util`) still work. Set and cleared
+    /// only by the hook around handler calls, never dereferenced otherwise.
+    pub jit_view: Option<*const dyn std::any::Any>,
     /// Capture a traceback when an error escapes every pcall of the main thread.
     pub want_traceback: bool,
     /// The traceback captured for the last uncaught error.
@@ -200,6 +204,7 @@ impl Lua {
             jit_hook: None,
             jit_recording: false,
             jit_reload: false,
+            jit_view: None,
             want_traceback: false,
             traceback: None,
             next_fn: None,

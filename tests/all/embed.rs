@@ -291,3 +291,107 @@ fn handles_from_another_state_are_refused() {
     let f: Function = b.load("return function(x) return x end").eval().unwrap();
     assert!(matches!(f.call::<_, Value>(t), Err(Error::ForeignValue)));
 }
+
+/// A state with the JIT installed (the embedding API's `Lua::new` leaves it off).
+fn lua_with_jit() -> Lua {
+    let lua = Lua::new();
+    lua.with_vm(skein::stdlib::jitlib::open);
+    lua
+}
+
+/// The number of traces the JIT has, to show a loop really ran as a trace.
+fn trace_count(lua: &Lua) -> usize {
+    lua.with_vm(|l| skein::jit::driver::JitDriver::of(l).map_or(0, |d| d.jit.world.traces.len()))
+}
+
+#[test]
+fn instruction_limit_stops_looping_traces_with_the_jit_on() {
+    for src in [
+        "while true do end",
+        "local s = 0 while true do s = s + 1 end",
+        "for i = 1, 1e15 do end",
+        "local s = 0 for i = 1, 1e15 do s = s + i * 0.5 end",
+        "local t = {1} for i = 1, 1e15 do t[1] = t[1] + 1 end",
+        "repeat local x = 1 until false",
+    ] {
+        let lua = lua_with_jit();
+        lua.set_instruction_limit(Some(200_000));
+        let err = lua.load(src).exec().unwrap_err();
+        assert!(matches!(err, Error::InstructionLimit), "{src}: {err:?}");
+        assert!(trace_count(&lua) > 0, "{src}: no trace was compiled");
+        // The error comes from the loop's line, as with the JIT off.
+        let msg = err.to_string();
+        assert!(msg.contains("instruction limit exceeded"), "{src}: {msg}");
+        // After lifting the limit the same state runs traces to completion.
+        lua.set_instruction_limit(None);
+        let n: i64 = lua
+            .load("local s = 0 for i = 1, 300000 do s = s + 1 end return s")
+            .eval()
+            .unwrap();
+        assert_eq!(n, 300_000, "{src}");
+    }
+}
+
+#[test]
+fn instruction_limit_counts_trace_iterations_like_the_interpreter() {
+    // The budget is charged once per loop iteration with the JIT on or off, so a loop
+    // stopped by it has done about as much work either way (the JIT does not charge
+    // the final iteration of a loop that it leaves through a guard: at most one unit
+    // per loop exit).
+    for src in [
+        "T = {0} local t = T for i = 1, 1e15 do t[1] = i end",
+        "T = {0} local t = T local i = 0 while true do i = i + 1 t[1] = i end",
+        "T = {0} local t = T for j = 1, 1e9 do for i = 1, 100 do t[1] = t[1] + 1 end end",
+    ] {
+        let work = |jit: bool| {
+            let lua = if jit { lua_with_jit() } else { Lua::new() };
+            lua.set_instruction_limit(Some(200_000));
+            let err = lua.load(src).exec().unwrap_err();
+            assert!(matches!(err, Error::InstructionLimit), "{src}: {err:?}");
+            if jit {
+                assert!(trace_count(&lua) > 0, "{src}: no trace");
+            }
+            lua.set_instruction_limit(None);
+            lua.load("return T[1]").eval::<f64>().unwrap()
+        };
+        let (off, on) = (work(false), work(true));
+        assert!(off > 190_000.0, "{src}: {off}");
+        assert!(
+            (on - off).abs() <= off * 0.03,
+            "{src}: JIT {on} vs interpreter {off}"
+        );
+    }
+}
+
+#[test]
+fn pcall_cannot_escape_the_limit_inside_traces() {
+    let lua = lua_with_jit();
+    lua.set_instruction_limit(Some(100_000));
+    let err = lua
+        .load("for i = 1, 10 do pcall(function() while true do end end) end while true do end")
+        .exec()
+        .unwrap_err();
+    assert!(matches!(err, Error::InstructionLimit), "{err:?}");
+}
+
+#[test]
+fn memory_limit_stops_a_growing_table_with_the_jit_on() {
+    let lua = lua_with_jit();
+    lua.set_memory_limit(Some(lua.used_memory() + (8 << 20)));
+    // The store loop runs as a trace; the table grows inside it.
+    let err = lua
+        .load("local t = {} for i = 1, 1e8 do t[i] = i end")
+        .exec()
+        .unwrap_err();
+    assert!(matches!(err, Error::MemoryLimit), "{err:?}");
+    assert!(trace_count(&lua) > 0);
+    // Allocation in a trace that returns to the interpreter is noticed at the next entry.
+    lua.set_memory_limit(Some(lua.used_memory() + (8 << 20)));
+    let err = lua
+        .load("local t = {} for i = 1, 1e7 do t[i] = {i} end")
+        .exec()
+        .unwrap_err();
+    assert!(matches!(err, Error::MemoryLimit), "{err:?}");
+    lua.set_memory_limit(None);
+    lua.load("collectgarbage()").exec().unwrap();
+}

@@ -1,34 +1,56 @@
-//! The portable trace executor: runs a trace's IR directly on the VM stack.
+//! The portable trace executor: runs a trace's compiled form directly on the VM stack.
 //!
 //! This is the reference semantics of every IR instruction the recorder emits, and the
-//! backend on hosts without native code generation. A trace runs with `base0`, the stack
-//! index of trace slot 0 (the function slot of the frame the trace started in), so
-//! `SLOAD #s` reads `stack[base0 + s]`.
+//! backend on hosts without native code generation. It works in two phases, like a
+//! native backend would:
 //!
-//! Values live in a dense array indexed by ref; each holds raw bits interpreted by the
-//! instruction's type (`int`: an `i32`, `num`: an `f64`, everything else: a boxed
-//! `Value`). A failing guard exits through the snapshot in effect at the guard
-//! (`SnapBuf::snap_for`): its entries are written back to the stack (ints widened to
-//! numbers) and the interpreter resumes at the snapshot's pc. If the exit has a side
-//! trace attached, that trace runs at once instead (no exit is reported, as in LuaJIT).
-//! At the end of the IR the trace follows its link: `loop` (and tail recursion) with a
-//! `LOOP` marker copies the PHI values and jumps back just after `LOOP`; a link to
-//! another trace writes back the final snapshot and continues in that trace; every other
-//! link writes back the final snapshot and returns to the interpreter at its pc.
+//! 1. **Compile** ([`compile`], at assembly): the IR and snapshots become an
+//!    [`ExecCode`], stored in the world's machine-code table
+//!    ([`World::code`](crate::jit::world::World)): a dense array of specialised ops
+//!    with operands resolved to registers, an initial register image holding every
+//!    constant, the PHI moves, and a restore list per snapshot. [`compile::link`] adds
+//!    the end-of-trace action once the link is known.
+//! 2. **Run** ([`run`]): the register image is copied into a register file the driver
+//!    owns (no allocation once it has grown), and a tight loop matches on each op.
+//!
+//! A trace runs with `base0`, the stack index of trace slot 0 (the function slot of the
+//! frame the trace started in), so `SLOAD #s` reads `stack[base0 + s]`. Registers hold
+//! raw bits interpreted by the instruction's type (`int`: an `i32`, `num`: an `f64`,
+//! everything else: a boxed `Value`). A failing guard exits through the snapshot in
+//! effect at the guard (decided at compile time): its entries are written back to the
+//! stack (ints widened to numbers) and the interpreter resumes at the snapshot's pc. If
+//! the exit has a side trace attached, that trace runs at once instead (no exit is
+//! reported, as in LuaJIT). At the end of the IR the trace follows its link: `loop`
+//! (and tail recursion) with a `LOOP` marker copies the PHI values and jumps back just
+//! after `LOOP`; a link to another trace writes back the final snapshot and continues in
+//! that trace; every other link writes back the final snapshot and returns to the
+//! interpreter at its pc.
+//!
+//! Embedding limits: every loop back-edge and trace-to-trace link charges one unit of
+//! [`Fuel`] (the interpreter charges one per loop iteration too) and checks the memory
+//! cap; when either is out the trace returns to the interpreter through its last
+//! (loop) snapshot, and the driver makes the interpreter raise the error.
 //!
 //! Rules for whoever changes this: an op the executor cannot run must be rejected by
 //! [`supported`] at assembly time (the trace then aborts with "NYI: cannot assemble IR
-//! instruction"), never reached at run time.
+//! instruction"), never reached at run time. A new op gets an [`XOp`] variant decided in
+//! `compile.rs` and one arm in [`step`]; put its semantics in a small helper function
+//! here. Nothing on the run path may allocate, hash, or compare names.
+
+pub mod compile;
+
+pub use compile::{ExecCode, XIns, XOp};
 
 mod calls_ext;
 
 use crate::jit::ids::{BcPos, TraceId};
-use crate::jit::ir::{sload, IrBuf, IrOp, IrRef, IrType, KValue, REF_BIAS, REF_FIRST};
+use crate::jit::ir::{IrOp, IrType};
 use crate::jit::link::LinkType;
-use crate::jit::snap::SnapNo;
-use crate::jit::world::World;
+use crate::jit::world::{TraceCode, World};
 use crate::vm::object::{Frame, FrameKind, Thread};
-use crate::vm::Value;
+use crate::vm::{Lua, Value};
+use compile::{CallFn, EndAction, EqKind, FpFn, IntCmp, KeyKind, NumCmp, Restore, ValKind};
+use std::cell::Cell;
 
 /// How a run ended.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -121,48 +143,92 @@ pub fn supported(op: IrOp) -> bool {
     )
 }
 
-/// Whether the executor runs trace `id`: traces whose snapshots hold inlined frames, or
-/// that link by up/down-recursion, would need VM frames rebuilt on exit, which the
-/// executor does not do yet; the driver runs the interpreter instead.
-pub fn runnable(world: &World, id: TraceId) -> bool {
-    let Some(h) = world.traces.get(id) else {
-        return false;
-    };
-    if matches!(h.link_type, LinkType::DownRecursion | LinkType::None) {
-        return false;
+/// The compiled form of trace `id`, if it has one.
+pub fn code_of(world: &World, id: TraceId) -> Option<&ExecCode> {
+    match world.code.get(id) {
+        Some(TraceCode::Portable(c)) => Some(c),
+        None => None,
     }
-    let Some(d) = world.data.get(id) else {
-        return false;
-    };
-    // Allocations are only run in traces that return to the interpreter every
-    // iteration (the collector is paused while a trace runs).
-    if matches!(
-        h.link_type,
-        LinkType::Loop | LinkType::TailRecursion | LinkType::Root
-    ) && d.ir.refs().any(|r| d.ir.at(r).op == IrOp::TNEW)
-    {
-        return false;
-    }
-    !d.snaps
-        .map
-        .iter()
-        .any(|e| e.flags() & crate::jit::snap::SNAP_CONT != 0)
 }
 
-/// The boxed value of constant `r`, if it is one the executor materialises.
-fn const_bits(ir: &IrBuf, r: IrRef, gc: &dyn Fn(IrRef) -> Option<Value>) -> u64 {
-    let ins = ir.at(r);
-    match ir.kvalue(r) {
-        KValue::Int(i) => *i as i64 as u64,
-        KValue::Num(n) => n.to_bits(),
-        KValue::Gc(_) => gc(r).unwrap_or(Value::NIL).0,
-        _ => match ins.ty {
-            IrType::Nil => Value::NIL.0,
-            IrType::False => Value::FALSE.0,
-            IrType::True => Value::TRUE.0,
-            _ => 0,
-        },
+/// Whether the executor runs trace `id` (decided once, when the trace was linked; see
+/// [`compile::link`]): traces whose snapshots hold continuation frames, that link by
+/// down-recursion, or that allocate inside a loop are left to the interpreter.
+pub fn runnable(world: &World, id: TraceId) -> bool {
+    code_of(world, id).is_some_and(|c| c.runnable)
+}
+
+/// The embedding limits a run observes at its loop back-edges.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Fuel {
+    /// Back-edges (loop iterations, trace-to-trace links) still allowed; the run returns
+    /// to the interpreter through the loop snapshot when it reaches zero.
+    pub left: u64,
+    /// The memory cap: the run returns to the interpreter at a back-edge once the heap
+    /// is larger.
+    pub mem_cap: Option<usize>,
+}
+
+impl Fuel {
+    /// No limits.
+    pub const UNLIMITED: Fuel = Fuel {
+        left: u64::MAX,
+        mem_cap: None,
+    };
+
+    /// Charges one back-edge; false when a limit is reached (nothing is charged then).
+    #[inline]
+    fn charge(&mut self, lua: &Lua) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        if let Some(cap) = self.mem_cap {
+            if lua.gc_bytes() > cap {
+                return false;
+            }
+        }
+        self.left -= 1;
+        true
     }
+}
+
+// ---- Per-op semantics, shared by the run loop (one small function per behaviour). ----
+
+/// Converts raw bits of kind `k` to a Lua value.
+#[inline]
+fn to_value(bits: u64, k: ValKind) -> Value {
+    match k {
+        ValKind::Int => Value::num(bits as i64 as i32 as f64),
+        ValKind::Num => Value::num(f64::from_bits(bits)),
+        ValKind::Raw => Value(bits),
+    }
+}
+
+/// An `i32` register as raw bits.
+#[inline]
+fn int_bits(i: i32) -> u64 {
+    i as i64 as u64
+}
+
+/// The `i32` in a register.
+#[inline]
+fn as_int(bits: u64) -> i32 {
+    bits as i64 as i32
+}
+
+/// The `f64` in a register.
+#[inline]
+fn as_num(bits: u64) -> f64 {
+    f64::from_bits(bits)
+}
+
+/// Whether `v` has IR type `ty` (the recorder's rule).
+#[inline]
+fn type_ok(v: Value, ty: IrType) -> bool {
+    if ty == IrType::Num {
+        return v.is_num();
+    }
+    super::record::type_ok(v, ty)
 }
 
 /// Upvalue `i` of closure `c`, if it is a Lua closure with that many upvalues.
@@ -173,485 +239,527 @@ fn upval_of(c: Value, i: usize) -> Option<crate::vm::object::UpRef> {
     }
 }
 
-/// Converts raw bits of type `ty` to a Lua value.
-fn to_value(bits: u64, ty: IrType) -> Value {
-    match ty {
-        IrType::Int => Value::num(bits as i64 as i32 as f64),
-        IrType::Num => Value::num(f64::from_bits(bits)),
-        _ => Value(bits),
+/// `func.env`.
+fn fload_env(x: Value) -> u64 {
+    x.as_func()
+        .map_or(Value::NIL.0, |f| Value::tab(f.get_mut().env).0)
+}
+
+/// `tab.meta`, as "has a metatable".
+fn fload_meta(x: Value) -> u64 {
+    x.as_tab().map_or(1, |t| t.get_mut().meta.is_some() as u64)
+}
+
+/// `str.len`.
+fn fload_strlen(x: Value) -> u64 {
+    x.as_str()
+        .map_or(0, |s| int_bits(s.as_bytes().len() as i32))
+}
+
+/// `tab.hmask`.
+fn fload_hmask(x: Value) -> u64 {
+    x.as_tab()
+        .map_or(0, |t| int_bits(crate::jit::record::hmask_of(t)))
+}
+
+/// Table length.
+fn alen(x: Value) -> u64 {
+    x.as_tab().map_or(0, |t| int_bits(t.get_mut().len() as i32))
+}
+
+/// The key value of an array access.
+#[inline]
+fn array_key(bits: u64, kk: KeyKind) -> Value {
+    match kk {
+        KeyKind::Int => Value::num(as_int(bits) as f64),
+        KeyKind::Num => Value::num(as_num(bits)),
+        KeyKind::Raw => Value(bits),
     }
 }
 
-fn type_ok(v: Value, ty: IrType) -> bool {
-    super::record::type_ok(v, ty)
+/// Looks `key` up in table `t` (nil if `t` is not a table).
+#[inline]
+fn table_get(t: Value, key: Value) -> Value {
+    t.as_tab().map_or(Value::NIL, |t| t.get_mut().get(key))
 }
 
-/// Runs trace `id` on `stack` with trace slot 0 at `base0`. `gc` resolves GC constants.
+/// `FPMATH`.
+fn fpmath(x: f64, f: FpFn) -> f64 {
+    match f {
+        FpFn::Floor => x.floor(),
+        FpFn::Ceil => x.ceil(),
+        FpFn::Trunc => x.trunc(),
+        FpFn::Sqrt => x.sqrt(),
+        FpFn::Ln => x.ln(),
+        FpFn::Log2 => x.log2(),
+        FpFn::Ident => x,
+    }
+}
+
+/// `CALLN` of a math function.
+fn calln(x: f64, f: CallFn) -> f64 {
+    match f {
+        CallFn::Sin => x.sin(),
+        CallFn::Cos => x.cos(),
+        CallFn::Tan => x.tan(),
+        CallFn::Exp => x.exp(),
+        CallFn::Nan => f64::NAN,
+    }
+}
+
+/// A number comparison guard.
+#[inline]
+fn cmp_num(a: f64, b: f64, c: NumCmp) -> bool {
+    match c {
+        NumCmp::Lt => a < b,
+        NumCmp::Ge => a >= b,
+        NumCmp::Le => a <= b,
+        NumCmp::Gt => a > b,
+        NumCmp::ULt => a.is_nan() || b.is_nan() || a < b,
+        NumCmp::UGe => a.is_nan() || b.is_nan() || a >= b,
+        NumCmp::ULe => a.is_nan() || b.is_nan() || a <= b,
+        NumCmp::UGt => a.is_nan() || b.is_nan() || a > b,
+    }
+}
+
+/// An integer comparison guard.
+#[inline]
+fn cmp_int(a: i32, b: i32, c: IntCmp) -> bool {
+    match c {
+        IntCmp::Lt => a < b,
+        IntCmp::Ge => a >= b,
+        IntCmp::Le => a <= b,
+        IntCmp::Gt => a > b,
+    }
+}
+
+/// An equality guard's comparison.
+#[inline]
+fn equal(x: u64, y: u64, k: EqKind) -> bool {
+    match k {
+        EqKind::Num => as_num(x) == as_num(y),
+        EqKind::Int => x as i32 == y as i32,
+        EqKind::Raw => x == y,
+    }
+}
+
+/// `RETF`: return below the trace's frame. The caller must be the expected one and no
+/// upvalue may still point into the callee's frame; then the callee's VM frame is
+/// popped and `base0` moves to the caller's.
+fn retf(th: &mut Thread, want_pc: u32, base0: &mut usize) -> bool {
+    let n = th.frames.len();
+    let callee_fslot = th.frames.last().map_or(0, |f| f.fslot as usize);
+    let caller_ok = n >= 2
+        && th.frames[n - 2].pc == want_pc
+        && th.frames[n - 1].kind == FrameKind::Lua
+        && th.frames[n - 2].kind == FrameKind::Lua
+        && !th.open_upvals.iter().any(|u| u.slot >= callee_fslot);
+    if caller_ok {
+        th.frames.pop();
+        *base0 = th.frames[n - 2].base as usize - 2;
+    }
+    caller_ok
+}
+
+/// Runs one instruction; false if it is a guard that failed.
+#[inline(always)]
+fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &mut usize) -> bool {
+    // SAFETY (for every `get_unchecked` below): `compile` checked that every register
+    // an op reads or writes is inside the trace's register file (`registers_in_range`),
+    // and `regs` is that file.
+    macro_rules! r {
+        ($i:expr) => {
+            unsafe { regs.get_unchecked($i as usize) }.get()
+        };
+    }
+    macro_rules! n {
+        ($i:expr) => {
+            as_num(r!($i))
+        };
+    }
+    macro_rules! i {
+        ($i:expr) => {
+            as_int(r!($i))
+        };
+    }
+    let out: u64 = match ins.op {
+        XOp::Zero => 0,
+        XOp::Mov { a } => r!(a),
+        XOp::AddN { a, b } => (n!(a) + n!(b)).to_bits(),
+        XOp::SubN { a, b } => (n!(a) - n!(b)).to_bits(),
+        XOp::MulN { a, b } => (n!(a) * n!(b)).to_bits(),
+        XOp::DivN { a, b } => (n!(a) / n!(b)).to_bits(),
+        XOp::ModN { a, b } => crate::vm::interp::lua_mod(n!(a), n!(b)).to_bits(),
+        XOp::PowN { a, b } => n!(a).powf(n!(b)).to_bits(),
+        XOp::AddI { a, b } => int_bits(i!(a).wrapping_add(i!(b))),
+        XOp::SubI { a, b } => int_bits(i!(a).wrapping_sub(i!(b))),
+        XOp::MulI { a, b } => int_bits(i!(a).wrapping_mul(i!(b))),
+        XOp::IntArith { a, b, op } => match calls_ext::int_arith(op, i!(a), i!(b)) {
+            Some(x) => int_bits(x),
+            None => return false,
+        },
+        XOp::CmpI { a, b, cmp } => return cmp_int(i!(a), i!(b), cmp),
+        XOp::CmpN { a, b, cmp } => return cmp_num(n!(a), n!(b), cmp),
+        XOp::Eq { a, b, kind, ne } => return equal(r!(a), r!(b), kind) != ne,
+        XOp::SloadRaw { slot } => th
+            .stack
+            .get(*base0 + slot as usize)
+            .map_or(Value::NIL.0, |v| v.0),
+        XOp::SloadChk { slot, ty } => {
+            let v = th
+                .stack
+                .get(*base0 + slot as usize)
+                .copied()
+                .unwrap_or(Value::NIL);
+            if !type_ok(v, ty) {
+                return false;
+            }
+            v.0
+        }
+        XOp::SloadInt { slot } => {
+            let v = th.stack.get(*base0 + slot as usize).copied();
+            int_bits(v.and_then(|v| v.as_num()).unwrap_or(0.0) as i32)
+        }
+        XOp::SloadIntChk { slot, ty } => {
+            let v = th
+                .stack
+                .get(*base0 + slot as usize)
+                .copied()
+                .unwrap_or(Value::NIL);
+            if !type_ok(v, ty) {
+                return false;
+            }
+            int_bits(v.as_num().unwrap_or(0.0) as i32)
+        }
+        XOp::Retf { want_pc } => {
+            if !retf(th, want_pc, base0) {
+                return false;
+            }
+            0
+        }
+        XOp::FloadEnv { a } => fload_env(Value(r!(a))),
+        XOp::FloadMeta { a } => fload_meta(Value(r!(a))),
+        XOp::FloadStrLen { a } => fload_strlen(Value(r!(a))),
+        XOp::FloadHmask { a } => fload_hmask(Value(r!(a))),
+        XOp::Alen { a } => alen(Value(r!(a))),
+        XOp::Urefo { a, idx } => {
+            // The closure; the guard checks the upvalue index exists.
+            let c = Value(r!(a));
+            if upval_of(c, idx as usize).is_none() {
+                return false;
+            }
+            c.0
+        }
+        XOp::Uload { clo, idx, ty } => match upval_of(Value(r!(clo)), idx as usize) {
+            Some(u) => {
+                let v = u.get_mut().get();
+                if !type_ok(v, ty) {
+                    return false;
+                }
+                v.0
+            }
+            None => return false,
+        },
+        XOp::Ustore { clo, idx, val, vk } => match upval_of(Value(r!(clo)), idx as usize) {
+            Some(u) => {
+                u.get_mut().set(to_value(r!(val), vk));
+                0
+            }
+            None => return false,
+        },
+        XOp::Astore {
+            tab,
+            key,
+            key_int,
+            val,
+            vk,
+        } => {
+            let kk = if key_int { KeyKind::Int } else { KeyKind::Raw };
+            let key = array_key(r!(key), kk);
+            let v = to_value(r!(val), vk);
+            if let Some(t) = Value(r!(tab)).as_tab() {
+                t.get_mut().set(key, v);
+            }
+            0
+        }
+        XOp::Aload { tab, key, kk, ty } => {
+            let v = table_get(Value(r!(tab)), array_key(r!(key), kk));
+            if !type_ok(v, ty) {
+                return false;
+            }
+            v.0
+        }
+        XOp::Hrefk { tab, key } => {
+            if table_get(Value(r!(tab)), Value(r!(key))).is_nil() {
+                return false;
+            }
+            r!(tab)
+        }
+        XOp::Hload { tab, key, ty } => {
+            let v = table_get(Value(r!(tab)), Value(r!(key)));
+            if !type_ok(v, ty) {
+                return false;
+            }
+            v.0
+        }
+        XOp::Tnew => Value::tab(lua.new_table(0, 0)).0,
+        XOp::Fpmath { a, f } => fpmath(n!(a), f).to_bits(),
+        XOp::Calln { a, f } => calln(n!(a), f).to_bits(),
+        // As the interpreter's math.min/max: the first unless the second wins.
+        XOp::Min { a, b } => {
+            let (x, y) = (n!(a), n!(b));
+            if y < x { y } else { x }.to_bits()
+        }
+        XOp::Max { a, b } => {
+            let (x, y) = (n!(a), n!(b));
+            if y > x { y } else { x }.to_bits()
+        }
+        XOp::Neg { a } => (-n!(a)).to_bits(),
+        XOp::Abs { a } => n!(a).abs().to_bits(),
+        XOp::ConvIntNum { a } => (i!(a) as f64).to_bits(),
+        XOp::ConvNumInt { a, check } => {
+            let f = n!(a);
+            let i = f as i32;
+            if check && i as f64 != f {
+                return false;
+            }
+            int_bits(i)
+        }
+    };
+    // SAFETY: see the top of this function.
+    unsafe { regs.get_unchecked(ins.dst as usize) }.set(out);
+    true
+}
+
+/// Writes snapshot `sn` back to the stack and rebuilds the VM frames of inlined calls;
+/// `base0` becomes that of the innermost frame. Returns the snapshot's pc.
+fn restore(
+    c: &ExecCode,
+    sn: u16,
+    regs: &[Cell<u64>],
+    th: &mut Thread,
+    base0: &mut usize,
+) -> Option<BcPos> {
+    let snap = c.snaps.get(sn as usize)?;
+    let b0 = *base0;
+    for e in &c.restore[snap.start as usize..snap.end as usize] {
+        match *e {
+            Restore::Slot { slot, reg, kind } => {
+                if let Some(s) = th.stack.get_mut(b0 + slot as usize) {
+                    *s = to_value(regs[reg as usize].get(), kind);
+                }
+            }
+            Restore::Frame { slot, retpc, nres } => {
+                if let Some(top) = th.frames.last_mut() {
+                    top.pc = retpc;
+                }
+                let fslot = (b0 + slot as usize - 1) as u32;
+                th.frames.push(Frame {
+                    base: fslot + 2,
+                    func: fslot,
+                    fslot,
+                    pc: 0,
+                    nres,
+                    kind: FrameKind::Lua,
+                    top: 0,
+                    cont: 0,
+                });
+                *base0 = fslot as usize;
+            }
+            Restore::VarargFrame { slot } => {
+                *base0 = calls_ext::restore_vararg_frame(th, b0 + slot as usize);
+            }
+        }
+    }
+    snap.pc
+}
+
+/// Writes back the last snapshot (if any); returns its pc.
+fn restore_last(
+    c: &ExecCode,
+    regs: &[Cell<u64>],
+    th: &mut Thread,
+    base0: &mut usize,
+) -> Option<BcPos> {
+    let sn = c.last_snap()?;
+    restore(c, sn, regs, th, base0)
+}
+
+/// The PHI moves of the loop back-edge.
+#[inline]
+fn phi_moves(c: &ExecCode, regs: &[Cell<u64>]) {
+    if !c.phis_parallel {
+        for &(d, s) in c.phis.iter() {
+            regs[d as usize].set(regs[s as usize].get());
+        }
+        return;
+    }
+    // Parallel copy through the scratch registers above the trace's own.
+    let base = c.nregs as usize;
+    for (i, &(_, s)) in c.phis.iter().enumerate() {
+        regs[base + i].set(regs[s as usize].get());
+    }
+    for (i, &(d, _)) in c.phis.iter().enumerate() {
+        regs[d as usize].set(regs[base + i].get());
+    }
+}
+
+/// Where a taken exit continues.
+enum Side<'w> {
+    /// No side trace runs: report the exit.
+    None,
+    /// A side trace that links to the interpreter and has no code: resume there
+    /// without reporting an exit.
+    Interpreter,
+    /// Continue in this side trace.
+    Run(TraceId, &'w ExecCode),
+}
+
+/// The side trace attached to exit `sn` of the trace compiled as `c`.
+#[inline]
+fn side_of<'w>(world: &'w World, c: &ExecCode, sn: u16) -> Side<'w> {
+    let Some(s) = c
+        .exits
+        .get(sn as usize)
+        .and_then(|&e| world.exits.get(e))
+        .and_then(|e| e.side)
+    else {
+        return Side::None;
+    };
+    match code_of(world, s) {
+        Some(sc) if sc.runnable || sc.link_type == LinkType::Interpreter => {
+            if sc.snaps.is_empty() {
+                Side::Interpreter
+            } else {
+                Side::Run(s, sc)
+            }
+        }
+        Some(_) => Side::None,
+        None => match world.traces.get(s) {
+            Some(h) if h.link_type == LinkType::Interpreter => Side::Interpreter,
+            _ => Side::None,
+        },
+    }
+}
+
+/// Runs trace `id` on the running thread's stack with trace slot 0 at `base0`, in each
+/// trace's own register file (entering copies and allocates nothing). `fuel` is charged
+/// at every loop back-edge and trace-to-trace link.
 pub fn run(
     world: &World,
     mut id: TraceId,
-    th: &mut Thread,
+    lua: &mut Lua,
     mut base0: usize,
-    gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
-    alloc: &mut dyn FnMut() -> Value,
+    fuel: &mut Fuel,
 ) -> ExecOutcome {
-    let mut vals: Vec<u64> = Vec::new();
-    'trace: loop {
-        let Some(data) = world.data.get(id) else {
-            return ExecOutcome::Done {
-                pc: None,
-                base0,
-                stitched: None,
-            };
+    let th = lua.th();
+    let Some(mut c) = code_of(world, id) else {
+        return ExecOutcome::Done {
+            pc: None,
+            base0,
+            stitched: None,
         };
-        let ir = &data.ir;
-        let nk = ir.nk().0 as usize;
-        let n = ir.nins().0 as usize;
-        vals.clear();
-        vals.resize(n - nk, 0);
-        let gcf = |r: IrRef| gc(id, r);
-        for r in nk..REF_BIAS as usize {
-            vals[r - nk] = const_bits(ir, IrRef(r as u16), &gcf);
-        }
-        let loop_at = ir.refs().find(|&r| ir.at(r).op == IrOp::LOOP);
-        // PHIs (left ← right at the loop's back-edge), computed once per trace entry.
-        let phis: Vec<(u16, u16)> = ir
-            .refs()
-            .filter(|&p| ir.at(p).op == IrOp::PHI)
-            .map(|p| (ir.at(p).op1, ir.at(p).op2))
-            .collect();
-        let mut phi_vals: Vec<u64> = Vec::with_capacity(phis.len());
-        let mut r = REF_FIRST.0 as usize;
-        let get = |vals: &Vec<u64>, x: u16| vals[x as usize - nk];
+    };
+    'trace: loop {
+        let regs = &c.regs[..];
+        let code = &c.code[..];
+        let mut pc = 0usize;
         loop {
-            if r >= n {
-                // End of the IR: follow the link.
-                let h = &world.traces[id];
-                match h.link_type {
-                    LinkType::Loop | LinkType::TailRecursion if h.link == Some(id) => {
-                        if let Some(l) = loop_at {
-                            // Parallel copy: read every right side first.
-                            phi_vals.clear();
-                            phi_vals.extend(phis.iter().map(|&(_, src)| get(&vals, src)));
-                            for (&(dst, _), &v) in phis.iter().zip(&phi_vals) {
-                                vals[dst as usize - nk] = v;
-                            }
-                            r = l.0 as usize + 1;
-                        } else {
-                            restore_last(ir, data, &vals, nk, th, &mut base0);
-                            r = REF_FIRST.0 as usize;
-                        }
-                        continue;
-                    }
-                    LinkType::Root | LinkType::Loop | LinkType::TailRecursion => {
-                        restore_last(ir, data, &vals, nk, th, &mut base0);
-                        match h.link {
-                            Some(t) if runnable(world, t) => {
-                                id = t;
-                                continue 'trace;
-                            }
-                            _ => {
-                                return ExecOutcome::Done {
-                                    pc: data.snaps.snaps.last().and_then(|s| s.pc),
-                                    base0,
-                                    stitched: None,
-                                }
-                            }
-                        }
-                    }
-                    lt => {
-                        let pc = restore_last(ir, data, &vals, nk, th, &mut base0);
-                        let stitched = (lt == LinkType::Stitch).then_some(id);
-                        return ExecOutcome::Done {
-                            pc,
-                            base0,
-                            stitched,
-                        };
-                    }
+            while let Some(ins) = code.get(pc) {
+                if step(ins, regs, lua, th, &mut base0) {
+                    pc += 1;
+                    continue;
                 }
-            }
-            let ins = *ir.at(IrRef(r as u16));
-            let mut ok = true;
-            let out: u64 = match ins.op {
-                IrOp::NOP | IrOp::LOOP | IrOp::PHI | IrOp::BASE | IrOp::RENAME => 0,
-                IrOp::RETF => {
-                    // Return below the trace's frame: the caller must be the expected one
-                    // and no upvalue may still point into the callee's frame.
-                    let want_pc = match ir.kvalue(IrRef(ins.op2)) {
-                        KValue::Int64(v) => *v as u32,
-                        _ => u32::MAX,
-                    };
-                    let n = th.frames.len();
-                    let callee_fslot = th.frames.last().map_or(0, |f| f.fslot as usize);
-                    let caller_ok = n >= 2
-                        && th.frames[n - 2].pc == want_pc
-                        && th.frames[n - 1].kind == FrameKind::Lua
-                        && th.frames[n - 2].kind == FrameKind::Lua
-                        && !th.open_upvals.iter().any(|u| u.slot >= callee_fslot);
-                    if caller_ok {
-                        th.frames.pop();
-                        base0 = th.frames[n - 2].base as usize - 2;
-                    } else {
-                        ok = false;
-                    }
-                    0
-                }
-                IrOp::SLOAD => {
-                    let v = th
-                        .stack
-                        .get(base0 + ins.op1 as usize)
-                        .copied()
-                        .unwrap_or(Value::NIL);
-                    if ins.op2 & sload::TYPECHECK != 0 && !type_ok(v, ins.ty) {
-                        ok = false;
-                        0
-                    } else if ins.ty == IrType::Int {
-                        let x = v.as_num().unwrap_or(0.0);
-                        x as i32 as i64 as u64
-                    } else {
-                        v.0
-                    }
-                }
-                IrOp::ADD | IrOp::SUB | IrOp::MUL | IrOp::DIV | IrOp::MOD | IrOp::POW
-                    if ins.ty == IrType::Num =>
-                {
-                    let a = f64::from_bits(get(&vals, ins.op1));
-                    let b = f64::from_bits(get(&vals, ins.op2));
-                    let x = match ins.op {
-                        IrOp::ADD => a + b,
-                        IrOp::SUB => a - b,
-                        IrOp::MUL => a * b,
-                        IrOp::DIV => a / b,
-                        IrOp::MOD => crate::vm::interp::lua_mod(a, b),
-                        _ => a.powf(b),
-                    };
-                    x.to_bits()
-                }
-                IrOp::MOD | IrOp::BAND | IrOp::ADDOV | IrOp::SUBOV | IrOp::MULOV => {
-                    let a = get(&vals, ins.op1) as i64 as i32;
-                    let b = get(&vals, ins.op2) as i64 as i32;
-                    match calls_ext::int_arith(ins.op, a, b) {
-                        Some(x) => x as i64 as u64,
-                        None => {
-                            ok = false;
-                            0
-                        }
-                    }
-                }
-                IrOp::ADD | IrOp::SUB | IrOp::MUL => {
-                    let a = get(&vals, ins.op1) as i64 as i32;
-                    let b = get(&vals, ins.op2) as i64 as i32;
-                    let x = match ins.op {
-                        IrOp::ADD => a.wrapping_add(b),
-                        IrOp::SUB => a.wrapping_sub(b),
-                        _ => a.wrapping_mul(b),
-                    };
-                    x as i64 as u64
-                }
-                IrOp::FLOAD => {
-                    let x = Value(get(&vals, ins.op1));
-                    match crate::jit::ir::IR_FIELDS.get(ins.op2 as usize).copied() {
-                        Some("func.env") => x
-                            .as_func()
-                            .map_or(Value::NIL.0, |f| Value::tab(f.get_mut().env).0),
-                        Some("tab.meta") => {
-                            x.as_tab().map_or(1, |t| t.get_mut().meta.is_some() as u64)
-                        }
-                        Some("str.len") => {
-                            x.as_str().map_or(0, |s| s.as_bytes().len() as i64 as u64)
-                        }
-                        Some("tab.hmask") => x
-                            .as_tab()
-                            .map_or(0, |t| crate::jit::record::hmask_of(t) as i64 as u64),
-                        _ => x.0,
-                    }
-                }
-                IrOp::AREF => get(&vals, ins.op1),
-                IrOp::ALEN => Value(get(&vals, ins.op1))
-                    .as_tab()
-                    .map_or(0, |t| t.get_mut().len() as i32 as i64 as u64),
-                IrOp::UREFO => {
-                    // The closure; the guard checks the upvalue index exists.
-                    let c = Value(get(&vals, ins.op1));
-                    ok = upval_of(c, ins.op2 as usize).is_some();
-                    c.0
-                }
-                IrOp::ULOAD | IrOp::USTORE => {
-                    let uref = ir.at(IrRef(ins.op1));
-                    let c = Value(get(&vals, uref.op1));
-                    match upval_of(c, uref.op2 as usize) {
-                        Some(u) if ins.op == IrOp::ULOAD => {
-                            let v = u.get_mut().get();
-                            ok = type_ok(v, ins.ty);
-                            v.0
-                        }
-                        Some(u) => {
-                            let v = to_value(get(&vals, ins.op2), ir.at(IrRef(ins.op2)).ty);
-                            u.get_mut().set(v);
-                            0
-                        }
-                        None => {
-                            ok = false;
-                            0
-                        }
-                    }
-                }
-                IrOp::ASTORE => {
-                    let aref = ir.at(IrRef(ins.op1));
-                    let kins = ir.at(IrRef(aref.op2));
-                    let kb = get(&vals, aref.op2);
-                    let key = match kins.ty {
-                        IrType::Int => Value::num(kb as i64 as i32 as f64),
-                        _ => Value(kb),
-                    };
-                    let v = to_value(get(&vals, ins.op2), ir.at(IrRef(ins.op2)).ty);
-                    if let Some(t) = Value(get(&vals, aref.op1)).as_tab() {
-                        t.get_mut().set(key, v);
-                    }
-                    0
-                }
-                IrOp::ALOAD => {
-                    // Through its AREF: the table and the key, looked up for real.
-                    let aref = ir.at(IrRef(ins.op1));
-                    let kins = ir.at(IrRef(aref.op2));
-                    let kb = get(&vals, aref.op2);
-                    let key = match kins.ty {
-                        IrType::Int => Value::num(kb as i64 as i32 as f64),
-                        IrType::Num => Value::num(f64::from_bits(kb)),
-                        _ => Value(kb),
-                    };
-                    let v = Value(get(&vals, aref.op1))
-                        .as_tab()
-                        .map_or(Value::NIL, |t| t.get_mut().get(key));
-                    ok = type_ok(v, ins.ty);
-                    v.0
-                }
-                IrOp::HREFK | IrOp::HLOAD => {
-                    // HREFK keeps the table; HLOAD looks the key up through it.
-                    let (tref, kslot) = if ins.op == IrOp::HREFK {
-                        (ins.op1, ins.op2)
-                    } else {
-                        let h = ir.at(IrRef(ins.op1));
-                        (h.op1, h.op2)
-                    };
-                    let t = Value(get(&vals, tref)).as_tab();
-                    let key = Value(get(&vals, ir.at(IrRef(kslot)).op1));
-                    let v = t.map_or(Value::NIL, |t| t.get_mut().get(key));
-                    if ins.op == IrOp::HREFK {
-                        ok = !v.is_nil();
-                        get(&vals, tref)
-                    } else {
-                        ok = type_ok(v, ins.ty);
-                        v.0
-                    }
-                }
-                IrOp::TNEW => alloc().0,
-                IrOp::FPMATH => {
-                    let x = f64::from_bits(get(&vals, ins.op1));
-                    match ins.op2 {
-                        0 => x.floor(),
-                        1 => x.ceil(),
-                        2 => x.trunc(),
-                        3 => x.sqrt(),
-                        4 => x.ln(),
-                        5 => x.log2(),
-                        _ => x,
-                    }
-                    .to_bits()
-                }
-                IrOp::CALLN => {
-                    let x = f64::from_bits(get(&vals, ins.op1));
-                    match crate::jit::ir::IR_CALLS.get(ins.op2 as usize).copied() {
-                        Some("sin") => x.sin(),
-                        Some("cos") => x.cos(),
-                        Some("tan") => x.tan(),
-                        Some("exp") => x.exp(),
-                        _ => f64::NAN,
-                    }
-                    .to_bits()
-                }
-                IrOp::MIN | IrOp::MAX => {
-                    let (x, y) = (
-                        f64::from_bits(get(&vals, ins.op1)),
-                        f64::from_bits(get(&vals, ins.op2)),
-                    );
-                    // As the interpreter's math.min/max: the first unless the second wins.
-                    let second = if ins.op == IrOp::MIN { y < x } else { y > x };
-                    if second { y } else { x }.to_bits()
-                }
-                IrOp::NEG => (-f64::from_bits(get(&vals, ins.op1))).to_bits(),
-                IrOp::ABS => f64::from_bits(get(&vals, ins.op1)).abs().to_bits(),
-                IrOp::CONV => {
-                    let src = IrType::from_u8((ins.op2 & 31) as u8).unwrap_or(IrType::Num);
-                    let x = get(&vals, ins.op1);
-                    if ins.ty == IrType::Num && src == IrType::Int {
-                        (x as i64 as i32 as f64).to_bits()
-                    } else if ins.ty == IrType::Int {
-                        let f = f64::from_bits(x);
-                        let i = f as i32;
-                        if ins.is_guard() && i as f64 != f {
-                            ok = false;
-                        }
-                        i as i64 as u64
-                    } else {
-                        x
-                    }
-                }
-                IrOp::LT
-                | IrOp::GE
-                | IrOp::LE
-                | IrOp::GT
-                | IrOp::ULT
-                | IrOp::UGE
-                | IrOp::ULE
-                | IrOp::UGT => {
-                    let (a, b) = if ins.ty == IrType::Int {
-                        (
-                            get(&vals, ins.op1) as i64 as i32 as f64,
-                            get(&vals, ins.op2) as i64 as i32 as f64,
-                        )
-                    } else {
-                        (
-                            f64::from_bits(get(&vals, ins.op1)),
-                            f64::from_bits(get(&vals, ins.op2)),
-                        )
-                    };
-                    let nan = a.is_nan() || b.is_nan();
-                    ok = match ins.op {
-                        IrOp::LT => a < b,
-                        IrOp::GE => a >= b,
-                        IrOp::LE => a <= b,
-                        IrOp::GT => a > b,
-                        IrOp::ULT => nan || a < b,
-                        IrOp::UGE => nan || a >= b,
-                        IrOp::ULE => nan || a <= b,
-                        _ => nan || a > b,
-                    };
-                    0
-                }
-                IrOp::EQ | IrOp::NE => {
-                    let (x, y) = (get(&vals, ins.op1), get(&vals, ins.op2));
-                    let eq = match ins.ty {
-                        IrType::Num => f64::from_bits(x) == f64::from_bits(y),
-                        IrType::Int => x as i32 == y as i32,
-                        _ => x == y,
-                    };
-                    ok = eq == (ins.op == IrOp::EQ);
-                    0
-                }
-                _ => 0,
-            };
-            if !ok {
-                let sn = data.snaps.snap_for(IrRef(r as u16)).unwrap_or(SnapNo(0));
+                // A guard failed: exit through its snapshot, or into its side trace.
+                let sn = ins.snap;
                 let snap_base0 = base0;
-                let pc = restore(ir, data, sn, &vals, nk, th, &mut base0);
-                let side = world
-                    .exit_of(id, sn.0)
-                    .and_then(|e| world.exits.get(e))
-                    .and_then(|e| e.side);
-                match side {
-                    Some(s)
-                        if world.traces.contains_key(s)
-                            && (runnable(world, s)
-                                || world.traces[s].link_type == LinkType::Interpreter) =>
-                    {
-                        let has_code = world.data.get(s).is_some_and(|d| !d.snaps.is_empty());
-                        if !has_code {
-                            return ExecOutcome::Done {
-                                pc,
-                                base0,
-                                stitched: None,
-                            };
-                        }
+                let rpc = restore(c, sn, regs, th, &mut base0);
+                match side_of(world, c, sn) {
+                    Side::Run(s, sc) => {
                         id = s;
+                        c = sc;
                         continue 'trace;
                     }
-                    _ => {
+                    Side::Interpreter => {
+                        return ExecOutcome::Done {
+                            pc: rpc,
+                            base0,
+                            stitched: None,
+                        };
+                    }
+                    Side::None => {
                         return ExecOutcome::Exit {
                             trace: id,
-                            exit: sn.0,
-                            pc,
+                            exit: sn,
+                            pc: rpc,
                             base0,
                             snap_base0,
                         }
                     }
                 }
             }
-            vals[r - nk] = out;
-            r += 1;
+            // End of the IR: follow the link.
+            match c.end {
+                EndAction::LoopBack => {
+                    phi_moves(c, regs);
+                    if !fuel.charge(lua) {
+                        // Stop at the start of the next iteration (the loop snapshot).
+                        let pc = match c.loop_snap {
+                            Some(sn) => restore(c, sn, regs, th, &mut base0),
+                            None => restore_last(c, regs, th, &mut base0),
+                        };
+                        return ExecOutcome::Done {
+                            pc,
+                            base0,
+                            stitched: None,
+                        };
+                    }
+                    pc = c.loop_at.unwrap_or(0) as usize;
+                }
+                EndAction::Restart => {
+                    let last = restore_last(c, regs, th, &mut base0);
+                    if !fuel.charge(lua) {
+                        return ExecOutcome::Done {
+                            pc: last,
+                            base0,
+                            stitched: None,
+                        };
+                    }
+                    pc = 0;
+                }
+                EndAction::ToTrace(target) => {
+                    let last = restore_last(c, regs, th, &mut base0);
+                    match target.and_then(|t| Some((t, code_of(world, t)?))) {
+                        Some((t, tc)) if tc.runnable && fuel.charge(lua) => {
+                            id = t;
+                            c = tc;
+                            continue 'trace;
+                        }
+                        _ => {
+                            return ExecOutcome::Done {
+                                pc: last,
+                                base0,
+                                stitched: None,
+                            }
+                        }
+                    }
+                }
+                EndAction::ToInterp { stitch } => {
+                    let pc = restore_last(c, regs, th, &mut base0);
+                    return ExecOutcome::Done {
+                        pc,
+                        base0,
+                        stitched: stitch.then_some(id),
+                    };
+                }
+                EndAction::Unlinked => {
+                    return ExecOutcome::Done {
+                        pc: None,
+                        base0,
+                        stitched: None,
+                    }
+                }
+            }
         }
     }
-}
-
-fn restore_last(
-    ir: &IrBuf,
-    data: &crate::jit::world::TraceData,
-    vals: &[u64],
-    nk: usize,
-    th: &mut Thread,
-    base0: &mut usize,
-) -> Option<BcPos> {
-    if data.snaps.is_empty() {
-        return None;
-    }
-    let sn = SnapNo(data.snaps.len() as u16 - 1);
-    restore(ir, data, sn, vals, nk, th, base0)
-}
-
-/// Writes snapshot `sn` back to the stack and rebuilds the VM frames of inlined calls
-/// (a frame-link entry holds the caller's resume pc and wanted results); `base0` becomes
-/// that of the innermost frame. Returns the snapshot's pc.
-fn restore(
-    ir: &IrBuf,
-    data: &crate::jit::world::TraceData,
-    sn: SnapNo,
-    vals: &[u64],
-    nk: usize,
-    th: &mut Thread,
-    base0: &mut usize,
-) -> Option<BcPos> {
-    let b0 = *base0;
-    for e in data.snaps.entries(sn) {
-        let s = e.slot() as usize;
-        if e.flags() & crate::jit::snap::SNAP_CONT != 0 {
-            continue;
-        }
-        let r = e.r();
-        if e.flags() & crate::jit::snap::SNAP_FRAME != 0 {
-            if s == 1 {
-                continue;
-            }
-            let link = match ir.kvalue(r) {
-                KValue::Int64(v) => *v,
-                _ => continue,
-            };
-            if calls_ext::is_vararg_link(link) {
-                *base0 = calls_ext::restore_vararg_frame(th, b0 + s);
-                continue;
-            }
-            let (retpc, nres) = ((link >> 16) as u32, (link & 0xffff) as i32 - 1);
-            if let Some(top) = th.frames.last_mut() {
-                top.pc = retpc;
-            }
-            let fslot = (b0 + s - 1) as u32;
-            th.frames.push(Frame {
-                base: fslot + 2,
-                func: fslot,
-                fslot,
-                pc: 0,
-                nres,
-                kind: FrameKind::Lua,
-                top: 0,
-                cont: 0,
-            });
-            *base0 = b0 + s - 1;
-            continue;
-        }
-        let ty = ir.at(r).ty;
-        let bits = vals[r.0 as usize - nk];
-        if let Some(slot) = th.stack.get_mut(b0 + s) {
-            *slot = to_value(bits, ty);
-        }
-    }
-    data.snaps.get(sn).and_then(|s| s.pc)
 }

@@ -950,6 +950,7 @@ mod tests {
                 nres: 1,
             }),
             trace_of: &no_trace,
+            loop_left: &|_| false,
         };
         (0..times).map(|_| rec.record_ins(data, &lf, 1)).collect()
     }
@@ -985,6 +986,7 @@ mod tests {
             base0: 100,
             caller: None,
             trace_of: &no_trace,
+            loop_left: &|_| false,
         };
         rec.setup_root_return(&mut data, &lf, 1);
         assert_eq!(rec.maxslot, 1);

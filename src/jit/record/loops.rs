@@ -155,7 +155,11 @@ impl Recorder {
         if at_start {
             return self.stop(data, LinkType::Loop, Some(self.no), pc + 1);
         }
-        Err((TraceError::InnerLoop, None))
+        if !(f.loop_left)(pc) {
+            return Err((TraceError::InnerLoop, None));
+        }
+        self.unroll_inner_loop(data, false)?;
+        Ok(RecResult::Continue)
     }
 
     /// Sets up a root trace for the hot function entry at pc 0 (before FUNCF executes).
@@ -220,17 +224,21 @@ impl Recorder {
             if let Some(k) = find_kinit(data, f, fori, s, t) {
                 return Ok(k);
             }
-            let lit = if t == IrType::Int {
-                mode | sload::CONVERT | sload::READONLY
+            // An int stop or step is converted from the slot's number: a guard.
+            let slot = (this.baseslot + s) as u16;
+            let r = if t == IrType::Int {
+                let lit = mode | sload::CONVERT | sload::READONLY;
+                this.emitter(data).guard(IrOp::SLOAD, t, slot, lit)
             } else {
-                mode | sload::READONLY
+                this.emitter(data)
+                    .op(IrOp::SLOAD, t, slot, mode | sload::READONLY)
             };
-            this.emitter(data)
-                .op(IrOp::SLOAD, t, (this.baseslot + s) as u16, lit)
-                .map_err(|e| (e, None))
+            r.map_err(|e| (e, None))
         };
+        let up = sl(ra + 2).as_num_unchecked() >= 0.0;
         let stop = arg(self, data, ra + 1)?;
         let step = arg(self, data, ra + 2)?;
+        self.for_check(data, t, up, stop, step, init)?;
         let idx = match idx0 {
             Some(r) => r,
             None => {
@@ -322,6 +330,8 @@ impl Recorder {
             let i = conv(self, data, ra)?;
             let s = conv(self, data, ra + 1)?;
             let st = conv(self, data, ra + 2)?;
+            let up = sl(ra + 2).as_num_unchecked() >= 0.0;
+            self.for_check(data, t, up, s, st, true)?;
             (i, s, st, t)
         };
         // Live direction.
@@ -386,13 +396,15 @@ impl Recorder {
         ins: u32,
     ) -> Result<RecResult, RecErr> {
         let enter = self.for_iter(data, f, pc, false)?;
+        if enter {
+            self.loopref = data.ir.nins().0 as usize;
+        }
         if bc::op(ins) == Op::JFORI && enter {
+            // Entering a compiled loop links to its trace, from a root trace as from a
+            // side trace (only hitting the loop's JFORL is "inner loop in root trace").
             let forl = (pc as isize + bc::j(ins) as isize) as usize;
             let lnk = (f.trace_of)(bc::d(f.code[forl]));
-            if self.is_side() {
-                return self.stop(data, LinkType::Root, lnk, pc + 1);
-            }
-            return Err((TraceError::InnerLoop, None));
+            return self.stop(data, LinkType::Root, lnk, pc + 1);
         }
         Ok(RecResult::Continue)
     }
@@ -437,26 +449,108 @@ impl Recorder {
         if !self.is_side() {
             if is_start {
                 if !enter {
+                    self.abort_pc = Some(pc + 1);
                     return Err((TraceError::LeavingLoop, None));
                 }
                 return self.stop(data, LinkType::Loop, Some(self.no), fori + 1);
             }
             if enter {
-                if bc::j(ins) != -1 {
+                // An inner loop: abort and let it get its own trace, unless it is empty
+                // or keeps being left early (then unroll it, within limits).
+                if bc::j(ins) != -1 && !(f.loop_left)(pc) {
                     return Err((TraceError::InnerLoop, None));
                 }
-                self.loopunroll -= 1;
-                if self.loopunroll < 0 {
-                    return Err((TraceError::LoopUnroll, None));
-                }
+                let low = low_trip_count(f, fori, self.baseslot, true);
+                self.unroll_inner_loop(data, low)?;
             }
         } else if enter {
+            self.loopref = data.ir.nins().0 as usize;
             self.loopunroll -= 1;
             if self.loopunroll < 0 {
                 return Err((TraceError::LoopUnroll, None));
             }
         }
         Ok(RecResult::Continue)
+    }
+
+    /// Guards that keep a loop's direction and (for an int counter, on entry) keep the
+    /// counter from overflowing: a variable step gets a sign guard; with a constant step
+    /// a variable stop must stay `step` away from the int range's end (`LE stop,
+    /// 0x7fffffff-step`); with a constant stop a variable step is range-checked instead.
+    /// (Variable stop and step together would need an overflow-checking add, which is
+    /// not emitted: the counter's guard on the live values covers the trace.)
+    fn for_check(
+        &mut self,
+        data: &mut TraceData,
+        t: IrType,
+        up: bool,
+        stop: IrRef,
+        step: IrRef,
+        init: bool,
+    ) -> Result<(), RecErr> {
+        let is_k = |_: &TraceData, r: IrRef| r.0 < crate::jit::ir::REF_BIAS;
+        let kint = |data: &TraceData, r: IrRef| match is_k(data, r) {
+            true => match data.ir.kvalue(r) {
+                crate::jit::ir::KValue::Int(i) => Some(*i),
+                _ => None,
+            },
+            false => None,
+        };
+        if !is_k(data, step) {
+            let zero = if t == IrType::Int {
+                data.ir.kint(0)
+            } else {
+                data.ir.knum(0.0)
+            };
+            let op = if up { IrOp::GE } else { IrOp::LT };
+            self.emitter(data)
+                .guard(op, t, step.0, zero.0)
+                .map_err(|e| (e, None))?;
+            if init && t == IrType::Int {
+                if let Some(k) = kint(data, stop) {
+                    let bound = if up && k > 0 {
+                        Some((IrOp::LE, i32::MAX.wrapping_sub(k)))
+                    } else if !up && k < 0 {
+                        Some((IrOp::GE, i32::MIN.wrapping_sub(k)))
+                    } else {
+                        None
+                    };
+                    if let Some((op, b)) = bound {
+                        let kb = data.ir.kint(b);
+                        self.emitter(data)
+                            .guard(op, IrType::Int, step.0, kb.0)
+                            .map_err(|e| (e, None))?;
+                    }
+                }
+            }
+        } else if init && t == IrType::Int && !is_k(data, stop) {
+            if let Some(k) = kint(data, step) {
+                let (op, b) = if up {
+                    (IrOp::LE, i32::MAX.wrapping_sub(k))
+                } else {
+                    (IrOp::GE, i32::MIN.wrapping_sub(k))
+                };
+                let kb = data.ir.kint(b);
+                self.emitter(data)
+                    .guard(op, IrType::Int, stop.0, kb.0)
+                    .map_err(|e| (e, None))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A root trace unrolls one more iteration of an inner loop: "loop unroll limit
+    /// reached" when the previous unrolled iteration added more than 24 instructions
+    /// (unless few iterations are left, `low`) or after `loopunroll` iterations.
+    fn unroll_inner_loop(&mut self, data: &TraceData, low: bool) -> Result<(), RecErr> {
+        let nins = data.ir.nins().0 as usize;
+        let grew = self.loopref != 0 && nins - self.loopref > 24;
+        self.loopunroll -= 1;
+        if (!low && grew) || self.loopunroll < 0 {
+            return Err((TraceError::LoopUnroll, None));
+        }
+        self.loopref = nins;
+        Ok(())
     }
 
     /// Ends the trace: the final snapshot resumes at `pc` (LuaJIT's `lj_record_stop`).
@@ -472,5 +566,27 @@ impl Recorder {
         self.snap_add(data);
         self.needsnap = false;
         Ok(RecResult::Stop { link_type, link })
+    }
+}
+
+/// Whether a numeric loop that is entered has few iterations left (LuaJIT's "entered
+/// with a low iteration count"): the index after this step plus two more steps passes
+/// the stop value. `isforl`: the step is still to be added (at FORL).
+fn low_trip_count(f: &LiveFrame<'_>, fori: usize, baseslot: usize, isforl: bool) -> bool {
+    let ra = bc::a(f.code[fori]) as usize;
+    let sl = |s: usize| {
+        f.stack
+            .get(baseslot + ra + s)
+            .and_then(|v| v.as_num())
+            .unwrap_or(0.0)
+    };
+    let (mut idx, stop, step) = (sl(0), sl(1), sl(2));
+    if isforl {
+        idx += step;
+    }
+    if step >= 0.0 {
+        idx + 2.0 * step > stop
+    } else {
+        idx + 2.0 * step < stop
     }
 }

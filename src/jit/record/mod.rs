@@ -79,6 +79,11 @@ pub struct LiveFrame<'a> {
     pub caller: Option<Caller>,
     /// Trace number of a J-variant's D operand, for linking (`JFORL 4 => trace 1`).
     pub trace_of: &'a dyn Fn(u32) -> Option<TraceNo>,
+    /// Whether the loop whose FORL/LOOP is at this pc of this prototype keeps being left
+    /// early: root traces starting there were aborted at least twice for leaving the loop
+    /// or hitting an inner loop (LuaJIT's `innerloopleft`, read from the penalty cache).
+    /// A root trace may then unroll it as an inner loop instead of aborting.
+    pub loop_left: &'a dyn Fn(usize) -> bool,
 }
 
 /// The Lua frame below the running one (for returns below the trace's start frame).
@@ -140,6 +145,12 @@ pub struct Recorder {
     pub flags: OptFlags,
     /// Instructions recorded so far.
     pub count: usize,
+    /// IR length when the last inner loop was entered (0: none yet), bounding how much
+    /// an unrolled inner loop may add per iteration (LuaJIT's `loopref`).
+    pub loopref: usize,
+    /// Where an abort is reported when not at the instruction being recorded (leaving
+    /// the start loop at its FORL is reported at the instruction after it, as in LuaJIT).
+    pub abort_pc: Option<usize>,
     /// Inlined frames (innermost last).
     pub frames: Vec<calls::RecFrame>,
     /// A call was recorded: the driver sets `cur_key` when the callee's first
@@ -185,6 +196,8 @@ impl Recorder {
             loopunroll: 15,
             flags,
             count: 0,
+            loopref: 0,
+            abort_pc: None,
             frames: Vec::new(),
             pending_callee: false,
             gcvals: Vec::new(),

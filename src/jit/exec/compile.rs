@@ -1,0 +1,808 @@
+//! The compiled form of a trace: what the portable executor runs.
+//!
+//! [`compile`] turns a trace's IR and snapshots into an [`ExecCode`] once, at assembly
+//! time, so that nothing is decoded, searched or allocated while the trace runs:
+//!
+//! - **Registers.** Every ref (constant or instruction) owns one 64-bit register,
+//!   `ref - nk`, in the trace's own register file [`ExecCode::regs`]. Constants, GC
+//!   constants included, are materialised there at compile time and never written
+//!   again, so entering a trace copies nothing: instructions overwrite their registers
+//!   before any use (the IR is SSA; a snapshot only names refs before it). The file
+//!   is made of `Cell`s because the world is shared (`&World`) while a trace runs; a
+//!   trace never runs re-entrantly (the executor calls no Lua code).
+//! - **Instructions.** [`ExecCode::code`] holds one [`XIns`] per IR instruction that does
+//!   work (NOP, LOOP, PHI, BASE and RENAME produce nothing and are left out). Each names
+//!   its destination register, its operand registers, and the snapshot it exits through
+//!   if it is a guard. The op ([`XOp`]) is specialised here: int and number arithmetic
+//!   are different ops, a `SLOAD` with or without a type check is a different op, field
+//!   loads and calls are resolved from their names to enum variants, comparisons carry
+//!   their kind.
+//! - **Loop.** [`ExecCode::loop_at`] is the index of the first instruction after `LOOP`;
+//!   [`ExecCode::phis`] the PHI moves (destination ← source registers) done at the
+//!   back-edge, flagged [`ExecCode::phis_parallel`] when a sequential copy would read a
+//!   register already overwritten.
+//! - **Exits.** Each snapshot becomes a [`SnapCode`]: its resume pc and a window into
+//!   [`ExecCode::restore`], the precomputed list of slot writes and frame rebuilds.
+//! - **Link.** What to do at the end of the IR depends on the trace's link, known only
+//!   after assembly ([`crate::jit::lifecycle::link_trace`] runs after the backend), so
+//!   [`link`] fills [`ExecCode::end`] and [`ExecCode::runnable`] when the driver has
+//!   stopped the trace.
+//!
+//! The compiled form lives in the world's machine-code table
+//! ([`crate::jit::world::World::code`], as [`crate::jit::world::TraceCode::Portable`]);
+//! it is dropped with the trace. A native backend fills the same table with its own
+//! variant, trace by trace.
+//!
+//! Rules for whoever changes this: every IR op [`super::supported`] accepts must compile
+//! to an [`XOp`] with exactly the semantics the run loop ([`super::run`]) gives it; keep
+//! the per-op semantics in the small helper functions of `mod.rs` so the two stay in
+//! step; anything that would need a name or a search at run time is resolved here.
+
+use crate::jit::ids::{BcPos, ExitId, TraceId};
+use crate::jit::ir::{sload, IrBuf, IrOp, IrRef, IrType, KValue, REF_BIAS, REF_FIRST};
+use crate::jit::link::LinkType;
+use crate::jit::snap::{SnapNo, SNAP_CONT, SNAP_FRAME};
+use crate::jit::world::{TraceCode, TraceData, World};
+use crate::vm::Value;
+use std::cell::Cell;
+
+/// How a register's raw bits become a Lua value when written to the stack.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ValKind {
+    /// An `i32` (widened to a number).
+    Int,
+    /// An `f64`.
+    Num,
+    /// A boxed value already.
+    Raw,
+}
+
+impl ValKind {
+    /// The kind of a value of IR type `ty`.
+    pub fn of(ty: IrType) -> ValKind {
+        match ty {
+            IrType::Int => ValKind::Int,
+            IrType::Num => ValKind::Num,
+            _ => ValKind::Raw,
+        }
+    }
+}
+
+/// How an array key register is turned into a key value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// An `i32` index.
+    Int,
+    /// An `f64` index.
+    Num,
+    /// A boxed value.
+    Raw,
+}
+
+/// `FPMATH` functions, by the op2 literal.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FpFn {
+    /// floor
+    Floor,
+    /// ceil
+    Ceil,
+    /// trunc
+    Trunc,
+    /// sqrt
+    Sqrt,
+    /// natural log
+    Ln,
+    /// log2
+    Log2,
+    /// anything else: the argument unchanged
+    Ident,
+}
+
+/// `CALLN` targets the executor runs, resolved from the call name.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CallFn {
+    /// sin
+    Sin,
+    /// cos
+    Cos,
+    /// tan
+    Tan,
+    /// exp
+    Exp,
+    /// anything else: NaN
+    Nan,
+}
+
+/// Number comparisons (`U*`: true when unordered).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum NumCmp {
+    /// a < b
+    Lt,
+    /// a >= b
+    Ge,
+    /// a <= b
+    Le,
+    /// a > b
+    Gt,
+    /// unordered or a < b
+    ULt,
+    /// unordered or a >= b
+    UGe,
+    /// unordered or a <= b
+    ULe,
+    /// unordered or a > b
+    UGt,
+}
+
+/// Integer comparisons (the unordered forms are the same on integers).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum IntCmp {
+    /// a < b
+    Lt,
+    /// a >= b
+    Ge,
+    /// a <= b
+    Le,
+    /// a > b
+    Gt,
+}
+
+/// What an equality guard compares.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EqKind {
+    /// As numbers.
+    Num,
+    /// As `i32`s.
+    Int,
+    /// As raw bits.
+    Raw,
+}
+
+/// One executor op with its operands resolved to register numbers.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum XOp {
+    /// Writes zero (an op with no value the executor computes).
+    Zero,
+    /// Copies register `a`.
+    Mov { a: u16 },
+    /// Return below the trace's frame to a caller resuming at `want_pc`.
+    Retf { want_pc: u32 },
+    /// Stack slot, no type check, kept boxed.
+    SloadRaw { slot: u16 },
+    /// Stack slot with a type check, kept boxed.
+    SloadChk { slot: u16, ty: IrType },
+    /// Stack slot converted to an `i32`.
+    SloadInt { slot: u16 },
+    /// Stack slot with a type check, converted to an `i32`.
+    SloadIntChk { slot: u16, ty: IrType },
+    /// Number arithmetic.
+    AddN { a: u16, b: u16 },
+    /// Number subtraction.
+    SubN { a: u16, b: u16 },
+    /// Number multiplication.
+    MulN { a: u16, b: u16 },
+    /// Number division.
+    DivN { a: u16, b: u16 },
+    /// Lua modulo on numbers.
+    ModN { a: u16, b: u16 },
+    /// Power on numbers.
+    PowN { a: u16, b: u16 },
+    /// Wrapping `i32` addition.
+    AddI { a: u16, b: u16 },
+    /// Wrapping `i32` subtraction.
+    SubI { a: u16, b: u16 },
+    /// Wrapping `i32` multiplication.
+    MulI { a: u16, b: u16 },
+    /// The narrowed int ops (`ADDOV`/`SUBOV`/`MULOV` guards, int `MOD`, `BAND`), run by
+    /// `calls_ext::int_arith`; an overflow (or a zero divisor) fails the guard.
+    IntArith { a: u16, b: u16, op: IrOp },
+    /// `func.env`.
+    FloadEnv { a: u16 },
+    /// `tab.meta` (as a has-metatable flag).
+    FloadMeta { a: u16 },
+    /// `str.len`.
+    FloadStrLen { a: u16 },
+    /// `tab.hmask`.
+    FloadHmask { a: u16 },
+    /// Table length.
+    Alen { a: u16 },
+    /// Upvalue reference: the closure in `a`, guarded to have upvalue `idx`.
+    Urefo { a: u16, idx: u16 },
+    /// Upvalue load (closure in `clo`), type-guarded.
+    Uload { clo: u16, idx: u16, ty: IrType },
+    /// Upvalue store.
+    Ustore {
+        clo: u16,
+        idx: u16,
+        val: u16,
+        vk: ValKind,
+    },
+    /// Array store.
+    Astore {
+        tab: u16,
+        key: u16,
+        key_int: bool,
+        val: u16,
+        vk: ValKind,
+    },
+    /// Array load, type-guarded.
+    Aload {
+        tab: u16,
+        key: u16,
+        kk: KeyKind,
+        ty: IrType,
+    },
+    /// Constant-key hash reference: the table, guarded to hold the key.
+    Hrefk { tab: u16, key: u16 },
+    /// Constant-key hash load, type-guarded.
+    Hload { tab: u16, key: u16, ty: IrType },
+    /// A new empty table.
+    Tnew,
+    /// A math function.
+    Fpmath { a: u16, f: FpFn },
+    /// A library call on a number.
+    Calln { a: u16, f: CallFn },
+    /// math.min semantics.
+    Min { a: u16, b: u16 },
+    /// math.max semantics.
+    Max { a: u16, b: u16 },
+    /// Number negation.
+    Neg { a: u16 },
+    /// Number absolute value.
+    Abs { a: u16 },
+    /// `i32` → number.
+    ConvIntNum { a: u16 },
+    /// Number → `i32`, guarded to be exact when `check`.
+    ConvNumInt { a: u16, check: bool },
+    /// Integer comparison guard.
+    CmpI { a: u16, b: u16, cmp: IntCmp },
+    /// Number comparison guard.
+    CmpN { a: u16, b: u16, cmp: NumCmp },
+    /// Equality guard (`ne`: inequality).
+    Eq {
+        a: u16,
+        b: u16,
+        kind: EqKind,
+        ne: bool,
+    },
+}
+
+impl XOp {
+    /// The registers the op reads (unused places are register 0, which always exists).
+    pub fn reads(&self) -> [u16; 3] {
+        use XOp::*;
+        match *self {
+            Zero | Retf { .. } | Tnew => [0; 3],
+            SloadRaw { .. } | SloadChk { .. } | SloadInt { .. } | SloadIntChk { .. } => [0; 3],
+            Mov { a }
+            | FloadEnv { a }
+            | FloadMeta { a }
+            | FloadStrLen { a }
+            | FloadHmask { a }
+            | Alen { a }
+            | Urefo { a, .. }
+            | Fpmath { a, .. }
+            | Calln { a, .. }
+            | Neg { a }
+            | Abs { a }
+            | ConvIntNum { a }
+            | ConvNumInt { a, .. } => [a, 0, 0],
+            AddN { a, b }
+            | SubN { a, b }
+            | MulN { a, b }
+            | DivN { a, b }
+            | ModN { a, b }
+            | PowN { a, b }
+            | AddI { a, b }
+            | SubI { a, b }
+            | MulI { a, b }
+            | IntArith { a, b, .. }
+            | Min { a, b }
+            | Max { a, b }
+            | CmpI { a, b, .. }
+            | CmpN { a, b, .. }
+            | Eq { a, b, .. } => [a, b, 0],
+            Uload { clo, .. } => [clo, 0, 0],
+            Ustore { clo, val, .. } => [clo, val, 0],
+            Astore { tab, key, val, .. } => [tab, key, val],
+            Aload { tab, key, .. } | Hrefk { tab, key } | Hload { tab, key, .. } => [tab, key, 0],
+        }
+    }
+}
+
+/// One compiled instruction.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct XIns {
+    /// What it does.
+    pub op: XOp,
+    /// The register it writes.
+    pub dst: u16,
+    /// The snapshot (exit) it leaves through if it is a guard and fails.
+    pub snap: u16,
+}
+
+/// One step of restoring a snapshot.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Restore {
+    /// Write register `reg` (of kind `kind`) to trace slot `slot`.
+    Slot { slot: u16, reg: u16, kind: ValKind },
+    /// Rebuild the VM frame of an inlined call whose function sits at `slot - 1`; the
+    /// caller resumes at `retpc` wanting `nres` results.
+    Frame { slot: u16, retpc: u32, nres: i32 },
+    /// The vararg frame link of the inlined vararg call whose frame was just rebuilt sits
+    /// at trace slot `slot`: that frame's base moves above it (see `calls_ext`).
+    VarargFrame { slot: u16 },
+}
+
+/// A snapshot as the executor restores it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnapCode {
+    /// Resume position.
+    pub pc: Option<BcPos>,
+    /// Start of its window in [`ExecCode::restore`].
+    pub start: u32,
+    /// End of its window.
+    pub end: u32,
+}
+
+/// What happens at the end of the IR.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EndAction {
+    /// Not linked yet (the trace is not runnable).
+    Unlinked,
+    /// Loop to itself: PHI moves, then jump to [`ExecCode::loop_at`].
+    LoopBack,
+    /// Loop to itself without a `LOOP` marker: write back the last snapshot and start
+    /// over from the first instruction.
+    Restart,
+    /// Write back the last snapshot and continue in trace `.0` if it is runnable, else
+    /// return to the interpreter at the snapshot's pc.
+    ToTrace(Option<TraceId>),
+    /// Write back the last snapshot and return to the interpreter (`stitch`: the trace
+    /// ended in a stitch link).
+    ToInterp {
+        /// Whether the link is `stitch`.
+        stitch: bool,
+    },
+}
+
+/// The compiled form of one trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecCode {
+    /// The register file: constants materialised, then one register per instruction,
+    /// then one scratch register per PHI (for a parallel copy).
+    pub regs: Box<[Cell<u64>]>,
+    /// Number of registers excluding the PHI scratch ones.
+    pub nregs: u32,
+    /// Register holding the first instruction's value (`REF_FIRST - nk`).
+    pub first_reg: u16,
+    /// The instructions that do work.
+    pub code: Box<[XIns]>,
+    /// Index in `code` of the first instruction after `LOOP`.
+    pub loop_at: Option<u32>,
+    /// The loop snapshot: the one in effect at `LOOP`. After the PHI moves it describes
+    /// the state at the start of the next iteration (its pc is the loop body), so a run
+    /// stopped at the back-edge (embedding limits) resumes the interpreter there.
+    pub loop_snap: Option<u16>,
+    /// PHI moves at the back-edge: (destination, source) registers.
+    pub phis: Box<[(u16, u16)]>,
+    /// Whether the PHI moves need a parallel copy (some destination is a later source).
+    pub phis_parallel: bool,
+    /// Snapshots, by number.
+    pub snaps: Box<[SnapCode]>,
+    /// Restore steps of every snapshot.
+    pub restore: Box<[Restore]>,
+    /// Whether some snapshot holds a continuation frame (not runnable).
+    pub has_cont: bool,
+    /// Whether the trace allocates (`TNEW`).
+    pub has_tnew: bool,
+    /// What the end of the IR does (set by [`link`]).
+    pub end: EndAction,
+    /// Whether the executor runs this trace (set by [`link`]).
+    pub runnable: bool,
+    /// The trace's link type (set by [`link`]).
+    pub link_type: LinkType,
+    /// The exit ids of the trace, by snapshot number (set by [`link`]).
+    pub exits: Box<[ExitId]>,
+}
+
+impl ExecCode {
+    /// The number of the last snapshot, if any.
+    pub fn last_snap(&self) -> Option<u16> {
+        (!self.snaps.is_empty()).then(|| self.snaps.len() as u16 - 1)
+    }
+}
+
+/// The register of ref `r` in a trace whose lowest constant is `nk`.
+fn reg(nk: u16, r: u16) -> u16 {
+    r.wrapping_sub(nk)
+}
+
+/// The raw bits constant `r` holds in the register image.
+fn const_bits(ir: &IrBuf, r: IrRef, gcvals: &[(IrRef, Value)]) -> u64 {
+    match ir.kvalue(r) {
+        KValue::Int(i) => *i as i64 as u64,
+        KValue::Num(n) => n.to_bits(),
+        KValue::Gc(_) => gcvals
+            .iter()
+            .find(|(k, _)| *k == r)
+            .map_or(Value::NIL.0, |x| x.1 .0),
+        _ => match ir.at(r).ty {
+            IrType::Nil => Value::NIL.0,
+            IrType::False => Value::FALSE.0,
+            IrType::True => Value::TRUE.0,
+            _ => 0,
+        },
+    }
+}
+
+/// Compiles one IR instruction at `r` to its op (`None`: nothing to run).
+fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
+    let nk = ir.nk().0;
+    let ins = ir.at(r);
+    let a = reg(nk, ins.op1);
+    let b = reg(nk, ins.op2);
+    let num = ins.ty == IrType::Num;
+    let op = match ins.op {
+        IrOp::NOP | IrOp::LOOP | IrOp::PHI | IrOp::BASE | IrOp::RENAME => return None,
+        IrOp::RETF => XOp::Retf {
+            want_pc: match ir.kvalue(IrRef(ins.op2)) {
+                KValue::Int64(v) => *v as u32,
+                _ => u32::MAX,
+            },
+        },
+        IrOp::SLOAD => {
+            let slot = ins.op1;
+            let chk = ins.op2 & sload::TYPECHECK != 0;
+            match (chk, ins.ty == IrType::Int) {
+                (false, false) => XOp::SloadRaw { slot },
+                (true, false) => XOp::SloadChk { slot, ty: ins.ty },
+                (false, true) => XOp::SloadInt { slot },
+                (true, true) => XOp::SloadIntChk { slot, ty: ins.ty },
+            }
+        }
+        IrOp::ADD if num => XOp::AddN { a, b },
+        IrOp::SUB if num => XOp::SubN { a, b },
+        IrOp::MUL if num => XOp::MulN { a, b },
+        IrOp::DIV if num => XOp::DivN { a, b },
+        IrOp::MOD if num => XOp::ModN { a, b },
+        IrOp::POW if num => XOp::PowN { a, b },
+        IrOp::ADD => XOp::AddI { a, b },
+        IrOp::SUB => XOp::SubI { a, b },
+        IrOp::MUL => XOp::MulI { a, b },
+        IrOp::MOD | IrOp::BAND | IrOp::ADDOV | IrOp::SUBOV | IrOp::MULOV => {
+            XOp::IntArith { a, b, op: ins.op }
+        }
+        IrOp::FLOAD => match crate::jit::ir::IR_FIELDS.get(ins.op2 as usize).copied() {
+            Some("func.env") => XOp::FloadEnv { a },
+            Some("tab.meta") => XOp::FloadMeta { a },
+            Some("str.len") => XOp::FloadStrLen { a },
+            Some("tab.hmask") => XOp::FloadHmask { a },
+            _ => XOp::Mov { a },
+        },
+        IrOp::AREF => XOp::Mov { a },
+        IrOp::ALEN => XOp::Alen { a },
+        IrOp::UREFO => XOp::Urefo { a, idx: ins.op2 },
+        IrOp::ULOAD | IrOp::USTORE => {
+            let uref = ir.at(IrRef(ins.op1));
+            let clo = reg(nk, uref.op1);
+            let idx = uref.op2;
+            if ins.op == IrOp::ULOAD {
+                XOp::Uload {
+                    clo,
+                    idx,
+                    ty: ins.ty,
+                }
+            } else {
+                XOp::Ustore {
+                    clo,
+                    idx,
+                    val: b,
+                    vk: ValKind::of(ir.at(IrRef(ins.op2)).ty),
+                }
+            }
+        }
+        IrOp::ASTORE => {
+            let aref = ir.at(IrRef(ins.op1));
+            XOp::Astore {
+                tab: reg(nk, aref.op1),
+                key: reg(nk, aref.op2),
+                key_int: ir.at(IrRef(aref.op2)).ty == IrType::Int,
+                val: b,
+                vk: ValKind::of(ir.at(IrRef(ins.op2)).ty),
+            }
+        }
+        IrOp::ALOAD => {
+            let aref = ir.at(IrRef(ins.op1));
+            let kk = match ir.at(IrRef(aref.op2)).ty {
+                IrType::Int => KeyKind::Int,
+                IrType::Num => KeyKind::Num,
+                _ => KeyKind::Raw,
+            };
+            XOp::Aload {
+                tab: reg(nk, aref.op1),
+                key: reg(nk, aref.op2),
+                kk,
+                ty: ins.ty,
+            }
+        }
+        IrOp::HREFK => XOp::Hrefk {
+            tab: a,
+            key: reg(nk, ir.at(IrRef(ins.op2)).op1),
+        },
+        IrOp::HLOAD => {
+            let h = ir.at(IrRef(ins.op1));
+            XOp::Hload {
+                tab: reg(nk, h.op1),
+                key: reg(nk, ir.at(IrRef(h.op2)).op1),
+                ty: ins.ty,
+            }
+        }
+        IrOp::TNEW => XOp::Tnew,
+        IrOp::FPMATH => XOp::Fpmath {
+            a,
+            f: match ins.op2 {
+                0 => FpFn::Floor,
+                1 => FpFn::Ceil,
+                2 => FpFn::Trunc,
+                3 => FpFn::Sqrt,
+                4 => FpFn::Ln,
+                5 => FpFn::Log2,
+                _ => FpFn::Ident,
+            },
+        },
+        IrOp::CALLN => XOp::Calln {
+            a,
+            f: match crate::jit::ir::IR_CALLS.get(ins.op2 as usize).copied() {
+                Some("sin") => CallFn::Sin,
+                Some("cos") => CallFn::Cos,
+                Some("tan") => CallFn::Tan,
+                Some("exp") => CallFn::Exp,
+                _ => CallFn::Nan,
+            },
+        },
+        IrOp::MIN => XOp::Min { a, b },
+        IrOp::MAX => XOp::Max { a, b },
+        IrOp::NEG => XOp::Neg { a },
+        IrOp::ABS => XOp::Abs { a },
+        IrOp::CONV => {
+            let src = IrType::from_u8((ins.op2 & 31) as u8).unwrap_or(IrType::Num);
+            if ins.ty == IrType::Num && src == IrType::Int {
+                XOp::ConvIntNum { a }
+            } else if ins.ty == IrType::Int {
+                XOp::ConvNumInt {
+                    a,
+                    check: ins.is_guard(),
+                }
+            } else {
+                XOp::Mov { a }
+            }
+        }
+        IrOp::LT | IrOp::GE | IrOp::LE | IrOp::GT if ins.ty == IrType::Int => {
+            let cmp = match ins.op {
+                IrOp::LT => IntCmp::Lt,
+                IrOp::GE => IntCmp::Ge,
+                IrOp::LE => IntCmp::Le,
+                _ => IntCmp::Gt,
+            };
+            XOp::CmpI { a, b, cmp }
+        }
+        IrOp::ULT | IrOp::UGE | IrOp::ULE | IrOp::UGT if ins.ty == IrType::Int => {
+            let cmp = match ins.op {
+                IrOp::ULT => IntCmp::Lt,
+                IrOp::UGE => IntCmp::Ge,
+                IrOp::ULE => IntCmp::Le,
+                _ => IntCmp::Gt,
+            };
+            XOp::CmpI { a, b, cmp }
+        }
+        IrOp::LT
+        | IrOp::GE
+        | IrOp::LE
+        | IrOp::GT
+        | IrOp::ULT
+        | IrOp::UGE
+        | IrOp::ULE
+        | IrOp::UGT => {
+            let cmp = match ins.op {
+                IrOp::LT => NumCmp::Lt,
+                IrOp::GE => NumCmp::Ge,
+                IrOp::LE => NumCmp::Le,
+                IrOp::GT => NumCmp::Gt,
+                IrOp::ULT => NumCmp::ULt,
+                IrOp::UGE => NumCmp::UGe,
+                IrOp::ULE => NumCmp::ULe,
+                _ => NumCmp::UGt,
+            };
+            XOp::CmpN { a, b, cmp }
+        }
+        IrOp::EQ | IrOp::NE => XOp::Eq {
+            a,
+            b,
+            kind: match ins.ty {
+                IrType::Num => EqKind::Num,
+                IrType::Int => EqKind::Int,
+                _ => EqKind::Raw,
+            },
+            ne: ins.op == IrOp::NE,
+        },
+        _ => XOp::Zero,
+    };
+    Some(op)
+}
+
+/// Compiles the snapshot restore lists of `data`.
+fn compile_snaps(data: &TraceData, nk: u16) -> (Vec<SnapCode>, Vec<Restore>, bool) {
+    let ir = &data.ir;
+    let mut snaps = Vec::with_capacity(data.snaps.len());
+    let mut restore = Vec::new();
+    let mut has_cont = false;
+    for n in 0..data.snaps.len() {
+        let sn = SnapNo(n as u16);
+        let start = restore.len() as u32;
+        for e in data.snaps.entries(sn) {
+            let slot = e.slot() as u16;
+            if e.flags() & SNAP_CONT != 0 {
+                has_cont = true;
+                continue;
+            }
+            let r = e.r();
+            if e.flags() & SNAP_FRAME != 0 {
+                if slot == 1 {
+                    continue;
+                }
+                let KValue::Int64(link) = ir.kvalue(r) else {
+                    continue;
+                };
+                if super::calls_ext::is_vararg_link(*link) {
+                    restore.push(Restore::VarargFrame { slot });
+                    continue;
+                }
+                restore.push(Restore::Frame {
+                    slot,
+                    retpc: (link >> 16) as u32,
+                    nres: (link & 0xffff) as i32 - 1,
+                });
+                continue;
+            }
+            restore.push(Restore::Slot {
+                slot,
+                reg: reg(nk, r.0),
+                kind: ValKind::of(ir.at(r).ty),
+            });
+        }
+        snaps.push(SnapCode {
+            pc: data.snaps.get(sn).and_then(|s| s.pc),
+            start,
+            end: restore.len() as u32,
+        });
+    }
+    (snaps, restore, has_cont)
+}
+
+/// Whether every register `c` names exists (the run loop relies on it to index the
+/// register file without bounds checks).
+fn registers_in_range(c: &ExecCode) -> bool {
+    let n = c.nregs as usize;
+    let ok = |r: u16| (r as usize) < n;
+    c.regs.len() == n + c.phis.len()
+        && c.code
+            .iter()
+            .all(|i| ok(i.dst) && i.op.reads().into_iter().all(ok))
+        && c.phis.iter().all(|&(d, s)| ok(d) && ok(s))
+        && c.restore.iter().all(|e| match *e {
+            Restore::Slot { reg, .. } => ok(reg),
+            Restore::Frame { .. } | Restore::VarargFrame { .. } => true,
+        })
+        && c.snaps
+            .iter()
+            .all(|s| s.start <= s.end && s.end as usize <= c.restore.len())
+        && c.code
+            .iter()
+            .all(|i| (i.snap as usize) < c.snaps.len().max(1))
+}
+
+/// Compiles trace data to its executor form. `gcvals` are the values of the trace's GC
+/// constants (closures, strings, tables) by ref. `None` if the IR names a register
+/// that does not exist (malformed IR; the trace is not assembled).
+pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> Option<ExecCode> {
+    let ir = &data.ir;
+    let nk = ir.nk().0;
+    let nregs = (ir.nins().0 - nk) as usize;
+    let mut regs = vec![0u64; nregs];
+    for r in nk..REF_BIAS {
+        regs[(r - nk) as usize] = const_bits(ir, IrRef(r), gcvals);
+    }
+    let mut code = Vec::with_capacity(ir.nins().0.saturating_sub(REF_FIRST.0) as usize);
+    let mut loop_at = None;
+    let mut loop_snap = None;
+    let mut phis = Vec::new();
+    let mut has_tnew = false;
+    for r in ir.refs() {
+        let ins = ir.at(r);
+        match ins.op {
+            IrOp::LOOP => {
+                loop_at = Some(code.len() as u32);
+                loop_snap = data.snaps.snap_for(r).map(|s| s.0);
+            }
+            IrOp::PHI => phis.push((reg(nk, ins.op1), reg(nk, ins.op2))),
+            IrOp::TNEW => has_tnew = true,
+            _ => {}
+        }
+        if let Some(op) = compile_op(ir, r) {
+            code.push(XIns {
+                op,
+                dst: reg(nk, r.0),
+                snap: data.snaps.snap_for(r).map_or(0, |s| s.0),
+            });
+        }
+    }
+    // A sequential copy is right unless a destination is read by a later move.
+    let phis_parallel = phis
+        .iter()
+        .enumerate()
+        .any(|(i, &(d, _))| phis[i + 1..].iter().any(|&(_, s)| s == d));
+    let (snaps, restore, has_cont) = compile_snaps(data, nk);
+    regs.resize(nregs + phis.len(), 0);
+    let c = ExecCode {
+        regs: regs.into_iter().map(Cell::new).collect(),
+        nregs: nregs as u32,
+        first_reg: reg(nk, REF_FIRST.0),
+        code: code.into_boxed_slice(),
+        loop_at,
+        loop_snap,
+        phis: phis.into_boxed_slice(),
+        phis_parallel,
+        snaps: snaps.into_boxed_slice(),
+        restore: restore.into_boxed_slice(),
+        has_cont,
+        has_tnew,
+        end: EndAction::Unlinked,
+        runnable: false,
+        link_type: LinkType::None,
+        exits: Box::new([]),
+    };
+    registers_in_range(&c).then_some(c)
+}
+
+/// Fills in what depends on trace `id`'s link (its end action and whether the executor
+/// runs it); called once the trace is stopped and linked.
+pub fn link(world: &mut World, id: TraceId) {
+    let Some(h) = world.traces.get(id) else {
+        return;
+    };
+    let (lt, target) = (h.link_type, h.link);
+    let exits: Box<[ExitId]> = world
+        .trace_exits
+        .get(id)
+        .map_or(Box::new([]), |v| v.clone().into());
+    let Some(TraceCode::Portable(c)) = world.code.get_mut(id) else {
+        return;
+    };
+    c.exits = exits;
+    c.link_type = lt;
+    c.end = match lt {
+        LinkType::Loop | LinkType::TailRecursion if target == Some(id) => {
+            if c.loop_at.is_some() {
+                EndAction::LoopBack
+            } else {
+                EndAction::Restart
+            }
+        }
+        LinkType::Root | LinkType::Loop | LinkType::TailRecursion => EndAction::ToTrace(target),
+        LinkType::None => EndAction::Unlinked,
+        lt => EndAction::ToInterp {
+            stitch: lt == LinkType::Stitch,
+        },
+    };
+    // Inlined-frame continuations and down-recursion would need VM frames rebuilt in
+    // ways the executor does not do; allocations are only run in traces that return to
+    // the interpreter every iteration (the collector is paused while a trace runs).
+    let allocates_in_loop = c.has_tnew
+        && matches!(
+            lt,
+            LinkType::Loop | LinkType::TailRecursion | LinkType::Root
+        );
+    let needs_frames = matches!(lt, LinkType::DownRecursion | LinkType::None) || c.has_cont;
+    c.runnable = !needs_frames && !allocates_in_loop;
+}

@@ -1,0 +1,8 @@
+[TRACE --- mandelbrot.lua:28 -- leaving loop in root trace at mandelbrot.lua:37]
+[TRACE   1 mandelbrot.lua:28 loop]
+[TRACE   2 (1/5) mandelbrot.lua:31 -> 1]
+[TRACE   3 (2/1) mandelbrot.lua:40 -> 1]
+[TRACE   4 mandelbrot.lua:24 -> 1]
+[TRACE   5 (1/6) mandelbrot.lua:37 -> 4]
+[TRACE   6 (2/4) mandelbrot.lua:21 -> 4]
+[TRACE   7 (5/1) mandelbrot.lua:42 -> 4]
