@@ -100,15 +100,14 @@ fn vararg_dump_shows_vararg_frame_and_constant_select_count() {
     assert!(d.contains("---- TRACE 1 stop -> loop"), "{d}");
 }
 
-#[test]
-fn arithmetic_narrowing_dump_equals_luajit() {
-    // int BAND / MOD, NE + SUBOV for -i, SUBOV with constants, the number modulo
-    // expansion and operand order: LuaJIT's `jit.dump` (is) text of the same run.
+/// Runs `name.lua` of the golden folder under `jit.dump` (`is`) and compares the text with
+/// LuaJIT's `name.dlog`; returns the program's output.
+fn dump_matches(name: &str) -> String {
     let dir = root().join("tests/golden/jit/reccalls");
     let tmp = tempfile::tempdir().expect("tempdir");
     let log = tmp.path().join("d.log");
     let script = format!(
-        "require('jit.dump').on('is', {:?}) dofile('narrow_arith.lua')",
+        "require('jit.dump').on('is', {:?}) dofile('{name}.lua')",
         log.display().to_string()
     );
     let out = Command::new(BIN)
@@ -116,8 +115,17 @@ fn arithmetic_narrowing_dump_equals_luajit() {
         .current_dir(&dir)
         .output()
         .expect("run skein");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "5547\n");
     let got = std::fs::read_to_string(&log).expect("dump");
-    let want = std::fs::read_to_string(dir.join("narrow_arith.dlog")).expect("golden");
-    assert_eq!(got, want);
+    let want = std::fs::read_to_string(dir.join(format!("{name}.dlog"))).expect("golden");
+    assert_eq!(got, want, "{name}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn arithmetic_narrowing_dump_equals_luajit() {
+    // int BAND / MOD, NE + SUBOV for -i, SUBOV with constants, the number modulo
+    // expansion and operand order: LuaJIT's `jit.dump` (is) text of the same run.
+    assert_eq!(dump_matches("narrow_arith"), "5547\n");
+    // x ^ 2 → MUL, x ^ 1 → x, x ^ 0 → 1, other exponents a number POW.
+    assert_eq!(dump_matches("narrow_pow"), "340116.80565958\n");
 }

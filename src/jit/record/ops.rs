@@ -222,6 +222,19 @@ impl Recorder {
                         .map_err(m)?
                 }
             }
+            // x ^ k for a constant k: 0 → 1, 1 → x, 2 → x * x (LuaJIT's narrowing and
+            // folding of POW); anything else a number POW.
+            IrOp::POW if data.ir.int_of(y).is_some_and(|k| (0..=2).contains(&k)) => {
+                let x = self.tonum(data, x)?;
+                match data.ir.int_of(y) {
+                    Some(0) => data.ir.knum(1.0),
+                    Some(1) => x,
+                    _ => self
+                        .emitter(data)
+                        .op(IrOp::MUL, IrType::Num, x.0, x.0)
+                        .map_err(m)?,
+                }
+            }
             // Number modulo as LuaJIT emits it: b - floor(b / c) * c.
             IrOp::MOD => {
                 let x = self.tonum(data, x)?;
