@@ -128,4 +128,6 @@ fn arithmetic_narrowing_dump_equals_luajit() {
     assert_eq!(dump_matches("narrow_arith"), "5547\n");
     // x ^ 2 → MUL, x ^ 1 → x, x ^ 0 → 1, other exponents a number POW.
     assert_eq!(dump_matches("narrow_pow"), "340116.80565958\n");
+    // Immutable number upvalues become int constants when integral (int NE / ADDOV).
+    assert_eq!(dump_matches("upvalue_consts"), "25676\n");
 }

@@ -589,7 +589,8 @@ impl Recorder {
             self.slots[self.baseslot - 2] = Some((kcur, 0));
         }
         let k = if v.is_num() {
-            data.ir.knum(v.as_num_unchecked())
+            // As a bytecode constant: an int constant when the value is an int32.
+            super::ops::knumint(data, v.as_num_unchecked())
         } else {
             self.kfunc(data, v)
         };
