@@ -21,6 +21,9 @@
 //! array/hash parts (`tab.array`, `tab.node`, `tab.asize`, `tab.hmask`) also stop at a
 //! `NEWREF` (a new key may resize the table); `ALEN` stops at any array or hash store.
 //!
+//! Upvalue references (`UREFO`/`UREFC`) of the same closure and index are reused as they
+//! are (the trace never closes an upvalue: UCLO is not recorded).
+//!
 //! This is what makes the loop pass hoist invariant loads: the loop body's copy of a
 //! pre-roll load finds the pre-roll load again unless a possibly aliasing store sits in
 //! between. Rules: when unsure, say "may alias"; a wrong "no alias" is a miscompile.
@@ -51,6 +54,8 @@ pub fn handles(op: IrOp) -> bool {
             | IrOp::XLOAD
             | IrOp::ALEN
             | IrOp::HREF
+            | IrOp::UREFO
+            | IrOp::UREFC
     )
 }
 
@@ -125,6 +130,19 @@ fn barrier(e: &Emitter<'_>, ins: &IrIns) -> IrRef {
 
 /// Forwards or CSEs a load; `None` means "emit it".
 pub fn forward(e: &mut Emitter<'_>, ins: &IrIns) -> Option<IrRef> {
+    if matches!(ins.op, IrOp::UREFO | IrOp::UREFC) {
+        // An upvalue reference of the same closure and index is the same reference
+        // (LuaJIT reuses it too; upvalues are not closed inside a trace).
+        let mut r = e.ir.chain[ins.op as usize];
+        while r.0 != 0 {
+            let x = e.ir.at(r);
+            if x.op1 == ins.op1 && x.op2 == ins.op2 {
+                return Some(r);
+            }
+            r = x.prev;
+        }
+        return None;
+    }
     let mut lim = barrier(e, ins);
     if let Some(st) = store_of(ins.op) {
         let mut s = e.ir.chain[st as usize];

@@ -844,6 +844,8 @@ impl Recorder {
             }
             return Ok(RecResult::Continue);
         }
+        // Numbers are stored as numbers (an int value is converted first, as LuaJIT does).
+        let v = self.tonum(data, v)?;
         let cur = self.current_closure(data)?;
         let vt = self.ty(data, v);
         let mut e = self.emitter(data);
