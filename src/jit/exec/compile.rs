@@ -211,6 +211,9 @@ pub enum XOp {
     FloadEnv { a: u16 },
     /// `tab.meta` (as a has-metatable flag).
     FloadMeta { a: u16 },
+    /// Guard: the table in `a` has no metatable (a `tab.meta` load compared with 0,
+    /// fused at compile time).
+    NoMeta { a: u16 },
     /// `str.len`.
     FloadStrLen { a: u16 },
     /// `tab.hmask`.
@@ -288,6 +291,7 @@ impl XOp {
             Mov { a }
             | FloadEnv { a }
             | FloadMeta { a }
+            | NoMeta { a }
             | FloadStrLen { a }
             | FloadHmask { a }
             | Alen { a }
@@ -681,9 +685,35 @@ fn compile_snaps(data: &TraceData, nk: u16) -> (Vec<SnapCode>, Vec<Restore>, boo
     (snaps, restore, has_cont)
 }
 
-/// Drops register copies nobody reads (an `AREF` is read through by its `ALOAD` /
-/// `ASTORE`, which name the table and key registers themselves), keeping `loop_at`
-/// pointing at the same instruction. Saves one dispatch per array access.
+/// Fuses `FLOAD t tab.meta` + `EQ m +0` into one `NoMeta { t }` guard (the load is
+/// then dropped by [`drop_unused_moves`] if nothing else reads it). `regs` is the
+/// register image; registers below `nconst` hold constants.
+fn fuse_no_meta(code: &mut [XIns], regs: &[u64], nconst: u16) {
+    let mut meta_of = std::collections::BTreeMap::new();
+    for i in code.iter_mut() {
+        match i.op {
+            XOp::FloadMeta { a } => {
+                meta_of.insert(i.dst, a);
+            }
+            XOp::Eq {
+                a,
+                b,
+                kind: EqKind::Int,
+                ne: false,
+            } if b < nconst && regs.get(b as usize) == Some(&0) => {
+                if let Some(&t) = meta_of.get(&a) {
+                    i.op = XOp::NoMeta { a: t };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Drops register copies and metatable loads nobody reads (an `AREF` is read through
+/// by its `ALOAD` / `ASTORE`, which name the table and key registers themselves; a
+/// `tab.meta` load is read through by a fused `NoMeta`), keeping `loop_at` pointing at
+/// the same instruction. Saves one dispatch per array access and per metatable check.
 fn drop_unused_moves(
     code: Vec<XIns>,
     loop_at: Option<u32>,
@@ -717,8 +747,8 @@ fn drop_unused_moves(
         if loop_at == Some(n as u32) {
             new_loop_at = Some(out.len() as u32);
         }
-        let dead_move =
-            matches!(i.op, XOp::Mov { .. }) && !used.get(i.dst as usize).is_some_and(|&u| u);
+        let dead_move = matches!(i.op, XOp::Mov { .. } | XOp::FloadMeta { .. })
+            && !used.get(i.dst as usize).is_some_and(|&u| u);
         if !dead_move {
             out.push(i);
         }
@@ -792,6 +822,7 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> Option<ExecCode> 
         .enumerate()
         .any(|(i, &(d, _))| phis[i + 1..].iter().any(|&(_, s)| s == d));
     let (snaps, restore, has_cont) = compile_snaps(data, nk);
+    fuse_no_meta(&mut code, &regs, reg(nk, REF_BIAS));
     let (code, loop_at) = drop_unused_moves(code, loop_at, &phis, &restore, nregs);
     regs.resize(nregs + phis.len(), 0);
     let c = ExecCode {

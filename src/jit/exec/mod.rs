@@ -456,6 +456,7 @@ fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &
         }
         XOp::FloadEnv { a } => fload_env(Value(r!(a))),
         XOp::FloadMeta { a } => fload_meta(Value(r!(a))),
+        XOp::NoMeta { a } => return fload_meta(Value(r!(a))) as i32 == 0,
         XOp::FloadStrLen { a } => fload_strlen(Value(r!(a))),
         XOp::FloadHmask { a } => fload_hmask(Value(r!(a))),
         XOp::Alen { a } => alen(Value(r!(a))),
