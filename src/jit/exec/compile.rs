@@ -822,7 +822,13 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> Option<ExecCode> 
         .enumerate()
         .any(|(i, &(d, _))| phis[i + 1..].iter().any(|&(_, s)| s == d));
     let (snaps, restore, has_cont) = compile_snaps(data, nk);
-    fuse_no_meta(&mut code, &regs, reg(nk, REF_BIAS));
+    // The fusion stays within one side of LOOP: a guard after LOOP re-reading a table
+    // register from before LOOP could see a PHI-updated value the load did not.
+    let split = loop_at.map_or(code.len(), |l| l as usize);
+    let (pre, body) = code.split_at_mut(split);
+    for part in [pre, body] {
+        fuse_no_meta(part, &regs, reg(nk, REF_BIAS));
+    }
     let (code, loop_at) = drop_unused_moves(code, loop_at, &phis, &restore, nregs);
     regs.resize(nregs + phis.len(), 0);
     let c = ExecCode {
