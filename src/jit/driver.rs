@@ -121,6 +121,9 @@ pub struct JitDriver {
     stitch_child: slotmap::SecondaryMap<TraceId, TraceId>,
     /// Lua handlers attached with `jit.attach`.
     pub attached: crate::jit::attach::Attached,
+    /// Keep every trace event (for Rust code reading `jit.world.events` itself); by
+    /// default events are dropped once the log sinks and handlers have read them.
+    pub keep_events: bool,
     /// The handlers' position in the event stream.
     attach_cursor: Cursor,
 }
@@ -146,6 +149,7 @@ impl JitDriver {
             stitch_child: slotmap::SecondaryMap::new(),
             attached: Default::default(),
             attach_cursor: Cursor::default(),
+            keep_events: false,
             cont: None,
             ffids: HashMap::new(),
         }
@@ -788,6 +792,24 @@ impl JitDriver {
     fn after_step_in(&mut self, lua: &mut Lua) {
         self.after_step();
         self.run_attached(lua);
+        self.discard_read_events();
+    }
+
+    /// Drops the events every reader (log sinks, `jit.attach` handlers) has seen, unless
+    /// [`JitDriver::keep_events`] asks to keep the whole stream for Rust-side readers.
+    fn discard_read_events(&mut self) {
+        if self.keep_events {
+            return;
+        }
+        let events = &mut self.jit.world.events;
+        let mut oldest = events.end();
+        for s in &self.sinks {
+            oldest = oldest.min(s.cursor);
+        }
+        if !self.attached.handlers.is_empty() {
+            oldest = oldest.min(self.attach_cursor);
+        }
+        events.discard_before(oldest);
     }
 
     /// Remembers the closure running at the top frame as the `func` handlers get for

@@ -100,13 +100,17 @@ pub enum TraceEvent {
 }
 
 /// A reader's position in the stream.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cursor(pub usize);
 
-/// The append-only event stream.
+/// The append-only event stream. Cursors are absolute positions; events every reader
+/// has seen can be dropped ([`EventStream::discard_before`]) so that a long run keeps
+/// only what is still unread.
 #[derive(Clone, Debug, Default)]
 pub struct EventStream {
     events: Vec<TraceEvent>,
+    /// Absolute position of `events[0]` (events before it were discarded).
+    base: usize,
 }
 
 impl EventStream {
@@ -114,25 +118,33 @@ impl EventStream {
     pub fn push(&mut self, ev: TraceEvent) {
         self.events.push(ev);
     }
-    /// Every event so far.
+    /// Every event still kept (all of them unless some were discarded).
     pub fn all(&self) -> &[TraceEvent] {
         &self.events
     }
     /// The events after `cursor`, advancing it.
     pub fn read(&self, cursor: &mut Cursor) -> &[TraceEvent] {
-        let from = cursor.0.min(self.events.len());
-        cursor.0 = self.events.len();
+        let from = cursor.0.saturating_sub(self.base).min(self.events.len());
+        cursor.0 = self.end().0;
         &self.events[from..]
     }
     /// A cursor at the current end (a reader attached now sees only later events).
     pub fn end(&self) -> Cursor {
-        Cursor(self.events.len())
+        Cursor(self.base + self.events.len())
     }
-    /// Number of events.
+    /// Drops the events before absolute position `cursor` (every reader is past them).
+    pub fn discard_before(&mut self, cursor: Cursor) {
+        let n = cursor.0.saturating_sub(self.base).min(self.events.len());
+        if n > 0 {
+            self.events.drain(..n);
+            self.base += n;
+        }
+    }
+    /// Number of events kept.
     pub fn len(&self) -> usize {
         self.events.len()
     }
-    /// Whether the stream is empty.
+    /// Whether no event is kept.
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }
@@ -141,4 +153,31 @@ impl EventStream {
 /// The message LuaJIT formats for an abort (`fmterr`).
 pub fn abort_message(err: TraceError, arg: Option<&str>) -> String {
     err.format(arg)
+}
+
+#[cfg(test)]
+mod stream_tests {
+    use super::*;
+
+    #[test]
+    fn discarding_keeps_cursors_valid() {
+        let mut s = EventStream::default();
+        let mut a = s.end();
+        s.push(TraceEvent::Flush);
+        s.push(TraceEvent::Exit {
+            no: TraceNo(1),
+            exit: 2,
+        });
+        let mut b = s.end();
+        s.push(TraceEvent::Flush);
+        assert_eq!(s.read(&mut b).len(), 1);
+        s.discard_before(a);
+        assert_eq!(s.read(&mut a).len(), 3);
+        s.discard_before(a);
+        assert!(s.is_empty());
+        assert_eq!(s.end(), a);
+        s.push(TraceEvent::Flush);
+        assert_eq!(s.read(&mut b).len(), 1);
+        assert_eq!(s.read(&mut a).len(), 1);
+    }
 }

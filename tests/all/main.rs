@@ -8,6 +8,7 @@ mod front;
 mod jit;
 mod jit_logs;
 mod reccalls;
+mod jit_exec;
 mod stdlib;
 mod stdlib_engines;
 mod vm;

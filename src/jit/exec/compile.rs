@@ -75,8 +75,22 @@ pub enum KeyKind {
     Int,
     /// An `f64` index.
     Num,
-    /// A boxed value.
+    /// A string (looked up without hashing: strings are interned).
+    Str,
+    /// Any other boxed value.
     Raw,
+}
+
+impl KeyKind {
+    /// The kind of a key of IR type `ty`.
+    pub fn of(ty: IrType) -> KeyKind {
+        match ty {
+            IrType::Int => KeyKind::Int,
+            IrType::Num => KeyKind::Num,
+            IrType::Str => KeyKind::Str,
+            _ => KeyKind::Raw,
+        }
+    }
 }
 
 /// `FPMATH` functions, by the op2 literal.
@@ -200,6 +214,9 @@ pub enum XOp {
     FloadEnv { a: u16 },
     /// `tab.meta` (as a has-metatable flag).
     FloadMeta { a: u16 },
+    /// Guard: the table in `a` has no metatable (a `tab.meta` load compared with 0,
+    /// fused at compile time).
+    NoMeta { a: u16 },
     /// `str.len`.
     FloadStrLen { a: u16 },
     /// `tab.hmask`.
@@ -221,7 +238,7 @@ pub enum XOp {
     Astore {
         tab: u16,
         key: u16,
-        key_int: bool,
+        kk: KeyKind,
         val: u16,
         vk: ValKind,
     },
@@ -277,6 +294,7 @@ impl XOp {
             Mov { a }
             | FloadEnv { a }
             | FloadMeta { a }
+            | NoMeta { a }
             | FloadStrLen { a }
             | FloadHmask { a }
             | Alen { a }
@@ -504,21 +522,22 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
         }
         IrOp::ASTORE => {
             let aref = ir.at(IrRef(ins.op1));
+            // A number key is stored as the boxed value it already is.
+            let kk = match KeyKind::of(ir.at(IrRef(aref.op2)).ty) {
+                KeyKind::Num => KeyKind::Raw,
+                kk => kk,
+            };
             XOp::Astore {
                 tab: reg(nk, aref.op1),
                 key: reg(nk, aref.op2),
-                key_int: ir.at(IrRef(aref.op2)).ty == IrType::Int,
+                kk,
                 val: b,
                 vk: ValKind::of(ir.at(IrRef(ins.op2)).ty),
             }
         }
         IrOp::ALOAD => {
             let aref = ir.at(IrRef(ins.op1));
-            let kk = match ir.at(IrRef(aref.op2)).ty {
-                IrType::Int => KeyKind::Int,
-                IrType::Num => KeyKind::Num,
-                _ => KeyKind::Raw,
-            };
+            let kk = KeyKind::of(ir.at(IrRef(aref.op2)).ty);
             XOp::Aload {
                 tab: reg(nk, aref.op1),
                 key: reg(nk, aref.op2),
@@ -680,6 +699,80 @@ fn compile_snaps(data: &TraceData, nk: u16) -> (Vec<SnapCode>, Vec<Restore>, boo
     (snaps, restore, has_cont)
 }
 
+/// Fuses `FLOAD t tab.meta` + `EQ m +0` into one `NoMeta { t }` guard (the load is
+/// then dropped by [`drop_unused_moves`] if nothing else reads it). `regs` is the
+/// register image; registers below `nconst` hold constants.
+fn fuse_no_meta(code: &mut [XIns], regs: &[u64], nconst: u16) {
+    let mut meta_of = std::collections::BTreeMap::new();
+    for i in code.iter_mut() {
+        match i.op {
+            XOp::FloadMeta { a } => {
+                meta_of.insert(i.dst, a);
+            }
+            XOp::Eq {
+                a,
+                b,
+                kind: EqKind::Int,
+                ne: false,
+            } if b < nconst && regs.get(b as usize) == Some(&0) => {
+                if let Some(&t) = meta_of.get(&a) {
+                    i.op = XOp::NoMeta { a: t };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Drops register copies and metatable loads nobody reads (an `AREF` is read through
+/// by its `ALOAD` / `ASTORE`, which name the table and key registers themselves; a
+/// `tab.meta` load is read through by a fused `NoMeta`), keeping `loop_at` pointing at
+/// the same instruction. Saves one dispatch per array access and per metatable check.
+fn drop_unused_moves(
+    code: Vec<XIns>,
+    loop_at: Option<u32>,
+    phis: &[(u16, u16)],
+    restore: &[Restore],
+    nregs: usize,
+) -> (Vec<XIns>, Option<u32>) {
+    let mut used = vec![false; nregs];
+    let mut mark = |r: u16| {
+        if let Some(u) = used.get_mut(r as usize) {
+            *u = true;
+        }
+    };
+    for i in &code {
+        for r in i.op.reads() {
+            mark(r);
+        }
+    }
+    for &(d, s) in phis {
+        mark(d);
+        mark(s);
+    }
+    for e in restore {
+        if let Restore::Slot { reg, .. } = *e {
+            mark(reg);
+        }
+    }
+    let mut out = Vec::with_capacity(code.len());
+    let mut new_loop_at = None;
+    for (n, i) in code.into_iter().enumerate() {
+        if loop_at == Some(n as u32) {
+            new_loop_at = Some(out.len() as u32);
+        }
+        let dead_move = matches!(i.op, XOp::Mov { .. } | XOp::FloadMeta { .. })
+            && !used.get(i.dst as usize).is_some_and(|&u| u);
+        if !dead_move {
+            out.push(i);
+        }
+    }
+    if loop_at.is_some() && new_loop_at.is_none() {
+        new_loop_at = Some(out.len() as u32);
+    }
+    (out, new_loop_at)
+}
+
 /// Whether every register `c` names exists (the run loop relies on it to index the
 /// register file without bounds checks).
 fn registers_in_range(c: &ExecCode) -> bool {
@@ -743,6 +836,14 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> Option<ExecCode> 
         .enumerate()
         .any(|(i, &(d, _))| phis[i + 1..].iter().any(|&(_, s)| s == d));
     let (snaps, restore, has_cont) = compile_snaps(data, nk);
+    // The fusion stays within one side of LOOP: a guard after LOOP re-reading a table
+    // register from before LOOP could see a PHI-updated value the load did not.
+    let split = loop_at.map_or(code.len(), |l| l as usize);
+    let (pre, body) = code.split_at_mut(split);
+    for part in [pre, body] {
+        fuse_no_meta(part, &regs, reg(nk, REF_BIAS));
+    }
+    let (code, loop_at) = drop_unused_moves(code, loop_at, &phis, &restore, nregs);
     regs.resize(nregs + phis.len(), 0);
     let c = ExecCode {
         regs: regs.into_iter().map(Cell::new).collect(),

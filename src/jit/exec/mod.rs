@@ -267,20 +267,47 @@ fn alen(x: Value) -> u64 {
     x.as_tab().map_or(0, |t| int_bits(t.get_mut().len() as i32))
 }
 
-/// The key value of an array access.
-#[inline]
-fn array_key(bits: u64, kk: KeyKind) -> Value {
-    match kk {
-        KeyKind::Int => Value::num(as_int(bits) as f64),
-        KeyKind::Num => Value::num(as_num(bits)),
-        KeyKind::Raw => Value(bits),
-    }
-}
-
 /// Looks `key` up in table `t` (nil if `t` is not a table).
 #[inline]
 fn table_get(t: Value, key: Value) -> Value {
     t.as_tab().map_or(Value::NIL, |t| t.get_mut().get(key))
+}
+
+/// `ALOAD`: looks up the key in register bits `kb` of kind `kk` in table `t`, through
+/// the table's int and string fast paths (same results as a generic `get`).
+#[inline]
+fn array_get(t: Value, kb: u64, kk: KeyKind) -> Value {
+    let Some(t) = t.as_tab() else {
+        return Value::NIL;
+    };
+    let t = t.get_mut();
+    match kk {
+        KeyKind::Int => t.get_int(as_int(kb) as i64),
+        KeyKind::Num => t.get(Value::num(as_num(kb))),
+        KeyKind::Str => match Value(kb).as_str() {
+            Some(s) => t.get_str(s),
+            None => t.get(Value(kb)),
+        },
+        KeyKind::Raw => t.get(Value(kb)),
+    }
+}
+
+/// `ASTORE`: stores `v` under the key in register bits `kb` of kind `kk` (int keys are
+/// widened to numbers; anything else is stored as the boxed value it is).
+#[inline]
+fn array_set(t: Value, kb: u64, kk: KeyKind, v: Value) {
+    let Some(t) = t.as_tab() else {
+        return;
+    };
+    let t = t.get_mut();
+    match kk {
+        KeyKind::Int => t.set_int(as_int(kb) as i64, v),
+        KeyKind::Str => match Value(kb).as_str() {
+            Some(s) => t.set_str(s, v),
+            None => t.set(Value(kb), v),
+        },
+        KeyKind::Num | KeyKind::Raw => t.set(Value(kb), v),
+    }
 }
 
 /// `FPMATH`.
@@ -439,6 +466,7 @@ fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &
         }
         XOp::FloadEnv { a } => fload_env(Value(r!(a))),
         XOp::FloadMeta { a } => fload_meta(Value(r!(a))),
+        XOp::NoMeta { a } => return fload_meta(Value(r!(a))) as i32 == 0,
         XOp::FloadStrLen { a } => fload_strlen(Value(r!(a))),
         XOp::FloadHmask { a } => fload_hmask(Value(r!(a))),
         XOp::Alen { a } => alen(Value(r!(a))),
@@ -470,20 +498,15 @@ fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &
         XOp::Astore {
             tab,
             key,
-            key_int,
+            kk,
             val,
             vk,
         } => {
-            let kk = if key_int { KeyKind::Int } else { KeyKind::Raw };
-            let key = array_key(r!(key), kk);
-            let v = to_value(r!(val), vk);
-            if let Some(t) = Value(r!(tab)).as_tab() {
-                t.get_mut().set(key, v);
-            }
+            array_set(Value(r!(tab)), r!(key), kk, to_value(r!(val), vk));
             0
         }
         XOp::Aload { tab, key, kk, ty } => {
-            let v = table_get(Value(r!(tab)), array_key(r!(key), kk));
+            let v = array_get(Value(r!(tab)), r!(key), kk);
             if !type_ok(v, ty) {
                 return false;
             }
