@@ -266,7 +266,9 @@ fn parse_const(ir: &mut IrBuf, tok: &str, int: bool) -> Result<IrRef, String> {
 fn parse_snap(ir: &mut IrBuf, snaps: &mut SnapBuf, line: &str) -> Result<(), String> {
     let open = line.find('[').ok_or("snapshot without [")?;
     let close = line.rfind(']').ok_or("snapshot without ]")?;
-    let body = &line[open + 1..close];
+    let body = line
+        .get(open + 1..close)
+        .ok_or("snapshot with ] before [")?;
     let mut ents = Vec::new();
     let mut slot = 0u32;
     for tok in tokens(body) {

@@ -1600,7 +1600,10 @@ impl Lua {
                         Op::LOOP => hot!(Op::LOOP),
                         Op::ILOOP => {}
                         Op::JMP => jump!(ins),
-                        Op::FUNCF | Op::FUNCV => hot!(decode_op(ins)),
+                        Op::FUNCF => hot!(Op::FUNCF),
+                        // Vararg function entries are not hot-counted (as in LuaJIT):
+                        // their traces start from loops or from calls into them.
+                        Op::FUNCV => {}
                         Op::IFUNCF | Op::IFUNCV => {}
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
                             save_pc!();

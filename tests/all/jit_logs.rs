@@ -99,12 +99,23 @@ fn check_log(dir: &Path, args: &[&str], log: &str, golden: &str) {
     let got = head(std::fs::read_to_string(&logpath).unwrap_or_default());
     assert_eq!(got, want, "skein's log differs from LuaJIT's ({golden})");
     let _ = std::fs::remove_file(&logpath);
-    if let Some(lj) = run("luajit", dir, args, &[]) {
-        if lj.status.success() {
-            let got = head(std::fs::read_to_string(&logpath).unwrap_or_default());
-            assert_eq!(got, want, "the golden file is stale ({golden})");
+    // LuaJIT's own logs can vary between runs (hash-table layouts follow addresses):
+    // the golden file must be one of the logs it writes.
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let _ = std::fs::remove_file(&logpath);
+        match run("luajit", dir, args, &[]) {
+            Some(lj) if lj.status.success() => {
+                let got = head(std::fs::read_to_string(&logpath).unwrap_or_default());
+                if got == want {
+                    return;
+                }
+                seen.push(got);
+            }
+            _ => return,
         }
     }
+    panic!("the golden file {golden} is none of LuaJIT's logs: {seen:?}");
 }
 
 #[test]

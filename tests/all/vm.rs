@@ -270,7 +270,8 @@ fn peak_rss_kb(script: &str) -> u64 {
         .unwrap_or_else(|| panic!("no VmHWM report: {err}"))
 }
 
-/// The JIT hook sees every FORL/LOOP/FUNCF execution, and I-variants are never reported.
+/// The JIT hook sees every FORL/LOOP/FUNCF execution (not FUNCV), and I-variants are never
+/// reported.
 #[test]
 fn jit_hook_reports_hot_ops_and_skips_i_variants() {
     use skein::bc::{self, Op};
@@ -308,9 +309,10 @@ fn jit_hook_reports_hot_ops_and_skips_i_variants() {
     let count = |op| log.iter().filter(|(o, _)| *o == op).count();
     assert_eq!(count(Op::FORL), 3, "{log:?}");
     assert_eq!(count(Op::LOOP), 4, "{log:?}");
-    // The main chunk is vararg (FUNCV); f is FUNCF, entered twice.
+    // f is FUNCF, entered twice; the main chunk is vararg (FUNCV), which LuaJIT's
+    // interpreter does not hot-count.
     assert_eq!(count(Op::FUNCF), 2, "{log:?}");
-    assert_eq!(count(Op::FUNCV), 1, "{log:?}");
+    assert_eq!(count(Op::FUNCV), 0, "{log:?}");
 }
 
 #[test]
