@@ -536,7 +536,11 @@ impl JitDriver {
         let _ = lua.grow_stack(base0 + 512);
         let th = lua.th();
         lua.set_gc_stopped(true);
-        let mut alloc = || Value::tab(lua.new_table(0, 0));
+        let mut alloc = |req: exec::ext::AllocReq<'_>| match req {
+            exec::ext::AllocReq::Table => Value::tab(lua.new_table(0, 0)),
+            exec::ext::AllocReq::Dup(t) => Value::tab(lua.adopt_table(t.get_mut().duplicate())),
+            exec::ext::AllocReq::Str(b) => lua.str_value(b),
+        };
         let out = exec::run(world, id, th, base0, gc, &mut alloc);
         lua.set_gc_stopped(false);
         out

@@ -20,6 +20,8 @@
 //! [`supported`] at assembly time (the trace then aborts with "NYI: cannot assemble IR
 //! instruction"), never reached at run time.
 
+pub mod ext;
+
 use crate::jit::ids::{BcPos, TraceId};
 use crate::jit::ir::{sload, IrBuf, IrOp, IrRef, IrType, KValue, REF_BIAS, REF_FIRST};
 use crate::jit::link::LinkType;
@@ -112,6 +114,19 @@ pub fn supported(op: IrOp) -> bool {
             | ULOAD
             | USTORE
             | ALEN
+            | HREF
+            | NEWREF
+            | HSTORE
+            | TBAR
+            | TDUP
+            | TOSTR
+            | BUFHDR
+            | BUFPUT
+            | BUFSTR
+            | CARG
+            | CALLL
+            | HIOP
+            | VLOAD
     )
 }
 
@@ -133,8 +148,12 @@ pub fn runnable(world: &World, id: TraceId) -> bool {
     if matches!(
         h.link_type,
         LinkType::Loop | LinkType::TailRecursion | LinkType::Root
-    ) && d.ir.refs().any(|r| d.ir.at(r).op == IrOp::TNEW)
-    {
+    ) && d.ir.refs().any(|r| {
+        matches!(
+            d.ir.at(r).op,
+            IrOp::TNEW | IrOp::TDUP | IrOp::TOSTR | IrOp::BUFSTR
+        )
+    }) {
         return false;
     }
     !d.snaps
@@ -187,9 +206,10 @@ pub fn run(
     th: &mut Thread,
     mut base0: usize,
     gc: &dyn Fn(TraceId, IrRef) -> Option<Value>,
-    alloc: &mut dyn FnMut() -> Value,
+    alloc: &mut dyn FnMut(ext::AllocReq<'_>) -> Value,
 ) -> ExecOutcome {
     let mut vals: Vec<u64> = Vec::new();
+    let mut xs = ext::ExtState::default();
     'trace: loop {
         let Some(data) = world.data.get(id) else {
             return ExecOutcome::Done {
@@ -343,6 +363,7 @@ pub fn run(
                         Some("str.len") => {
                             x.as_str().map_or(0, |s| s.as_bytes().len() as i64 as u64)
                         }
+                        Some("tab.asize") => ext::asize(x),
                         Some("tab.hmask") => x
                             .as_tab()
                             .map_or(0, |t| crate::jit::record::hmask_of(t) as i64 as u64),
@@ -409,26 +430,76 @@ pub fn run(
                     ok = type_ok(v, ins.ty);
                     v.0
                 }
-                IrOp::HREFK | IrOp::HLOAD => {
-                    // HREFK keeps the table; HLOAD looks the key up through it.
-                    let (tref, kslot) = if ins.op == IrOp::HREFK {
-                        (ins.op1, ins.op2)
-                    } else {
-                        let h = ir.at(IrRef(ins.op1));
-                        (h.op1, h.op2)
-                    };
-                    let t = Value(get(&vals, tref)).as_tab();
-                    let key = Value(get(&vals, ir.at(IrRef(kslot)).op1));
-                    let v = t.map_or(Value::NIL, |t| t.get_mut().get(key));
-                    if ins.op == IrOp::HREFK {
-                        ok = !v.is_nil();
-                        get(&vals, tref)
-                    } else {
-                        ok = type_ok(v, ins.ty);
-                        v.0
-                    }
+                IrOp::HREFK => {
+                    // HREFK keeps the table (its FLOAD tab.node); the key must be there.
+                    let (t, key) = ext::slot_of(ir, IrRef(r as u16), &|x| get(&vals, x));
+                    ok = !ext::hload(t, key).is_nil();
+                    get(&vals, ins.op1)
                 }
-                IrOp::TNEW => alloc().0,
+                IrOp::HLOAD => {
+                    let (t, key) = ext::slot_of(ir, IrRef(ins.op1), &|x| get(&vals, x));
+                    let v = ext::hload(t, key);
+                    ok = type_ok(v, ins.ty);
+                    v.0
+                }
+                IrOp::HREF => {
+                    let (t, key) = ext::slot_of(ir, IrRef(r as u16), &|x| get(&vals, x));
+                    ext::href(t, key)
+                }
+                IrOp::NEWREF => ext::HREF_FOUND,
+                IrOp::HSTORE => {
+                    let (t, key) = ext::slot_of(ir, IrRef(ins.op1), &|x| get(&vals, x));
+                    let v = to_value(get(&vals, ins.op2), ir.at(IrRef(ins.op2)).ty);
+                    ok = ext::hstore(t, key, v);
+                    0
+                }
+                IrOp::TBAR | IrOp::CARG => 0,
+                IrOp::TDUP => match gcf(IrRef(ins.op1)).and_then(|v| v.as_tab()) {
+                    Some(t) => alloc(ext::AllocReq::Dup(t)).0,
+                    None => {
+                        ok = false;
+                        0
+                    }
+                },
+                IrOp::TOSTR => {
+                    let x = to_value(get(&vals, ins.op1), ir.at(IrRef(ins.op1)).ty);
+                    let text = ext::number_text(x.as_num().unwrap_or(0.0));
+                    alloc(ext::AllocReq::Str(text.as_bytes())).0
+                }
+                IrOp::BUFHDR => {
+                    xs.buf.clear();
+                    0
+                }
+                IrOp::BUFPUT => {
+                    let v = to_value(get(&vals, ins.op2), ir.at(IrRef(ins.op2)).ty);
+                    ok = ext::buf_put(&mut xs.buf, v);
+                    0
+                }
+                IrOp::BUFSTR => alloc(ext::AllocReq::Str(&xs.buf)).0,
+                IrOp::CALLL => {
+                    // lj_vm_next(table, position): arguments through the CARG.
+                    let carg = ir.at(IrRef(ins.op1));
+                    let t = Value(get(&vals, carg.op1));
+                    let pos = get(&vals, carg.op2) as i64 as i32;
+                    xs.set_next(r as u16, ext::vm_next(t, pos));
+                    0
+                }
+                IrOp::HIOP => xs.next_of(ins.op1).map_or(0, |(p, _, _)| p as u64),
+                IrOp::VLOAD => {
+                    let v = match xs.next_of(ins.op1) {
+                        Some((_, k, v)) => {
+                            if ins.op2 == 1 {
+                                k
+                            } else {
+                                v
+                            }
+                        }
+                        None => Value::NIL,
+                    };
+                    ok = type_ok(v, ins.ty);
+                    v.0
+                }
+                IrOp::TNEW => alloc(ext::AllocReq::Table).0,
                 IrOp::FPMATH => {
                     let x = f64::from_bits(get(&vals, ins.op1));
                     match ins.op2 {

@@ -133,6 +133,8 @@ pub struct Recorder {
     pub scev: Option<loops::Scev>,
     /// Remaining loop unrolls.
     pub loopunroll: i32,
+    /// Remaining unrolls of a type-unstable loop (LuaJIT's `instunroll`).
+    pub instunroll: i32,
     /// Optimisation flags.
     pub flags: OptFlags,
     /// Instructions recorded so far.
@@ -176,6 +178,7 @@ impl Recorder {
             loop_range: None,
             scev: None,
             loopunroll: 15,
+            instunroll: 4,
             flags,
             count: 0,
             frames: Vec::new(),
@@ -341,6 +344,23 @@ impl Recorder {
             }
             Op::TSETV | Op::TSETS | Op::TSETB => {
                 return self.rec_tset(data, f, ins);
+            }
+            Op::NOT => {
+                // The operand's type is known (guarded when loaded): no IR.
+                let r = self.getslot(data, f, bc::d(ins) as usize)?;
+                let falsy = matches!(self.ty(data, r), IrType::Nil | IrType::False);
+                let k = if falsy {
+                    crate::jit::ir::REF_TRUE
+                } else {
+                    crate::jit::ir::REF_FALSE
+                };
+                self.setslot(a, k);
+            }
+            Op::GSET => {
+                return self.rec_gset(data, f, ins);
+            }
+            Op::TDUP => {
+                return self.rec_tdup(data, f, ins);
             }
             Op::TNEW => {
                 let r = self

@@ -1,0 +1,146 @@
+//! Semantics of the data IR ops added for GSET, hash-part keys, TDUP, CAT and pairs
+//! loops: small functions over `Value`s and tables, called from the executor's match
+//! arms (so a rewritten run loop only has to call them again).
+//!
+//! The executor's model of LuaJIT's hash references: an `HREF`/`HREFK`/`NEWREF` is not a
+//! pointer but "this table, this key". Its value is [`HREF_FOUND`] when the key holds a
+//! non-nil value and [`HREF_NIL`] otherwise, so the recorder's guard `EQ/NE href
+//! [niltv]` (a `KKPTR` constant, whose bits the executor reads as 0) compares the way
+//! LuaJIT's pointer comparison does; `HLOAD`/`HSTORE` go back to the reference
+//! instruction's operands to find the table and the key ([`slot_of`]).
+//!
+//! Allocation (`TNEW`, `TDUP`, `TOSTR`, `BUFSTR`) goes through the executor's `alloc`
+//! callback ([`AllocReq`]): the collector is paused while a trace runs, so the driver
+//! only runs allocating traces that return to the interpreter after each pass
+//! (`exec::runnable`). A `NEWREF` only grows a table's own vectors, never a GC object.
+//!
+//! `CALLL lj_vm_next` (pairs loops): its result lives in [`ExtState::nexts`] under the
+//! call's ref; `HIOP` reads the next traversal position and `VLOAD #1` / `#0` the key
+//! and value. Positions are the interpreter's (`Table::entry_from`: array slots first,
+//! then nodes; the control slot of an `ITERN` loop holds the position after the last
+//! entry returned), so snapshots restore them unchanged.
+//!
+//! Rules for whoever changes this: no function here may panic on any input (a wrong
+//! type is a failed guard, reported by returning `None`/`false`).
+
+use crate::jit::ir::{IrBuf, IrOp, IrRef, IrType};
+use crate::vm::{TabRef, Value};
+
+/// The value of an `HREF`/`NEWREF` whose key holds a value.
+pub const HREF_FOUND: u64 = 1;
+/// The value of an `HREF` whose key is absent (equal to the `[niltv]` constant's bits).
+pub const HREF_NIL: u64 = 0;
+
+/// What the executor asks the VM to allocate.
+pub enum AllocReq<'a> {
+    /// An empty table (`TNEW`).
+    Table,
+    /// A copy of a template table (`TDUP`).
+    Dup(TabRef),
+    /// An interned string (`TOSTR`, `BUFSTR`).
+    Str(&'a [u8]),
+}
+
+/// Per-run scratch state of the data ops.
+#[derive(Default)]
+pub struct ExtState {
+    /// The string buffer of `BUFHDR`/`BUFPUT`/`BUFSTR`.
+    pub buf: Vec<u8>,
+    /// Results of `CALLL lj_vm_next` by call ref: (next position, key, value), or
+    /// `None` at the end of the traversal.
+    pub nexts: Vec<(u16, Option<(usize, Value, Value)>)>,
+}
+
+impl ExtState {
+    /// Records the result of the `lj_vm_next` call at ref `r`.
+    pub fn set_next(&mut self, r: u16, res: Option<(usize, Value, Value)>) {
+        match self.nexts.iter_mut().find(|(k, _)| *k == r) {
+            Some(e) => e.1 = res,
+            None => self.nexts.push((r, res)),
+        }
+    }
+
+    /// The result of the `lj_vm_next` call at ref `r`.
+    pub fn next_of(&self, r: u16) -> Option<(usize, Value, Value)> {
+        self.nexts.iter().find(|(k, _)| *k == r).and_then(|e| e.1)
+    }
+}
+
+/// Converts raw executor bits of type `ty` to a Lua value.
+pub fn value_of(bits: u64, ty: IrType) -> Value {
+    match ty {
+        IrType::Int => Value::num(bits as i64 as i32 as f64),
+        IrType::Num => Value::num(f64::from_bits(bits)),
+        _ => Value(bits),
+    }
+}
+
+/// The table and key a hash reference (`HREFK`, `HREF`, `NEWREF`) at `r` names; `get`
+/// reads an operand's bits.
+pub fn slot_of(ir: &IrBuf, r: IrRef, get: &dyn Fn(u16) -> u64) -> (Value, Value) {
+    let ins = ir.at(r);
+    let t = Value(get(ins.op1));
+    let key = if ins.op == IrOp::HREFK {
+        let kslot = ir.at(IrRef(ins.op2));
+        Value(get(kslot.op1))
+    } else {
+        value_of(get(ins.op2), ir.at(IrRef(ins.op2)).ty)
+    };
+    (t, key)
+}
+
+/// `HREF`: [`HREF_FOUND`] if `t[k]` holds a value, else [`HREF_NIL`].
+pub fn href(t: Value, k: Value) -> u64 {
+    if hload(t, k).is_nil() {
+        HREF_NIL
+    } else {
+        HREF_FOUND
+    }
+}
+
+/// `HLOAD`: the raw value of `t[k]` (nil for a non-table).
+pub fn hload(t: Value, k: Value) -> Value {
+    t.as_tab().map_or(Value::NIL, |t| t.get_mut().get(k))
+}
+
+/// `HSTORE` (through any hash reference): `t[k] = v`, raw. False (nothing stored) for a
+/// non-table or a nil / NaN key, which the interpreter must report.
+pub fn hstore(t: Value, k: Value, v: Value) -> bool {
+    let Some(t) = t.as_tab() else {
+        return false;
+    };
+    if k.is_nil() || k.as_num().is_some_and(f64::is_nan) {
+        return false;
+    }
+    t.get_mut().set(k, v);
+    true
+}
+
+/// `FLOAD tab.asize`: the array part's size.
+pub fn asize(t: Value) -> u64 {
+    t.as_tab().map_or(0, |t| t.get_mut().array.len() as u64)
+}
+
+/// `CALLL lj_vm_next(t, pos)`: the entry at traversal position `pos` or later.
+pub fn vm_next(t: Value, pos: i32) -> Option<(usize, Value, Value)> {
+    let t = t.as_tab()?;
+    t.get_mut().entry_from(pos.max(0) as usize)
+}
+
+/// `TOSTR`: the text of a number (`INT` / `NUM` mode) as the interpreter prints it.
+pub fn number_text(x: f64) -> String {
+    crate::vm::meta::fmt_num(x)
+}
+
+/// `BUFPUT`: appends the string or number `v` to `buf`; false for any other type.
+pub fn buf_put(buf: &mut Vec<u8>, v: Value) -> bool {
+    if let Some(s) = v.as_str() {
+        buf.extend_from_slice(s.as_bytes());
+        true
+    } else if let Some(n) = v.as_num() {
+        buf.extend_from_slice(number_text(n).as_bytes());
+        true
+    } else {
+        false
+    }
+}
