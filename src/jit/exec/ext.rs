@@ -10,9 +10,11 @@
 //! instruction's operands to find the table and the key ([`slot_of`]).
 //!
 //! Allocation (`TNEW`, `TDUP`, `TOSTR`, `BUFSTR`) goes through the executor's `alloc`
-//! callback ([`AllocReq`]): the collector is paused while a trace runs, so the driver
-//! only runs allocating traces that return to the interpreter after each pass
-//! (`exec::runnable`). A `NEWREF` only grows a table's own vectors, never a GC object.
+//! callback ([`AllocReq`], counted by [`ExtState::alloc`]). The collector is paused
+//! while a trace runs, so after [`ALLOC_BUDGET`] allocations the executor leaves the
+//! trace at the next guard through that guard's snapshot (a plain return to the
+//! interpreter, not a counted exit) and the collector catches up before the trace is
+//! entered again. A `NEWREF` only grows a table's own vectors, never a GC object.
 //!
 //! `CALLL lj_vm_next` (pairs loops): its result lives in [`ExtState::nexts`] under the
 //! call's ref; `HIOP` reads the next traversal position and `VLOAD #1` / `#0` the key
@@ -41,9 +43,14 @@ pub enum AllocReq<'a> {
     Str(&'a [u8]),
 }
 
+/// Allocations a trace may make in one run before it returns to the interpreter.
+pub const ALLOC_BUDGET: usize = 4096;
+
 /// Per-run scratch state of the data ops.
 #[derive(Default)]
 pub struct ExtState {
+    /// Objects allocated in this run.
+    pub allocs: usize,
     /// The string buffer of `BUFHDR`/`BUFPUT`/`BUFSTR`.
     pub buf: Vec<u8>,
     /// Results of `CALLL lj_vm_next` by call ref: (next position, key, value), or
@@ -52,6 +59,16 @@ pub struct ExtState {
 }
 
 impl ExtState {
+    /// Allocates through the executor's callback, counting the allocation.
+    pub fn alloc(
+        &mut self,
+        alloc: &mut dyn FnMut(AllocReq<'_>) -> Value,
+        req: AllocReq<'_>,
+    ) -> Value {
+        self.allocs += 1;
+        alloc(req)
+    }
+
     /// Records the result of the `lj_vm_next` call at ref `r`.
     pub fn set_next(&mut self, r: u16, res: Option<(usize, Value, Value)>) {
         match self.nexts.iter_mut().find(|(k, _)| *k == r) {

@@ -143,19 +143,6 @@ pub fn runnable(world: &World, id: TraceId) -> bool {
     let Some(d) = world.data.get(id) else {
         return false;
     };
-    // Allocations are only run in traces that return to the interpreter every
-    // iteration (the collector is paused while a trace runs).
-    if matches!(
-        h.link_type,
-        LinkType::Loop | LinkType::TailRecursion | LinkType::Root
-    ) && d.ir.refs().any(|r| {
-        matches!(
-            d.ir.at(r).op,
-            IrOp::TNEW | IrOp::TDUP | IrOp::TOSTR | IrOp::BUFSTR
-        )
-    }) {
-        return false;
-    }
     !d.snaps
         .map
         .iter()
@@ -285,6 +272,18 @@ pub fn run(
                 }
             }
             let ins = *ir.at(IrRef(r as u16));
+            if xs.allocs > ext::ALLOC_BUDGET && ins.is_guard() {
+                // The collector is paused while the trace runs: after enough allocations
+                // leave through this guard's snapshot (not an exit: nothing is counted)
+                // so the interpreter can collect; the trace is entered again later.
+                let sn = data.snaps.snap_for(IrRef(r as u16)).unwrap_or(SnapNo(0));
+                let pc = restore(ir, data, sn, &vals, nk, th, &mut base0);
+                return ExecOutcome::Done {
+                    pc,
+                    base0,
+                    stitched: None,
+                };
+            }
             let mut ok = true;
             let out: u64 = match ins.op {
                 IrOp::NOP | IrOp::LOOP | IrOp::PHI | IrOp::BASE | IrOp::RENAME => 0,
@@ -455,7 +454,7 @@ pub fn run(
                 }
                 IrOp::TBAR | IrOp::CARG => 0,
                 IrOp::TDUP => match gcf(IrRef(ins.op1)).and_then(|v| v.as_tab()) {
-                    Some(t) => alloc(ext::AllocReq::Dup(t)).0,
+                    Some(t) => xs.alloc(alloc, ext::AllocReq::Dup(t)).0,
                     None => {
                         ok = false;
                         0
@@ -464,7 +463,7 @@ pub fn run(
                 IrOp::TOSTR => {
                     let x = to_value(get(&vals, ins.op1), ir.at(IrRef(ins.op1)).ty);
                     let text = ext::number_text(x.as_num().unwrap_or(0.0));
-                    alloc(ext::AllocReq::Str(text.as_bytes())).0
+                    xs.alloc(alloc, ext::AllocReq::Str(text.as_bytes())).0
                 }
                 IrOp::BUFHDR => {
                     xs.buf.clear();
@@ -475,7 +474,12 @@ pub fn run(
                     ok = ext::buf_put(&mut xs.buf, v);
                     0
                 }
-                IrOp::BUFSTR => alloc(ext::AllocReq::Str(&xs.buf)).0,
+                IrOp::BUFSTR => {
+                    let text = std::mem::take(&mut xs.buf);
+                    let v = xs.alloc(alloc, ext::AllocReq::Str(&text));
+                    xs.buf = text;
+                    v.0
+                }
                 IrOp::CALLL => {
                     // lj_vm_next(table, position): arguments through the CARG.
                     let carg = ir.at(IrRef(ins.op1));
@@ -499,7 +503,7 @@ pub fn run(
                     ok = type_ok(v, ins.ty);
                     v.0
                 }
-                IrOp::TNEW => alloc(ext::AllocReq::Table).0,
+                IrOp::TNEW => xs.alloc(alloc, ext::AllocReq::Table).0,
                 IrOp::FPMATH => {
                     let x = f64::from_bits(get(&vals, ins.op1));
                     match ins.op2 {

@@ -70,8 +70,9 @@ impl<'a> Emitter<'a> {
                 return r;
             }
         }
-        // Besides pure ops, LuaJIT CSEs SLOADs (a slot's entry value never changes) and
-        // table barriers (until an allocation, which may run a GC step, intervenes).
+        // Besides pure ops, LuaJIT CSEs SLOADs (a slot's entry value never changes; but a
+        // RETF moves the base, so not across one) and table barriers (until an
+        // allocation, which may run a GC step, intervenes).
         let cse_ok = ins.op.mode().cse_ok() || matches!(ins.op, IrOp::SLOAD | IrOp::TBAR);
         if self.flags.has(OptFlags::CSE) && cse_ok {
             if let Some(r) = cse::find(self.ir, &ins) {
@@ -85,7 +86,8 @@ impl<'a> Emitter<'a> {
                     ]
                     .iter()
                     .any(|&a| self.ir.chain[a as usize] > r);
-                if !gc_step {
+                let rebased = ins.op == IrOp::SLOAD && self.ir.chain[IrOp::RETF as usize] > r;
+                if !gc_step && !rebased {
                     return r;
                 }
             }

@@ -22,6 +22,7 @@
 //! conformance cases.
 
 mod calls;
+mod concat;
 pub use calls::hmask_of;
 mod loops;
 mod ops;
@@ -355,6 +356,9 @@ impl Recorder {
                     crate::jit::ir::REF_FALSE
                 };
                 self.setslot(a, k);
+            }
+            Op::CAT => {
+                return self.rec_cat(data, f, ins);
             }
             Op::GSET => {
                 return self.rec_gset(data, f, ins);
