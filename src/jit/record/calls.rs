@@ -137,6 +137,10 @@ impl Recorder {
         let a = bc::a(ins) as usize;
         let nres = bc::b(ins) as i32 - 1;
         let nargs = (bc::c(ins) as usize).saturating_sub(1);
+        if name == "pairs" {
+            // (recnyi) pairs loops: see iter.rs.
+            return self.rec_pairs(data, f, ins, fv);
+        }
         let want_args = match name {
             "floor" | "ceil" | "sqrt" | "abs" | "sin" | "cos" | "tan" | "exp" => 1,
             "min" | "max" => 2,
@@ -316,7 +320,7 @@ impl Recorder {
         Ok(r)
     }
 
-    fn kfunc(&mut self, data: &mut TraceData, fv: Value) -> crate::jit::ir::IrRef {
+    pub(crate) fn kfunc(&mut self, data: &mut TraceData, fv: Value) -> crate::jit::ir::IrRef {
         let fc = fv.as_func().expect("function");
         let func = match self.key_of_func(fv) {
             Some(k) => crate::jit::ids::FuncRef::Lua(k),

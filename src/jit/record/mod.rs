@@ -23,6 +23,7 @@
 
 mod calls;
 mod concat;
+mod iter;
 pub use calls::hmask_of;
 mod loops;
 mod ops;
@@ -80,6 +81,11 @@ pub struct LiveFrame<'a> {
     pub caller: Option<Caller>,
     /// Trace number of a J-variant's D operand, for linking (`JFORL 4 => trace 1`).
     pub trace_of: &'a dyn Fn(u32) -> Option<TraceNo>,
+    /// The root trace compiled for the `ITERN` at a pc of this frame's prototype, if
+    /// any (compiled `ITERN`s are not patched, see `iter.rs`).
+    pub iter_trace: &'a dyn Fn(usize) -> Option<TraceNo>,
+    /// The builtin `next` (what `pairs` returns and `ISNEXT` checks for).
+    pub next_fn: Option<Value>,
 }
 
 /// The Lua frame below the running one (for returns below the trace's start frame).
@@ -106,6 +112,8 @@ pub enum StartKind {
     Func(ProtoKey),
     /// A hot `LOOP` (while / repeat loop) at this pc.
     Loop(usize),
+    /// A hot `ITERN` (pairs / next loop) at this pc.
+    IterN(usize),
 }
 
 /// The recorder's state for one trace.
@@ -356,6 +364,12 @@ impl Recorder {
                     crate::jit::ir::REF_FALSE
                 };
                 self.setslot(a, k);
+            }
+            Op::ITERN => {
+                return self.rec_itern(data, f, pc, ins);
+            }
+            Op::ISNEXT => {
+                return self.rec_isnext(data, f, ins);
             }
             Op::CAT => {
                 return self.rec_cat(data, f, ins);
