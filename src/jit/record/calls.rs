@@ -307,7 +307,10 @@ impl Recorder {
     /// The closure constant for `fv`.
     /// The IR ref of the running closure (the function slot below the current frame),
     /// loaded with a read-only SLOAD the first time and remembered in its slot.
-    fn current_closure(&mut self, data: &mut TraceData) -> Result<crate::jit::ir::IrRef, RecErr> {
+    pub(crate) fn current_closure(
+        &mut self,
+        data: &mut TraceData,
+    ) -> Result<crate::jit::ir::IrRef, RecErr> {
         let slot0 = self.baseslot - 2;
         if let Some((r, _)) = self.slots[slot0] {
             return Ok(r);
@@ -611,14 +614,12 @@ impl Recorder {
             // Missing globals need the metatable path: not recorded.
             return Err(nyi(Op::GGET));
         }
-        let slot0 = (self.baseslot - 2) as u16;
         let kname = data.ir.kstr(key.as_bytes());
         self.gcvals.push((kname, kv));
+        // (recnyi) The known closure of an inlined frame, not a stale stack slot.
+        let fref = self.current_closure(data)?;
         let mut e = self.emitter(data);
         let m = |x: TraceError| (x, None);
-        let fref = e
-            .op(IrOp::SLOAD, IrType::Func, slot0, sload::READONLY)
-            .map_err(m)?;
         let envr = e
             .op(IrOp::FLOAD, IrType::Tab, fref.0, field("func.env"))
             .map_err(m)?;

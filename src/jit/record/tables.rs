@@ -14,7 +14,7 @@ use super::calls::{field, hmask_of};
 use super::ops::{type_of, RecErr};
 use super::{LiveFrame, RecResult, Recorder};
 use crate::bc::{self, Op};
-use crate::jit::ir::{sload, IrOp, IrRef, IrType};
+use crate::jit::ir::{IrOp, IrRef, IrType};
 use crate::jit::traceerr::TraceError;
 use crate::jit::world::TraceData;
 use crate::vm::Value;
@@ -377,14 +377,11 @@ impl Recorder {
         }
         let v = self.getslot(data, f, bc::a(ins) as usize)?;
         let present = !env.get_mut().get_str(key).is_nil();
-        let slot0 = (self.baseslot - 2) as u16;
         let kname = data.ir.kstr(key.as_bytes());
         self.gcvals.push((kname, kv));
         let m = |x: TraceError| (x, None);
+        let fref = self.current_closure(data)?;
         let mut e = self.emitter(data);
-        let fref = e
-            .op(IrOp::SLOAD, IrType::Func, slot0, sload::READONLY)
-            .map_err(m)?;
         let envr = e
             .op(IrOp::FLOAD, IrType::Tab, fref.0, field("func.env"))
             .map_err(m)?;
