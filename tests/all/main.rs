@@ -6,6 +6,7 @@ mod conformance;
 mod embed;
 mod front;
 mod jit;
+mod recnyi;
 mod stdlib;
 mod stdlib_engines;
 mod vm;

@@ -46,6 +46,9 @@ pub enum AllocReq<'a> {
 /// Allocations a trace may make in one run before it returns to the interpreter.
 pub const ALLOC_BUDGET: usize = 4096;
 
+/// One `lj_vm_next` result: (next position, key, value), `None` at the end.
+pub type NextEntry = Option<(usize, Value, Value)>;
+
 /// Per-run scratch state of the data ops.
 #[derive(Default)]
 pub struct ExtState {
@@ -55,7 +58,7 @@ pub struct ExtState {
     pub buf: Vec<u8>,
     /// Results of `CALLL lj_vm_next` by call ref: (next position, key, value), or
     /// `None` at the end of the traversal.
-    pub nexts: Vec<(u16, Option<(usize, Value, Value)>)>,
+    pub nexts: Vec<(u16, NextEntry)>,
 }
 
 impl ExtState {
@@ -70,7 +73,7 @@ impl ExtState {
     }
 
     /// Records the result of the `lj_vm_next` call at ref `r`.
-    pub fn set_next(&mut self, r: u16, res: Option<(usize, Value, Value)>) {
+    pub fn set_next(&mut self, r: u16, res: NextEntry) {
         match self.nexts.iter_mut().find(|(k, _)| *k == r) {
             Some(e) => e.1 = res,
             None => self.nexts.push((r, res)),
@@ -78,7 +81,7 @@ impl ExtState {
     }
 
     /// The result of the `lj_vm_next` call at ref `r`.
-    pub fn next_of(&self, r: u16) -> Option<(usize, Value, Value)> {
+    pub fn next_of(&self, r: u16) -> NextEntry {
         self.nexts.iter().find(|(k, _)| *k == r).and_then(|e| e.1)
     }
 }
@@ -139,7 +142,7 @@ pub fn asize(t: Value) -> u64 {
 }
 
 /// `CALLL lj_vm_next(t, pos)`: the entry at traversal position `pos` or later.
-pub fn vm_next(t: Value, pos: i32) -> Option<(usize, Value, Value)> {
+pub fn vm_next(t: Value, pos: i32) -> NextEntry {
     let t = t.as_tab()?;
     t.get_mut().entry_from(pos.max(0) as usize)
 }
