@@ -225,6 +225,10 @@ impl JitDriver {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, jop), trace.0 as u32);
                     }
+                    if bc::op(ins) == Op::ITERL {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_d(bc::set_op(ins, Op::JITERL), trace.0 as u32);
+                    }
                     if bc::op(ins) == Op::FORL {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, Op::JFORL), trace.0 as u32);
@@ -485,6 +489,36 @@ impl JitDriver {
         lua.jit_recording = true;
     }
 
+    /// (recnyi) Starts a root trace at the hot `ITERL` at `pc` (recording starts with the
+    /// loop body, like a FORL root).
+    fn start_root_iterl(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::IterL(pc), key, pc, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        Self::with_live(
+            lua,
+            key,
+            proto,
+            base0,
+            world,
+            &self.protos,
+            &self.iter_traces,
+            |lf| r.setup_root_iterl(&mut data, lf, pc),
+        );
+        world.data.insert(rec.id, data);
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
+        lua.jit_recording = true;
+    }
+
     /// (recnyi) The interpreter is at the `ITERN` at `pc`: runs its compiled trace if
     /// there is one (true: the frame's pc was moved), else counts it as a loop.
     fn hot_itern(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, pos: BcPos, hk: HotKey) {
@@ -578,6 +612,12 @@ impl JitDriver {
             Op::CALL | Op::CALLT | Op::CALLM | Op::CALLMT => {
                 lua.th().stack.get(base + bc::a(ins) as usize).copied()
             }
+            // (recnyi) The iterator a generic for loop calls.
+            Op::ITERC => lua
+                .th()
+                .stack
+                .get((base + bc::a(ins) as usize).wrapping_sub(3))
+                .copied(),
             Op::UGET => {
                 let f = lua.th().stack.get(base.wrapping_sub(2)).copied();
                 f.and_then(|f| f.as_func())
@@ -882,9 +922,7 @@ impl JitHook for JitDriver {
             Op::ITERN => self.hot_itern(lua, proto, pc, pos, hk),
             Op::ITERL => {
                 if self.jit.on_hot_loop(pos, func, hk).is_some() {
-                    let arg = Some((op as u8).to_string());
-                    self.jit
-                        .abort(func, pc as u32, TraceError::NyiBytecode, arg);
+                    self.start_root_iterl(lua, proto, key, pc);
                 }
             }
             Op::FUNCF | Op::FUNCV => {
@@ -925,6 +963,16 @@ impl JitHook for JitDriver {
             let orig = self.patches.get(&(proto.addr(), pc)).copied();
             let resume = match (bc::op(ins), orig) {
                 (Op::JFUNCF | Op::JFUNCV | Op::JFORI | Op::JLOOP, _) => pc + 1,
+                (Op::JITERL, Some(o)) => {
+                    let a = base + bc::a(ins) as usize;
+                    let v = th.stack[a];
+                    if v.is_nil() {
+                        pc + 1
+                    } else {
+                        th.stack[a - 1] = v;
+                        (pc as isize + 1 + bc::j(o) as isize) as usize
+                    }
+                }
                 (Op::JFORL, Some(o)) => {
                     let a = base + bc::a(ins) as usize;
                     let st = th.stack[a + 2].as_num_unchecked();
@@ -960,6 +1008,17 @@ impl JitHook for JitDriver {
             }
             th.stack[a] = Value::num(i);
             th.stack[a + 3] = Value::num(i);
+        } else if bc::op(ins) == Op::JITERL {
+            // The loop step the interpreter would have done.
+            let a = base + bc::a(ins) as usize;
+            let v = th.stack[a];
+            if v.is_nil() {
+                if let Some(f) = th.frames.last_mut() {
+                    f.pc = pc as u32 + 1;
+                }
+                return true;
+            }
+            th.stack[a - 1] = v;
         } else if !matches!(bc::op(ins), Op::JFUNCF | Op::JFUNCV | Op::JFORI | Op::JLOOP) {
             return false;
         }

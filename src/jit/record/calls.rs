@@ -137,8 +137,8 @@ impl Recorder {
         let a = bc::a(ins) as usize;
         let nres = bc::b(ins) as i32 - 1;
         let nargs = (bc::c(ins) as usize).saturating_sub(1);
-        if name == "pairs" {
-            // (recnyi) pairs loops: see iter.rs.
+        if name == "pairs" || name == "ipairs" {
+            // (recnyi) pairs / ipairs loops: see iter.rs.
             return self.rec_pairs(data, f, ins, fv);
         }
         let want_args = match name {

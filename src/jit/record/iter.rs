@@ -194,8 +194,9 @@ impl Recorder {
         Ok(RecResult::Continue)
     }
 
-    /// `pairs(t)` called with `CALL A B C` (one table argument without metatable):
-    /// recorded inline as its results `next, t, nil` after an identity guard.
+    /// `pairs(t)` / `ipairs(t)` called with `CALL A B C` (one table argument without
+    /// metatable): recorded inline as its results (`next, t, nil` / `ipairs_aux, t, 0`)
+    /// after an identity guard.
     pub(crate) fn rec_pairs(
         &mut self,
         data: &mut TraceData,
@@ -211,7 +212,20 @@ impl Recorder {
             .get(self.baseslot + a + 2)
             .copied()
             .unwrap_or(Value::NIL);
-        let Some(next) = f.next_fn else {
+        // pairs returns `next, t, nil`; ipairs its iterator (its upvalue), `t, 0`.
+        let ipairs = matches!(
+            fv.as_func().map(|c| c.kind()),
+            Some(crate::vm::object::FuncKind::Native { name: "ipairs", .. })
+        );
+        let gen = if ipairs {
+            match fv.as_func().map(|c| c.kind()) {
+                Some(crate::vm::object::FuncKind::Native { upvals, .. }) => upvals.first().copied(),
+                _ => None,
+            }
+        } else {
+            f.next_fn
+        };
+        let Some(next) = gen.filter(|g| g.as_func().is_some()) else {
             return Ok(None);
         };
         if nargs != 1 || nres < 0 || arg.as_tab().is_none_or(|t| t.get_mut().meta.is_some()) {
@@ -226,7 +240,8 @@ impl Recorder {
                 .map_err(|e| (e, None))?;
         }
         let kn = self.kfunc(data, next);
-        let results = [kn, tr, REF_NIL];
+        let third = if ipairs { data.ir.knum(0.0) } else { REF_NIL };
+        let results = [kn, tr, third];
         for s in a..(a + 3).max(a + 2 + nargs) {
             if self.baseslot + s < self.slots.len() {
                 self.slots[self.baseslot + s] = None;
@@ -237,5 +252,200 @@ impl Recorder {
         }
         self.maxslot = a + nres as usize;
         Ok(Some(RecResult::Continue))
+    }
+}
+
+/// Generic `for` loops: `ITERC` (call the iterator) and `ITERL` (loop back while the
+/// first result is not nil), as LuaJIT records them.
+///
+/// A hot `ITERL` starts a root trace at the loop body (like a hot `FORL`; live slots
+/// below A + B of the ITERC - 1), so if the loop ends right then the trace leaves its
+/// range ("leaving loop in root trace"). `ITERC` copies generator, state and control
+/// above the loop slots and is recorded as the call `CALL A B 3`: a Lua iterator is
+/// inlined with a frame (`calls.rs`), `ipairs`'s iterator is recorded inline (`EQ` on
+/// the function, the control as `int`, `ADD +1`, an array load typed with the value
+/// seen, nil ending the loop); other natives abort. `ITERL` needs no IR (the type of
+/// the first result is known): it copies the result to the control slot and closes the
+/// loop at its own start, links a side trace to a compiled loop (`JITERL`), and aborts a
+/// root trace entering another loop.
+impl Recorder {
+    /// Sets up a root trace for the hot `ITERL` at `pc` (before it executes).
+    pub fn setup_root_iterl(&mut self, data: &mut TraceData, f: &LiveFrame<'_>, pc: usize) {
+        let ins = f.code[pc];
+        let body = (pc as isize + 1 + bc::j(ins) as isize) as usize;
+        self.loop_range = Some((body, pc));
+        let ra = bc::a(ins) as usize;
+        let b = f
+            .code
+            .get(pc.wrapping_sub(1))
+            .map_or(1, |&c| bc::b(c) as usize);
+        self.maxslot = (ra + b).saturating_sub(1);
+        self.pc = body;
+        self.snap_add(data);
+    }
+
+    /// `ITERC A B C`.
+    pub(crate) fn rec_iterc(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let a = bc::a(ins) as usize;
+        let b = bc::b(ins);
+        let bs = self.baseslot;
+        let live = |s: usize| f.stack.get(bs + s).copied().unwrap_or(Value::NIL);
+        let (gen, st, ctl) = (live(a - 3), live(a - 2), live(a - 1));
+        let Some(gf) = gen.as_func() else {
+            return Err(nyi(Op::ITERC));
+        };
+        let gr = self.getslot(data, f, a - 3)?;
+        let sr = self.getslot(data, f, a - 2)?;
+        let cr = self.getslot(data, f, a - 1)?;
+        if let crate::vm::object::FuncKind::Native { name, .. } = gf.kind() {
+            if *name == "ipairs_aux" {
+                return self.rec_ipairs_aux(data, gen, (gr, sr, cr), (st, ctl), a, b);
+            }
+            return Err(nyi(Op::ITERC));
+        }
+        self.slots[bs + a] = Some((gr, 0));
+        self.slots[bs + a + 1] = None;
+        self.slots[bs + a + 2] = Some((sr, 0));
+        self.slots[bs + a + 3] = Some((cr, 0));
+        self.maxslot = self.maxslot.max(a + 4);
+        // The call as the interpreter makes it: function at A, arguments at A+2, A+3.
+        let mut stack = f.stack.to_vec();
+        if stack.len() < bs + a + 4 {
+            stack.resize(bs + a + 4, Value::NIL);
+        }
+        stack[bs + a] = gen;
+        stack[bs + a + 1] = Value::NIL;
+        stack[bs + a + 2] = st;
+        stack[bs + a + 3] = ctl;
+        let view = LiveFrame {
+            key: f.key,
+            code: f.code,
+            knum: f.knum,
+            kgc: f.kgc,
+            stack: &stack,
+            numparams: f.numparams,
+            base0: f.base0,
+            caller: f.caller,
+            trace_of: f.trace_of,
+            iter_trace: f.iter_trace,
+            next_fn: f.next_fn,
+        };
+        let call = crate::bc::ins_abc(Op::CALL, a as u32, b, 3);
+        self.rec_call(data, &view, call)
+    }
+
+    /// `ipairs`'s iterator inline: `t[c + 1]`, ending the loop at nil.
+    fn rec_ipairs_aux(
+        &mut self,
+        data: &mut TraceData,
+        gen: Value,
+        (gr, sr, cr): (
+            crate::jit::ir::IrRef,
+            crate::jit::ir::IrRef,
+            crate::jit::ir::IrRef,
+        ),
+        (st, ctl): (Value, Value),
+        a: usize,
+        b: u32,
+    ) -> Result<RecResult, RecErr> {
+        let (Some(t), Some(c)) = (st.as_tab(), ctl.as_num()) else {
+            return Err(nyi(Op::ITERC));
+        };
+        let m = |e: TraceError| (e, None);
+        let kf = self.kfunc(data, gen);
+        if gr != kf {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, gr.0, kf.0)
+                .map_err(m)?;
+        }
+        let ci = if self.ty(data, cr) == IrType::Int {
+            cr
+        } else if let Some(k) = data.ir.num_of(cr).filter(|k| *k == k.trunc()) {
+            data.ir.kint(k as i32)
+        } else {
+            let lit = crate::jit::ir::conv_lit(IrType::Int, IrType::Num);
+            self.emitter(data)
+                .op(IrOp::CONV, IrType::Int, cr.0, lit)
+                .map_err(m)?
+        };
+        let one = data.ir.kint(1);
+        let idx = self
+            .emitter(data)
+            .op(IrOp::ADD, IrType::Int, ci.0, one.0)
+            .map_err(m)?;
+        let v = t.get_mut().get(Value::num(c + 1.0));
+        let mut e = self.emitter(data);
+        let aref = e.op(IrOp::AREF, IrType::P64, sr.0, idx.0).map_err(m)?;
+        let val = e
+            .guard(IrOp::ALOAD, super::ops::type_of(v), aref.0, 0)
+            .map_err(m)?;
+        let nres = (b as usize).saturating_sub(1);
+        // The key as a number (the slots were loaded as numbers: an int there would make
+        // the loop look type-unstable to the loop pass).
+        let results = if v.is_nil() {
+            [REF_NIL, REF_NIL]
+        } else {
+            [self.tonum(data, idx)?, val]
+        };
+        for i in 0..nres {
+            self.setslot(a + i, results.get(i).copied().unwrap_or(REF_NIL));
+        }
+        self.maxslot = a + nres;
+        Ok(RecResult::Continue)
+    }
+
+    /// `ITERL` / `JITERL A D` at `pc`.
+    pub(crate) fn rec_iterl(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+        ins: u32,
+    ) -> Result<RecResult, RecErr> {
+        let a = bc::a(ins) as usize;
+        let r = self.getslot(data, f, a)?;
+        let go = self.ty(data, r) != IrType::Nil;
+        let at_start =
+            matches!(self.start, StartKind::IterL(s) if s == pc) && self.frames.is_empty();
+        if !go {
+            return Ok(RecResult::Continue);
+        }
+        // The control slot was loaded as a number: keep it one (an int there would make
+        // the loop look type-unstable to the loop pass).
+        let rc = self.tonum(data, r)?;
+        self.setslot(a - 1, rc);
+        if bc::op(ins) == Op::JITERL {
+            if self.is_side() {
+                // The jump is gone from a patched JITERL: the body starts after the JMP
+                // to the ITERC before it.
+                let body = (0..pc)
+                    .rev()
+                    .find(|&q| {
+                        bc::op(f.code[q]) == Op::JMP
+                            && (q as isize + 1 + bc::j(f.code[q]) as isize) as usize + 1 == pc
+                    })
+                    .map_or(pc, |q| q + 1);
+                let lnk = (f.trace_of)(bc::d(ins));
+                return self.stop(data, LinkType::Root, lnk, body);
+            }
+            return Err((TraceError::InnerLoop, None));
+        }
+        if at_start {
+            let body = (pc as isize + 1 + bc::j(ins) as isize) as usize;
+            return self.stop(data, LinkType::Loop, Some(self.no), body);
+        }
+        if self.is_side() {
+            self.loopunroll -= 1;
+            if self.loopunroll < 0 {
+                return Err((TraceError::LoopUnroll, None));
+            }
+            return Ok(RecResult::Continue);
+        }
+        Err((TraceError::InnerLoop, None))
     }
 }

@@ -114,6 +114,8 @@ pub enum StartKind {
     Loop(usize),
     /// A hot `ITERN` (pairs / next loop) at this pc.
     IterN(usize),
+    /// A hot `ITERL` (generic for loop) at this pc.
+    IterL(usize),
 }
 
 /// The recorder's state for one trace.
@@ -367,6 +369,12 @@ impl Recorder {
             }
             Op::ITERN => {
                 return self.rec_itern(data, f, pc, ins);
+            }
+            Op::ITERC => {
+                return self.rec_iterc(data, f, ins);
+            }
+            Op::ITERL | Op::JITERL => {
+                return self.rec_iterl(data, f, pc, ins);
             }
             Op::ISNEXT => {
                 return self.rec_isnext(data, f, ins);
