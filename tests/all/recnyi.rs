@@ -49,6 +49,17 @@ fn pairs_loops_jit_v_equals_luajit() {
 }
 
 #[test]
+fn iterator_loops_jit_v_equals_luajit() {
+    // LuaJIT's own log of this program varies with its hot-counter collisions (another
+    // variant also records `it` as a function trace); the golden is the variant without
+    // collisions, which is what our counters give.
+    let (out, got) = run_logged("iter_loops.lua", "-jv=");
+    assert_eq!(out, "2400\n");
+    let want = std::fs::read_to_string(golden().join("iter_loops.log")).expect("golden");
+    assert_eq!(got, want);
+}
+
+#[test]
 fn data_bytecodes_ir_has_luajits_forms() {
     let (_, d) = run_logged("data_bytecodes.lua", "-jdump=is,");
     for want in [
@@ -133,6 +144,8 @@ fn pairs_loop_that_always_aborts_stays_correct() {
             .expect("run skein");
         assert_eq!(String::from_utf8_lossy(&out.stdout), "18000\n", "{flag}");
     }
+    // (Which counter gets hot first depends on hashed bytecode addresses: only the
+    // abort reason is fixed.)
     let log = std::fs::read_to_string(tmp.path().join("v.log")).expect("log");
-    assert!(log.starts_with("[TRACE --- bl.lua:3 -- leaving loop in root trace]\n[TRACE --- bl.lua:3 -- NYI: bytecode 51]\n"), "{log}");
+    assert!(log.contains("[TRACE --- bl.lua:3 -- NYI: bytecode 51]\n"), "{log}");
 }
