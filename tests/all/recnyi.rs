@@ -147,5 +147,8 @@ fn pairs_loop_that_always_aborts_stays_correct() {
     // (Which counter gets hot first depends on hashed bytecode addresses: only the
     // abort reason is fixed.)
     let log = std::fs::read_to_string(tmp.path().join("v.log")).expect("log");
-    assert!(log.contains("[TRACE --- bl.lua:3 -- NYI: bytecode 51]\n"), "{log}");
+    assert!(
+        log.contains("[TRACE --- bl.lua:3 -- NYI: bytecode 51]\n"),
+        "{log}"
+    );
 }

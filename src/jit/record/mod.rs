@@ -16,7 +16,9 @@
 //!
 //! Files: `snapshot.rs` (when snapshots are taken and shrunk, the bytecode use/def scan),
 //! `loops.rs` (numeric for loops and loop events), `ops.rs` (slots, constants, arithmetic,
-//! comparisons). Rules for whoever changes this: every bytecode the recorder does not
+//! comparisons), `calls.rs` (calls, returns, upvalues, GGET), `tables.rs` (table
+//! accesses, GSET, TDUP), `concat.rs` (CAT), `iter.rs` (pairs loops and generic for
+//! loops). Rules for whoever changes this: every bytecode the recorder does not
 //! handle must abort with `NYI: bytecode N` (never guess); anything that changes which
 //! guards or snapshots are emitted changes exit numbers in the logs — check the
 //! conformance cases.

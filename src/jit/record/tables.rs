@@ -1,14 +1,26 @@
-//! Table reads (`TGETV`, `TGETS`, `TGETB`) and stores (`TSETV`, `TSETS`, `TSETB`).
+//! Table reads (`TGETV`, `TGETS`, `TGETB`), stores (`TSETV`, `TSETS`, `TSETB`), `GSET`
+//! and `TDUP`.
 //!
-//! Recorded only for tables without a metatable (guarded: `FLOAD tab.meta` must be 0),
-//! so a missing key reads as nil without `__index`. The key (a number, an int constant
-//! or a string constant) and the table form an `AREF`; `ALOAD` reads through it with a
-//! type guard on the value seen while recording. The executor looks the key up for real
-//! (array or hash part), so the IR stays correct whatever the table's layout; LuaJIT's
-//! finer forms (`ABC` bounds checks, `HREFK` slots) are not reproduced. Stores are
-//! `ASTORE` through the same kind of `AREF` (the collector is stop-the-world, so no
-//! write barrier); `TSETV` is recorded only with an `int` or string key, which can never
-//! be nil or NaN (other keys abort as NYI).
+//! Array-style accesses are recorded only for tables without a metatable (guarded:
+//! `FLOAD tab.meta` must be 0), so a missing key reads as nil without `__index`. The key
+//! (a number, an int constant or a string constant) and the table form an `AREF`;
+//! `ALOAD` reads through it with a type guard on the value seen while recording. The
+//! executor looks the key up for real (array or hash part), so the IR stays correct
+//! whatever the table's layout; LuaJIT's finer forms (`ABC` bounds checks, `HREFK` slots
+//! for constant keys) are not reproduced there. Stores are `ASTORE` through the same
+//! kind of `AREF` (the collector is stop-the-world, so no write barrier); `TSETV` takes
+//! an `int` or string key, or an integer-valued `num` key after a checked `CONV`.
+//!
+//! A `num` key that is not an integer goes to the hash part in LuaJIT's form
+//! (`hash_key`, `hash_load`, `hash_store`): `FLOAD tab.asize` + `EQ +0` (a table with an
+//! array part aborts with "NYI: mixed sparse/dense table", as in LuaJIT), `HREF`, then a
+//! typed `HLOAD`, or for stores `NE`/`EQ [niltv]` (present / new key), the no-metatable
+//! guard (`FLOAD tab.meta` + `EQ NULL`), `NEWREF` for a new key, `HSTORE` and `TBAR`
+//! when a GC value is stored. `GSET` uses the same pieces on the environment of the
+//! current closure (`HREFK` when the key exists, with the `tab.hmask` guard GGET uses).
+//! `TDUP` is a `TDUP` of the template constant. Rules: every store sets `needsnap`;
+//! a key that could be nil or NaN at run time must never reach `HSTORE` unguarded
+//! (the executor refuses such stores by failing the instruction).
 
 use super::calls::{field, hmask_of};
 use super::ops::{type_of, RecErr};
