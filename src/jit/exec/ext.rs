@@ -164,3 +164,47 @@ pub fn buf_put(buf: &mut Vec<u8>, v: Value) -> bool {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vm::Lua;
+
+    #[test]
+    fn hash_refs_stores_and_traversal() {
+        let mut l = Lua::new();
+        let t = Value::tab(l.new_table(0, 0));
+        let k = Value::num(1.5);
+        assert_eq!(href(t, k), HREF_NIL);
+        assert!(hstore(t, k, Value::num(7.0)));
+        assert_eq!(href(t, k), HREF_FOUND);
+        assert_eq!(hload(t, k).as_num(), Some(7.0));
+        // Keys the interpreter must reject are refused, non-tables too.
+        assert!(!hstore(t, Value::NIL, Value::TRUE));
+        assert!(!hstore(t, Value::num(f64::NAN), Value::TRUE));
+        assert!(!hstore(Value::num(1.0), k, Value::TRUE));
+        assert_eq!(asize(t), 0);
+        // lj_vm_next: positions continue after the entry returned; the end is None.
+        let (p, key, v) = vm_next(t, 0).expect("one entry");
+        assert_eq!((key.as_num(), v.as_num()), (Some(1.5), Some(7.0)));
+        assert!(vm_next(t, p as i32).is_none());
+        assert!(vm_next(Value::NIL, 0).is_none());
+    }
+
+    #[test]
+    fn string_buffer_and_slot_results() {
+        let mut buf = Vec::new();
+        let mut l = Lua::new();
+        assert!(buf_put(&mut buf, l.str_value(b"a")));
+        assert!(buf_put(&mut buf, Value::num(12.0)));
+        assert!(buf_put(&mut buf, Value::num(0.5)));
+        assert!(!buf_put(&mut buf, Value::TRUE));
+        assert_eq!(buf, b"a120.5");
+        let mut xs = ExtState::default();
+        xs.set_next(7, Some((3, Value::TRUE, Value::FALSE)));
+        xs.set_next(7, None);
+        assert!(xs.next_of(7).is_none());
+        xs.set_next(9, Some((1, Value::TRUE, Value::FALSE)));
+        assert_eq!(xs.next_of(9).map(|e| e.0), Some(1));
+    }
+}
