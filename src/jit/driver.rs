@@ -32,6 +32,10 @@ use crate::vm::{Lua, Value};
 use hashbrown::HashMap;
 use std::io::Write;
 
+/// Consecutive exits at a compiled `ITERN` followed by entering its trace again
+/// (bounded so that an exit nobody handles cannot loop forever).
+const MAX_ITERN_REENTRY: u32 = 64;
+
 /// The backend of the portable executor: checks that every instruction can be run and
 /// compiles the trace into the world's machine-code table
 /// ([`World::code`](crate::jit::world::World)).
@@ -126,6 +130,19 @@ pub struct JitDriver {
     pub keep_events: bool,
     /// The handlers' position in the event stream.
     attach_cursor: Cursor,
+    /// (recnyi) Root traces of compiled `ITERN`s by (prototype address, pc). They are
+    /// not patched to `JLOOP` (that would lose the operands `ISNEXT` needs to
+    /// despecialise the loop): the interpreter reports every `ITERN` as hot and the
+    /// driver enters the trace.
+    iter_traces: HashMap<(usize, usize), TraceNo>,
+    /// (recnyi) An `ITERN` the interpreter must run itself once (a trace returned to it
+    /// without a counted exit: entering the trace again would loop forever).
+    iter_skip: Option<(usize, usize)>,
+    /// (recnyi) A counted exit just resumed at this compiled `ITERN`, after that many
+    /// consecutive re-entries. As in LuaJIT the trace is entered again at once (so an
+    /// exit at the end of the traversal is followed by the pre-roll's exit, until a
+    /// side trace handles it); past [`MAX_ITERN_REENTRY`] the interpreter runs it.
+    iter_reentry: Option<((usize, usize), u32)>,
 }
 
 impl Default for JitDriver {
@@ -152,6 +169,9 @@ impl JitDriver {
             keep_events: false,
             cont: None,
             ffids: HashMap::new(),
+            iter_traces: HashMap::new(),
+            iter_skip: None,
+            iter_reentry: None,
         }
     }
 
@@ -210,6 +230,9 @@ impl JitDriver {
                     let code = &mut p.get_mut().bc;
                     let pc = pos.pc as usize;
                     let ins = code[pc];
+                    if bc::op(ins) == Op::ITERN {
+                        self.iter_traces.insert((p.addr(), pc), trace);
+                    }
                     if matches!(bc::op(ins), Op::LOOP) {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, Op::JLOOP), trace.0 as u32);
@@ -222,6 +245,10 @@ impl JitDriver {
                         };
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, jop), trace.0 as u32);
+                    }
+                    if bc::op(ins) == Op::ITERL {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_d(bc::set_op(ins, Op::JITERL), trace.0 as u32);
                     }
                     if bc::op(ins) == Op::FORL {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
@@ -242,6 +269,22 @@ impl JitDriver {
                     let code = &mut p.get_mut().bc;
                     let pc = pos.pc as usize;
                     let ins = code[pc];
+                    if bc::op(ins) == Op::ITERN {
+                        // LuaJIT blacklists a pairs loop by despecialising it: ITERN →
+                        // ITERC, and the ISNEXT before the body → JMP.
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = bc::set_op(ins, Op::ITERC);
+                        if let Some(&iterl) = code.get(pc + 1) {
+                            let isnext = (pc as isize + 1 + bc::j(iterl) as isize) as usize;
+                            if let Some(&isn) = code.get(isnext) {
+                                if bc::op(isn) == Op::ISNEXT {
+                                    self.patches.entry((p.addr(), isnext)).or_insert(isn);
+                                    code[isnext] = bc::set_op(isn, Op::JMP);
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     let iop = match bc::op(ins) {
                         Op::FORL => Op::IFORL,
                         Op::ITERL => Op::IITERL,
@@ -254,6 +297,7 @@ impl JitDriver {
                     code[pc] = bc::set_op(ins, iop);
                 }
                 VmCommand::UnpatchAll => {
+                    self.iter_traces.clear();
                     for ((addr, pc), ins) in self.patches.drain() {
                         let p = ProtoRef::from_addr(addr);
                         if let Some(slot) = p.get_mut().bc.get_mut(pc) {
@@ -332,6 +376,7 @@ impl JitDriver {
         base0: usize,
         world: &World,
         keys: &HashMap<usize, ProtoKey>,
+        iters: &HashMap<(usize, usize), TraceNo>,
         f: impl FnOnce(&LiveFrame<'_>) -> R,
     ) -> R {
         let th = lua.th();
@@ -372,8 +417,18 @@ impl JitDriver {
                     && e.val as u32 >= 2 * crate::jit::penalty::PENALTY_MIN
             })
         };
+        let paddr = proto.addr();
+        let iter_trace = |pc: usize| {
+            iters
+                .get(&(paddr, pc))
+                .copied()
+                .filter(|&no| world.by_number(no).is_some())
+        };
+        let next_fn = lua.next_fn.map(Value::func);
         let lf = LiveFrame {
             loop_left: &loop_left,
+            iter_trace: &iter_trace,
+            next_fn,
             base0,
             caller,
             numparams: p.numparams as usize,
@@ -398,9 +453,16 @@ impl JitDriver {
         let id = rec.id;
         let world = &mut self.jit.world;
         let mut data = world.data.remove(id).unwrap_or_default();
-        let res = Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
-            r.setup_root_forl(&mut data, lf, pc)
-        });
+        let res = Self::with_live(
+            lua,
+            key,
+            proto,
+            base0,
+            world,
+            &self.protos,
+            &self.iter_traces,
+            |lf| r.setup_root_forl(&mut data, lf, pc),
+        );
         world.data.insert(id, data);
         match res {
             Ok(()) => {
@@ -425,9 +487,16 @@ impl JitDriver {
         let mut r = Recorder::new(rec.no, StartKind::Loop(pc), key, pc + 1, flags);
         let world = &mut self.jit.world;
         let mut data = world.data.remove(rec.id).unwrap_or_default();
-        Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
-            r.setup_root_loop(&mut data, lf, pc)
-        });
+        Self::with_live(
+            lua,
+            key,
+            proto,
+            base0,
+            world,
+            &self.protos,
+            &self.iter_traces,
+            |lf| r.setup_root_loop(&mut data, lf, pc),
+        );
         world.data.insert(rec.id, data);
         self.active = Some(Active {
             rec: r,
@@ -435,6 +504,102 @@ impl JitDriver {
             stitch_pos: None,
         });
         lua.jit_recording = true;
+    }
+
+    /// (recnyi) Starts a root trace at the hot `ITERN` at `pc` (it records the ITERN).
+    fn start_root_itern(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::IterN(pc), key, pc, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        Self::with_live(
+            lua,
+            key,
+            proto,
+            base0,
+            world,
+            &self.protos,
+            &self.iter_traces,
+            |lf| r.setup_root_itern(&mut data, lf, pc),
+        );
+        world.data.insert(rec.id, data);
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
+        lua.jit_recording = true;
+    }
+
+    /// (recnyi) Starts a root trace at the hot `ITERL` at `pc` (recording starts with the
+    /// loop body, like a FORL root).
+    fn start_root_iterl(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
+        let Some(rec) = self.jit.rec.clone() else {
+            return;
+        };
+        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let flags = self.jit.world.opts.flags;
+        let mut r = Recorder::new(rec.no, StartKind::IterL(pc), key, pc, flags);
+        let world = &mut self.jit.world;
+        let mut data = world.data.remove(rec.id).unwrap_or_default();
+        Self::with_live(
+            lua,
+            key,
+            proto,
+            base0,
+            world,
+            &self.protos,
+            &self.iter_traces,
+            |lf| r.setup_root_iterl(&mut data, lf, pc),
+        );
+        world.data.insert(rec.id, data);
+        self.active = Some(Active {
+            rec: r,
+            base0,
+            stitch_pos: None,
+        });
+        lua.jit_recording = true;
+    }
+
+    /// (recnyi) The interpreter is at the `ITERN` at `pc`: runs its compiled trace if
+    /// there is one (true: the frame's pc was moved), else counts it as a loop.
+    fn hot_itern(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, pos: BcPos, hk: HotKey) {
+        let at = (proto.addr(), pc);
+        if self.iter_skip.take() == Some(at) {
+            return;
+        }
+        let chain = match self.iter_reentry.take() {
+            Some((a, n)) if a == at => n,
+            _ => 0,
+        };
+        if let Some(&no) = self.iter_traces.get(&at) {
+            let Some(id) = self.jit.world.by_number(no) else {
+                return;
+            };
+            if !exec::runnable(&self.jit.world, id) {
+                return;
+            }
+            let base = lua.th().frames.last().map_or(0, |f| f.base as usize);
+            self.iter_reentry = Some((at, chain));
+            self.run_and_settle(lua, id, base - 2, pc as u32);
+            lua.jit_reload = true;
+            return;
+        }
+        let func = FuncRef::Lua(pos.proto);
+        if self.jit.on_hot_loop(pos, func, hk).is_some() {
+            self.start_root_itern(lua, proto, pos.proto, pc);
+            if self.active.is_some() {
+                // The trace records the ITERN itself: dispatch it again.
+                if let Some(f) = lua.th().frames.last_mut() {
+                    f.pc = pc as u32;
+                }
+                lua.jit_reload = true;
+            }
+        }
     }
 
     /// Starts a root trace at the hot function entry of `proto`.
@@ -447,9 +612,16 @@ impl JitDriver {
         let mut r = Recorder::new(rec.no, StartKind::Func(key), key, 1, flags);
         let world = &mut self.jit.world;
         let mut data = world.data.remove(rec.id).unwrap_or_default();
-        Self::with_live(lua, key, proto, base0, world, &self.protos, |lf| {
-            r.setup_root_func(&mut data, lf)
-        });
+        Self::with_live(
+            lua,
+            key,
+            proto,
+            base0,
+            world,
+            &self.protos,
+            &self.iter_traces,
+            |lf| r.setup_root_func(&mut data, lf),
+        );
         world.data.insert(rec.id, data);
         self.active = Some(Active {
             rec: r,
@@ -486,6 +658,12 @@ impl JitDriver {
             Op::CALL | Op::CALLT | Op::CALLM | Op::CALLMT => {
                 lua.th().stack.get(base + bc::a(ins) as usize).copied()
             }
+            // (recnyi) The iterator a generic for loop calls.
+            Op::ITERC => lua
+                .th()
+                .stack
+                .get((base + bc::a(ins) as usize).wrapping_sub(3))
+                .copied(),
             Op::UGET => {
                 let f = lua.th().stack.get(base.wrapping_sub(2)).copied();
                 f.and_then(|f| f.as_func())
@@ -653,6 +831,24 @@ impl JitDriver {
         let rpc = resume.map_or(default_pc, |p| p.pc);
         if let Some(f) = lua.th().frames.last_mut() {
             f.pc = rpc;
+        }
+        // Resuming at a compiled ITERN: after a counted exit the trace is entered again
+        // (LuaJIT), otherwise the interpreter runs the ITERN once itself.
+        let chain = self.iter_reentry.take().map_or(0, |(_, n)| n);
+        let top = lua.th().frames.last().map(|f| f.base as usize);
+        if let Some(p) = top
+            .and_then(|b| lua.th().stack.get(b.wrapping_sub(2)).copied())
+            .and_then(|f| f.as_func())
+            .and_then(|f| f.lua_proto())
+        {
+            let at = (p.addr(), rpc as usize);
+            if self.iter_traces.contains_key(&at) {
+                if exit.is_some() && chain < MAX_ITERN_REENTRY {
+                    self.iter_reentry = Some((at, chain + 1));
+                } else {
+                    self.iter_skip = Some(at);
+                }
+            }
         }
         if let Some(t) = stitched {
             self.arm_cont(lua, t, rpc as usize);
@@ -925,11 +1121,10 @@ impl JitHook for JitDriver {
                     self.start_root_loop(lua, proto, key, pc);
                 }
             }
+            Op::ITERN => self.hot_itern(lua, proto, pc, pos, hk),
             Op::ITERL => {
                 if self.jit.on_hot_loop(pos, func, hk).is_some() {
-                    let arg = Some((op as u8).to_string());
-                    self.jit
-                        .abort(func, pc as u32, TraceError::NyiBytecode, arg);
+                    self.start_root_iterl(lua, proto, key, pc);
                 }
             }
             Op::FUNCF | Op::FUNCV => {
@@ -984,6 +1179,16 @@ impl JitHook for JitDriver {
             let orig = self.patches.get(&(proto.addr(), pc)).copied();
             let resume = match (bc::op(ins), orig) {
                 (Op::JFUNCF | Op::JFUNCV | Op::JFORI | Op::JLOOP, _) => pc + 1,
+                (Op::JITERL, Some(o)) => {
+                    let a = base + bc::a(ins) as usize;
+                    let v = th.stack[a];
+                    if v.is_nil() {
+                        pc + 1
+                    } else {
+                        th.stack[a - 1] = v;
+                        (pc as isize + 1 + bc::j(o) as isize) as usize
+                    }
+                }
                 (Op::JFORL, Some(o)) => {
                     let a = base + bc::a(ins) as usize;
                     let st = th.stack[a + 2].as_num_unchecked();
@@ -1019,6 +1224,17 @@ impl JitHook for JitDriver {
             }
             th.stack[a] = Value::num(i);
             th.stack[a + 3] = Value::num(i);
+        } else if bc::op(ins) == Op::JITERL {
+            // The loop step the interpreter would have done.
+            let a = base + bc::a(ins) as usize;
+            let v = th.stack[a];
+            if v.is_nil() {
+                if let Some(f) = th.frames.last_mut() {
+                    f.pc = pc as u32 + 1;
+                }
+                return true;
+            }
+            th.stack[a - 1] = v;
         } else if !matches!(bc::op(ins), Op::JFUNCF | Op::JFUNCV | Op::JFORI | Op::JLOOP) {
             return false;
         }
@@ -1068,9 +1284,16 @@ impl JitHook for JitDriver {
             }
             let world = &mut self.jit.world;
             let mut data = world.data.remove(rec.id).unwrap_or_default();
-            let r = Self::with_live(lua, key, proto, act.base0, world, &self.protos, |lf| {
-                act.rec.record_ins(&mut data, lf, pc)
-            });
+            let r = Self::with_live(
+                lua,
+                key,
+                proto,
+                act.base0,
+                world,
+                &self.protos,
+                &self.iter_traces,
+                |lf| act.rec.record_ins(&mut data, lf, pc),
+            );
             world.data.insert(rec.id, data);
             r
         };

@@ -1403,6 +1403,14 @@ impl Lua {
                             reload!();
                         }
                         Op::ITERN => {
+                            // (recnyi edit) ITERN is the hot-counted op of pairs loops, on
+                            // every execution (LuaJIT 2.1); the hook may run the loop's
+                            // trace instead (then it sets `jit_reload`).
+                            hot!(Op::ITERN);
+                            if self.jit_reload {
+                                self.jit_reload = false;
+                                continue 'frame;
+                            }
                             let (Some(t), Some(pos)) = (s!(a - 2).as_tab(), s!(a - 1).as_num())
                             else {
                                 // Not set up by ISNEXT (foreign bytecode): run it as ITERC.
@@ -1422,7 +1430,6 @@ impl Lua {
                                     match decode_op(il) {
                                         Op::ITERL => {
                                             pc += 1;
-                                            hot!(Op::ITERL);
                                             jump!(il);
                                         }
                                         Op::IITERL => {

@@ -9,6 +9,7 @@ mod jit;
 mod jit_exec;
 mod jit_logs;
 mod reccalls;
+mod recnyi;
 mod stdlib;
 mod stdlib_engines;
 mod vm;

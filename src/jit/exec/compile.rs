@@ -282,6 +282,45 @@ pub enum XOp {
         kind: EqKind,
         ne: bool,
     },
+    /// An instruction the executor cannot run (the trace is not compiled).
+    Unsupported,
+    /// A fixed value (`NEWREF`: the key's slot exists, see `ext::HREF_FOUND`).
+    Konst { bits: u64 },
+    /// Hash reference with a computed key: whether `t[k]` holds a value (`ext::href`).
+    Href { tab: u16, key: u16, kk: ValKind },
+    /// Hash load through a computed-key reference, type-guarded.
+    HloadV {
+        tab: u16,
+        key: u16,
+        kk: ValKind,
+        ty: IrType,
+    },
+    /// Hash store through any reference; a nil/NaN key or a non-table fails.
+    Hstore {
+        tab: u16,
+        key: u16,
+        kk: ValKind,
+        val: u16,
+        vk: ValKind,
+    },
+    /// `tab.asize`.
+    FloadAsize { a: u16 },
+    /// A copy of the template table in `a` (allocates).
+    Tdup { a: u16 },
+    /// A number as a string (allocates).
+    Tostr { a: u16, ak: ValKind },
+    /// Starts the string buffer.
+    Bufhdr,
+    /// Appends `val` (a string or number) to the buffer; other types fail.
+    Bufput { val: u16, vk: ValKind },
+    /// The buffer's contents as a string (allocates).
+    Bufstr,
+    /// `lj_vm_next(tab, pos)`: the entry is kept in the run's state under `dst`.
+    CallNext { tab: u16, pos: u16 },
+    /// The traversal position after the entry of call `call`.
+    Hiop { call: u16 },
+    /// The key (`key`) or value of the entry of call `call`, type-guarded.
+    Vload { call: u16, key: bool, ty: IrType },
 }
 
 impl XOp {
@@ -289,7 +328,14 @@ impl XOp {
     pub fn reads(&self) -> [u16; 3] {
         use XOp::*;
         match *self {
-            Zero | Retf { .. } | Tnew => [0; 3],
+            Zero | Unsupported | Retf { .. } | Tnew | Konst { .. } | Bufhdr | Bufstr => [0; 3],
+            FloadAsize { a } | Tdup { a } | Tostr { a, .. } => [a, 0, 0],
+            Bufput { val, .. } => [val, 0, 0],
+            Hiop { call } | Vload { call, .. } => [call, 0, 0],
+            Href { tab, key, .. } | HloadV { tab, key, .. } | CallNext { tab, pos: key } => {
+                [tab, key, 0]
+            }
+            Hstore { tab, key, val, .. } => [tab, key, val],
             SloadRaw { .. } | SloadChk { .. } | SloadInt { .. } | SloadIntChk { .. } => [0; 3],
             Mov { a }
             | FloadEnv { a }
@@ -412,7 +458,7 @@ pub struct ExecCode {
     pub restore: Box<[Restore]>,
     /// Whether some snapshot holds a continuation frame (not runnable).
     pub has_cont: bool,
-    /// Whether the trace allocates (`TNEW`).
+    /// Whether the trace allocates (`TNEW`, `TDUP`, `TOSTR`, `BUFSTR`).
     pub has_tnew: bool,
     /// What the end of the IR does (set by [`link`]).
     pub end: EndAction,
@@ -451,6 +497,26 @@ fn const_bits(ir: &IrBuf, r: IrRef, gcvals: &[(IrRef, Value)]) -> u64 {
             IrType::True => Value::TRUE.0,
             _ => 0,
         },
+    }
+}
+
+/// The table register, key register and key kind of the hash reference at `r`
+/// (`HREFK`: the constant key of its `KSLOT`; `HREF`/`NEWREF`: the key operand).
+fn hash_slot(ir: &IrBuf, r: IrRef) -> Option<(u16, u16, ValKind)> {
+    let nk = ir.nk().0;
+    let h = ir.at(r);
+    match h.op {
+        IrOp::HREFK => Some((
+            reg(nk, h.op1),
+            reg(nk, ir.at(IrRef(h.op2)).op1),
+            ValKind::Raw,
+        )),
+        IrOp::HREF | IrOp::NEWREF => Some((
+            reg(nk, h.op1),
+            reg(nk, h.op2),
+            ValKind::of(ir.at(IrRef(h.op2)).ty),
+        )),
+        _ => None,
     }
 }
 
@@ -496,6 +562,7 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
             Some("tab.meta") => XOp::FloadMeta { a },
             Some("str.len") => XOp::FloadStrLen { a },
             Some("tab.hmask") => XOp::FloadHmask { a },
+            Some("tab.asize") => XOp::FloadAsize { a },
             _ => XOp::Mov { a },
         },
         IrOp::AREF => XOp::Mov { a },
@@ -551,12 +618,73 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
         },
         IrOp::HLOAD => {
             let h = ir.at(IrRef(ins.op1));
-            XOp::Hload {
-                tab: reg(nk, h.op1),
-                key: reg(nk, ir.at(IrRef(h.op2)).op1),
-                ty: ins.ty,
+            let Some((tab, key, kk)) = hash_slot(ir, IrRef(ins.op1)) else {
+                return Some(XOp::Unsupported);
+            };
+            if h.op == IrOp::HREFK {
+                XOp::Hload {
+                    tab,
+                    key,
+                    ty: ins.ty,
+                }
+            } else {
+                XOp::HloadV {
+                    tab,
+                    key,
+                    kk,
+                    ty: ins.ty,
+                }
             }
         }
+        IrOp::HREF => {
+            let Some((tab, key, kk)) = hash_slot(ir, r) else {
+                return Some(XOp::Unsupported);
+            };
+            XOp::Href { tab, key, kk }
+        }
+        IrOp::NEWREF => XOp::Konst {
+            bits: super::ext::HREF_FOUND,
+        },
+        IrOp::HSTORE => {
+            let Some((tab, key, kk)) = hash_slot(ir, IrRef(ins.op1)) else {
+                return Some(XOp::Unsupported);
+            };
+            XOp::Hstore {
+                tab,
+                key,
+                kk,
+                val: b,
+                vk: ValKind::of(ir.at(IrRef(ins.op2)).ty),
+            }
+        }
+        IrOp::TBAR | IrOp::CARG => XOp::Zero,
+        IrOp::TDUP => XOp::Tdup { a },
+        IrOp::TOSTR => XOp::Tostr {
+            a,
+            ak: ValKind::of(ir.at(IrRef(ins.op1)).ty),
+        },
+        IrOp::BUFHDR => XOp::Bufhdr,
+        IrOp::BUFPUT => XOp::Bufput {
+            val: b,
+            vk: ValKind::of(ir.at(IrRef(ins.op2)).ty),
+        },
+        IrOp::BUFSTR => XOp::Bufstr,
+        IrOp::CALLL => {
+            if crate::jit::ir::IR_CALLS.get(ins.op2 as usize).copied() != Some("lj_vm_next") {
+                return Some(XOp::Unsupported);
+            }
+            let carg = ir.at(IrRef(ins.op1));
+            XOp::CallNext {
+                tab: reg(nk, carg.op1),
+                pos: reg(nk, carg.op2),
+            }
+        }
+        IrOp::HIOP => XOp::Hiop { call: a },
+        IrOp::VLOAD => XOp::Vload {
+            call: a,
+            key: ins.op2 == 1,
+            ty: ins.ty,
+        },
         IrOp::TNEW => XOp::Tnew,
         IrOp::FPMATH => XOp::Fpmath {
             a,
@@ -819,10 +947,13 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> Option<ExecCode> 
                 loop_snap = data.snaps.snap_for(r).map(|s| s.0);
             }
             IrOp::PHI => phis.push((reg(nk, ins.op1), reg(nk, ins.op2))),
-            IrOp::TNEW => has_tnew = true,
+            IrOp::TNEW | IrOp::TDUP | IrOp::TOSTR | IrOp::BUFSTR => has_tnew = true,
             _ => {}
         }
         if let Some(op) = compile_op(ir, r) {
+            if op == XOp::Unsupported {
+                return None;
+            }
             code.push(XIns {
                 op,
                 dst: reg(nk, r.0),
@@ -897,13 +1028,9 @@ pub fn link(world: &mut World, id: TraceId) {
         },
     };
     // Inlined-frame continuations and down-recursion would need VM frames rebuilt in
-    // ways the executor does not do; allocations are only run in traces that return to
-    // the interpreter every iteration (the collector is paused while a trace runs).
-    let allocates_in_loop = c.has_tnew
-        && matches!(
-            lt,
-            LinkType::Loop | LinkType::TailRecursion | LinkType::Root
-        );
+    // ways the executor does not do. Allocating traces run: the collector is paused
+    // while a trace runs, so the run loop returns to the interpreter at a back-edge
+    // after `ext::ALLOC_BUDGET` allocations and the collector catches up.
     let needs_frames = matches!(lt, LinkType::DownRecursion | LinkType::None) || c.has_cont;
-    c.runnable = !needs_frames && !allocates_in_loop;
+    c.runnable = !needs_frames;
 }

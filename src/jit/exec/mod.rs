@@ -43,6 +43,8 @@ pub use compile::{ExecCode, XIns, XOp};
 
 mod calls_ext;
 
+pub mod ext;
+
 use crate::jit::ids::{BcPos, TraceId};
 use crate::jit::ir::{IrOp, IrType};
 use crate::jit::link::LinkType;
@@ -140,6 +142,19 @@ pub fn supported(op: IrOp) -> bool {
             | ULOAD
             | USTORE
             | ALEN
+            | HREF
+            | NEWREF
+            | HSTORE
+            | TBAR
+            | TDUP
+            | TOSTR
+            | BUFHDR
+            | BUFPUT
+            | BUFSTR
+            | CARG
+            | CALLL
+            | HIOP
+            | VLOAD
     )
 }
 
@@ -190,6 +205,14 @@ impl Fuel {
         self.left -= 1;
         true
     }
+}
+
+/// Whether the run may take another back-edge: the fuel allows it and the trace has not
+/// allocated more than [`ext::ALLOC_BUDGET`] objects in this run (the collector is
+/// paused while a trace runs; returning to the interpreter lets it catch up).
+#[inline]
+fn go_on(fuel: &mut Fuel, lua: &Lua, xs: &ext::ExtState) -> bool {
+    xs.allocs <= ext::ALLOC_BUDGET && fuel.charge(lua)
 }
 
 // ---- Per-op semantics, shared by the run loop (one small function per behaviour). ----
@@ -390,7 +413,14 @@ fn retf(th: &mut Thread, want_pc: u32, base0: &mut usize) -> bool {
 
 /// Runs one instruction; false if it is a guard that failed.
 #[inline(always)]
-fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &mut usize) -> bool {
+fn step(
+    ins: &XIns,
+    regs: &[Cell<u64>],
+    lua: &mut Lua,
+    th: &mut Thread,
+    base0: &mut usize,
+    xs: &mut ext::ExtState,
+) -> bool {
     // SAFETY (for every `get_unchecked` below): `compile` checked that every register
     // an op reads or writes is inside the trace's register file (`registers_in_range`),
     // and `regs` is that file.
@@ -525,7 +555,84 @@ fn step(ins: &XIns, regs: &[Cell<u64>], lua: &mut Lua, th: &mut Thread, base0: &
             }
             v.0
         }
-        XOp::Tnew => Value::tab(lua.new_table(0, 0)).0,
+        XOp::Tnew => {
+            xs.allocs += 1;
+            Value::tab(lua.new_table(0, 0)).0
+        }
+        // Never compiled (`compile` rejects the trace).
+        XOp::Unsupported => return false,
+        XOp::Konst { bits } => bits,
+        XOp::Href { tab, key, kk } => ext::href(Value(r!(tab)), to_value(r!(key), kk)),
+        XOp::HloadV { tab, key, kk, ty } => {
+            let v = ext::hload(Value(r!(tab)), to_value(r!(key), kk));
+            if !type_ok(v, ty) {
+                return false;
+            }
+            v.0
+        }
+        XOp::Hstore {
+            tab,
+            key,
+            kk,
+            val,
+            vk,
+        } => {
+            let (t, k, v) = (Value(r!(tab)), to_value(r!(key), kk), to_value(r!(val), vk));
+            if !ext::hstore(t, k, v) {
+                return false;
+            }
+            0
+        }
+        XOp::FloadAsize { a } => ext::asize(Value(r!(a))),
+        XOp::Tdup { a } => match Value(r!(a)).as_tab() {
+            Some(t) => {
+                xs.allocs += 1;
+                let copy = t.get_mut().duplicate();
+                Value::tab(lua.adopt_table(copy)).0
+            }
+            None => return false,
+        },
+        XOp::Tostr { a, ak } => {
+            let x = to_value(r!(a), ak).as_num().unwrap_or(0.0);
+            xs.allocs += 1;
+            lua.str_value(ext::number_text(x).as_bytes()).0
+        }
+        XOp::Bufhdr => {
+            xs.buf.clear();
+            0
+        }
+        XOp::Bufput { val, vk } => {
+            if !ext::buf_put(&mut xs.buf, to_value(r!(val), vk)) {
+                return false;
+            }
+            0
+        }
+        XOp::Bufstr => {
+            xs.allocs += 1;
+            lua.str_value(&xs.buf).0
+        }
+        XOp::CallNext { tab, pos } => {
+            let next = ext::vm_next(Value(r!(tab)), i!(pos));
+            xs.set_next(ins.dst, next);
+            0
+        }
+        XOp::Hiop { call } => xs.next_of(call).map_or(0, |(p, _, _)| int_bits(p as i32)),
+        XOp::Vload { call, key, ty } => {
+            let v = match xs.next_of(call) {
+                Some((_, k, v)) => {
+                    if key {
+                        k
+                    } else {
+                        v
+                    }
+                }
+                None => Value::NIL,
+            };
+            if !type_ok(v, ty) {
+                return false;
+            }
+            v.0
+        }
         XOp::Fpmath { a, f } => fpmath(n!(a), f).to_bits(),
         XOp::Calln { a, f } => calln(n!(a), f).to_bits(),
         // As the interpreter's math.min/max: the first unless the second wins.
@@ -683,13 +790,15 @@ pub fn run(
             stitched: None,
         };
     };
+    // Per-run state of the data ops (string buffer, pairs traversal, allocations).
+    let mut xs = ext::ExtState::default();
     'trace: loop {
         let regs = &c.regs[..];
         let code = &c.code[..];
         let mut pc = 0usize;
         loop {
             while let Some(ins) = code.get(pc) {
-                if step(ins, regs, lua, th, &mut base0) {
+                if step(ins, regs, lua, th, &mut base0, &mut xs) {
                     pc += 1;
                     continue;
                 }
@@ -725,7 +834,7 @@ pub fn run(
             match c.end {
                 EndAction::LoopBack => {
                     phi_moves(c, regs);
-                    if !fuel.charge(lua) {
+                    if !go_on(fuel, lua, &xs) {
                         // Stop at the start of the next iteration (the loop snapshot).
                         let pc = match c.loop_snap {
                             Some(sn) => restore(c, sn, regs, th, &mut base0),
@@ -741,7 +850,7 @@ pub fn run(
                 }
                 EndAction::Restart => {
                     let last = restore_last(c, regs, th, &mut base0);
-                    if !fuel.charge(lua) {
+                    if !go_on(fuel, lua, &xs) {
                         return ExecOutcome::Done {
                             pc: last,
                             base0,
@@ -753,7 +862,7 @@ pub fn run(
                 EndAction::ToTrace(target) => {
                     let last = restore_last(c, regs, th, &mut base0);
                     match target.and_then(|t| Some((t, code_of(world, t)?))) {
-                        Some((t, tc)) if tc.runnable && fuel.charge(lua) => {
+                        Some((t, tc)) if tc.runnable && go_on(fuel, lua, &xs) => {
                             id = t;
                             c = tc;
                             continue 'trace;

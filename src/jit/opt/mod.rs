@@ -70,9 +70,26 @@ impl<'a> Emitter<'a> {
                 return r;
             }
         }
-        if self.flags.has(OptFlags::CSE) && ins.op.mode().cse_ok() {
+        // Besides pure ops, LuaJIT CSEs SLOADs (a slot's entry value never changes; but a
+        // RETF moves the base, so not across one) and table barriers (until an
+        // allocation, which may run a GC step, intervenes).
+        let cse_ok = ins.op.mode().cse_ok() || matches!(ins.op, IrOp::SLOAD | IrOp::TBAR);
+        if self.flags.has(OptFlags::CSE) && cse_ok {
             if let Some(r) = cse::find(self.ir, &ins) {
-                return r;
+                let gc_step = ins.op == IrOp::TBAR
+                    && [
+                        IrOp::TNEW,
+                        IrOp::TDUP,
+                        IrOp::SNEW,
+                        IrOp::TOSTR,
+                        IrOp::BUFSTR,
+                    ]
+                    .iter()
+                    .any(|&a| self.ir.chain[a as usize] > r);
+                let rebased = ins.op == IrOp::SLOAD && self.ir.chain[IrOp::RETF as usize] > r;
+                if !gc_step && !rebased {
+                    return r;
+                }
             }
         }
         self.ir.emit_raw(ins)

@@ -190,6 +190,10 @@ impl Recorder {
         if name == "select" {
             return self.rec_select(data, f, a, nargs, nres, fv);
         }
+        if name == "pairs" || name == "ipairs" {
+            // (recnyi) pairs / ipairs loops: see iter.rs.
+            return self.rec_pairs(data, f, (a, nargs, nres), fv);
+        }
         let want_args = match name {
             "floor" | "ceil" | "sqrt" | "abs" | "sin" | "cos" | "tan" | "exp" => 1,
             "min" | "max" => 2,
@@ -496,7 +500,10 @@ impl Recorder {
     /// The closure constant for `fv`.
     /// The IR ref of the running closure (the function slot below the current frame),
     /// loaded with a read-only SLOAD the first time and remembered in its slot.
-    fn current_closure(&mut self, data: &mut TraceData) -> Result<crate::jit::ir::IrRef, RecErr> {
+    pub(crate) fn current_closure(
+        &mut self,
+        data: &mut TraceData,
+    ) -> Result<crate::jit::ir::IrRef, RecErr> {
         let slot0 = self.baseslot - 2;
         if let Some((r, _)) = self.slots[slot0] {
             return Ok(r);
@@ -509,7 +516,7 @@ impl Recorder {
         Ok(r)
     }
 
-    fn kfunc(&mut self, data: &mut TraceData, fv: Value) -> crate::jit::ir::IrRef {
+    pub(crate) fn kfunc(&mut self, data: &mut TraceData, fv: Value) -> crate::jit::ir::IrRef {
         let fc = fv.as_func().expect("function");
         let func = match self.key_of_func(fv) {
             Some(k) => crate::jit::ids::FuncRef::Lua(k),
@@ -954,6 +961,8 @@ mod tests {
             }),
             trace_of: &no_trace,
             loop_left: &|_| false,
+            iter_trace: &|_| None,
+            next_fn: None,
         };
         (0..times).map(|_| rec.record_ins(data, &lf, 1)).collect()
     }
@@ -990,6 +999,8 @@ mod tests {
             caller: None,
             trace_of: &no_trace,
             loop_left: &|_| false,
+            iter_trace: &|_| None,
+            next_fn: None,
         };
         rec.setup_root_return(&mut data, &lf, 1);
         assert_eq!(rec.maxslot, 1);

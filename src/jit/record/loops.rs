@@ -565,7 +565,34 @@ impl Recorder {
         self.canonicalize_slots(data, link)?;
         self.snap_add(data);
         self.needsnap = false;
+        if link_type == LinkType::Loop && self.loop_unstable(data) && self.instunroll > 0 {
+            // LuaJIT unrolls a type-unstable loop once more (up to `instunroll` times)
+            // and tries to close it at the next iteration; the snapshot just taken is
+            // replaced by the next one.
+            self.instunroll -= 1;
+            self.mergesnap = true;
+            return Ok(RecResult::Continue);
+        }
         Ok(RecResult::Stop { link_type, link })
+    }
+
+    /// Whether the loop pass would fail on the trace as recorded so far with
+    /// "persistent type instability" (tried on a copy: DCE, then LOOP, as `optimise`).
+    fn loop_unstable(&self, data: &TraceData) -> bool {
+        use crate::jit::params::OptFlags;
+        if !self.flags.has(OptFlags::LOOP) {
+            return false;
+        }
+        let mut trial = data.clone();
+        if self.flags.has(OptFlags::DCE) {
+            crate::jit::opt::dce::run(&mut trial.ir, &trial.snaps);
+        }
+        let arena = bumpalo::Bump::new();
+        let mut e = crate::jit::opt::Emitter::new(&mut trial.ir, self.flags);
+        matches!(
+            crate::jit::opt::loop_::run(&mut e, &mut trial.snaps, &arena),
+            Err(TraceError::TypeInstability)
+        )
     }
 }
 

@@ -16,13 +16,18 @@
 //!
 //! Files: `snapshot.rs` (when snapshots are taken and shrunk, the bytecode use/def scan),
 //! `loops.rs` (numeric for loops and loop events), `ops.rs` (slots, constants, arithmetic,
-//! comparisons). Rules for whoever changes this: every bytecode the recorder does not
+//! comparisons), `calls.rs` (calls, returns, upvalues, GGET), `tables.rs` (table
+//! accesses, GSET, TDUP), `concat.rs` (CAT), `iter.rs` (pairs loops and generic for
+//! loops). Rules for whoever changes this: every bytecode the recorder does not
 //! handle must abort with `NYI: bytecode N` (never guess); anything that changes which
 //! guards or snapshots are emitted changes exit numbers in the logs — check the
 //! conformance cases.
 
 mod calls;
 pub use calls::{hmask_of, VARARG_LINK};
+mod concat;
+mod iter;
+
 mod loops;
 mod ops;
 mod snapshot;
@@ -84,6 +89,11 @@ pub struct LiveFrame<'a> {
     /// or hitting an inner loop (LuaJIT's `innerloopleft`, read from the penalty cache).
     /// A root trace may then unroll it as an inner loop instead of aborting.
     pub loop_left: &'a dyn Fn(usize) -> bool,
+    /// The root trace compiled for the `ITERN` at a pc of this frame's prototype, if
+    /// any (compiled `ITERN`s are not patched, see `iter.rs`).
+    pub iter_trace: &'a dyn Fn(usize) -> Option<TraceNo>,
+    /// The builtin `next` (what `pairs` returns and `ISNEXT` checks for).
+    pub next_fn: Option<Value>,
 }
 
 /// The Lua frame below the running one (for returns below the trace's start frame).
@@ -113,6 +123,10 @@ pub enum StartKind {
     /// A return (`RET`/`RET0`/`RET1`) at this pc: the root trace LuaJIT restarts after
     /// "down-recursion, restarting" (set up with `Recorder::setup_root_return`).
     Return(usize),
+    /// A hot `ITERN` (pairs / next loop) at this pc.
+    IterN(usize),
+    /// A hot `ITERL` (generic for loop) at this pc.
+    IterL(usize),
 }
 
 /// The recorder's state for one trace.
@@ -141,6 +155,8 @@ pub struct Recorder {
     pub scev: Option<loops::Scev>,
     /// Remaining loop unrolls.
     pub loopunroll: i32,
+    /// Remaining unrolls of a type-unstable loop (LuaJIT's `instunroll`).
+    pub instunroll: i32,
     /// Optimisation flags.
     pub flags: OptFlags,
     /// Instructions recorded so far.
@@ -194,6 +210,7 @@ impl Recorder {
             loop_range: None,
             scev: None,
             loopunroll: 15,
+            instunroll: 4,
             flags,
             count: 0,
             loopref: 0,
@@ -365,6 +382,38 @@ impl Recorder {
             }
             Op::TSETV | Op::TSETS | Op::TSETB => {
                 return self.rec_tset(data, f, ins);
+            }
+            Op::NOT => {
+                // The operand's type is known (guarded when loaded): no IR.
+                let r = self.getslot(data, f, bc::d(ins) as usize)?;
+                let falsy = matches!(self.ty(data, r), IrType::Nil | IrType::False);
+                let k = if falsy {
+                    crate::jit::ir::REF_TRUE
+                } else {
+                    crate::jit::ir::REF_FALSE
+                };
+                self.setslot(a, k);
+            }
+            Op::ITERN => {
+                return self.rec_itern(data, f, pc, ins);
+            }
+            Op::ITERC => {
+                return self.rec_iterc(data, f, ins);
+            }
+            Op::ITERL | Op::JITERL => {
+                return self.rec_iterl(data, f, pc, ins);
+            }
+            Op::ISNEXT => {
+                return self.rec_isnext(data, f, ins);
+            }
+            Op::CAT => {
+                return self.rec_cat(data, f, ins);
+            }
+            Op::GSET => {
+                return self.rec_gset(data, f, ins);
+            }
+            Op::TDUP => {
+                return self.rec_tdup(data, f, ins);
             }
             Op::TNEW => {
                 let r = self

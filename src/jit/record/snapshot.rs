@@ -100,7 +100,14 @@ pub(crate) fn usedef(
             }
             Mode::Lit => {
                 if matches!(op, Op::JFORL | Op::JITERL | Op::JLOOP) {
-                    let minslot = if op == Op::JFORL { a + 3 } else { a };
+                    let minslot = match op {
+                        Op::JFORL => a + 3,
+                        // Like ITERL: the iterator's results below A + B - 1 are read.
+                        Op::JITERL => {
+                            a + (bc::b(code[pc.saturating_sub(2)]) as usize).saturating_sub(1)
+                        }
+                        _ => a,
+                    };
                     for s in minslot..maxslot {
                         def_slot(udf, s);
                     }
