@@ -962,6 +962,12 @@ impl JitDriver {
                 };
                 let flags = self.jit.world.opts.flags;
                 let mut r = Recorder::new(rec.no, StartKind::Side, key, pc, flags);
+                // A stitched call with open results (B = 0) left MULTRES values for the
+                // CALLM / RETM that follows.
+                let call = proto.get_mut().bc.get(c.call_pc).copied();
+                if call.is_some_and(|ins| bc::b(ins) == 0) {
+                    r.multres = Some(lua.th().multres);
+                }
                 let mut data = self.jit.world.data.remove(rec.id).unwrap_or_default();
                 r.maxslot = 0;
                 r.snap_add_pub(&mut data);
