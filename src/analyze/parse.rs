@@ -58,17 +58,46 @@ struct OpenTrace {
     snapshots: Vec<SnapshotRow>,
 }
 
+/// Which of the two interleaved outputs a line belongs to. A file may hold both
+/// (`skein -jv -jdump ... > log 2>&1`): each stream is in event order on its own, but the
+/// two are shifted against each other, so each keeps its own flush count and live map.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum Stream {
+    /// `---- TRACE` lines and the body lines of dump traces.
+    #[default]
+    Dump,
+    /// `[TRACE` lines.
+    Verbose,
+}
+
+/// What one stream left of its bookkeeping in a chunk.
+#[derive(Debug, Default)]
+pub struct StreamState {
+    /// Flushes seen in this stream.
+    pub flushes: u32,
+    /// Number → trace live at the end of the chunk (after its last flush, if any).
+    pub live: HashMap<u32, TraceId>,
+    /// Placeholders for numbers this stream used before its first flush in the chunk:
+    /// (placeholder, number).
+    pub inherited: Vec<(TraceId, u32)>,
+}
+
 /// The result of parsing one chunk.
 #[derive(Debug, Default)]
 pub struct ChunkResult {
-    /// Rows; trace ids are chunk-local, file ids are 0.
+    /// Rows; trace ids are chunk-local, file ids are 0. Epochs are counted in the stream
+    /// that wrote the row.
     pub tables: Tables,
-    /// Placeholders for numbers used before any flush of this chunk: (placeholder, number).
-    pub inherited: Vec<(TraceId, u32)>,
-    /// Number → trace live at the end of the chunk (after its last flush, if any).
-    pub live: HashMap<u32, TraceId>,
-    /// Flushes seen.
-    pub flushes: u32,
+    /// The jit.dump stream's flushes, live map and inherited placeholders.
+    pub dump: StreamState,
+    /// The jit.v stream's.
+    pub verbose: StreamState,
+    /// Trace rows (placeholders included) written by jit.v lines, in order.
+    pub v_traces: Vec<TraceId>,
+    /// Abort rows written by jit.v lines, in order.
+    pub v_aborts: Vec<AbortId>,
+    /// Whether the chunk has a dump `start`, `stop`, `abort` or `flush` line.
+    pub dump_traced: bool,
     /// Lines seen.
     pub lines: u64,
     /// Problems seen (including ones not kept).
@@ -89,6 +118,11 @@ pub struct ChunkParser {
     registers_seen: bool,
     in_style: bool,
     scratch: Vec<u8>,
+    /// The stream of the line being parsed.
+    stream: Stream,
+    /// The start of a stdout line that a jit.v line (stderr) was written into the middle
+    /// of; it is completed by the next line that is not a jit.v line.
+    fragment: Vec<u8>,
 }
 
 impl ChunkParser {
@@ -148,19 +182,46 @@ impl ChunkParser {
     }
 
     fn dispatch(&mut self, line: &[u8]) {
+        if line.first() == Some(&b'[') {
+            if let Some(rest) = line.strip_prefix(b"[TRACE ") {
+                self.verbose_line(rest);
+                return;
+            }
+        }
+        // A jit.v line written (unbuffered, to stderr) into the middle of a buffered
+        // stdout line: `0001  KS[TRACE   3 t.lua:4 loop]`, the rest of the stdout line
+        // following on the next line. Only lines ending in `]` can be such a line.
+        if line.last() == Some(&b']') {
+            if let Some(at) = find_v_mark(line) {
+                if at > 0 && self.fragment.is_empty() {
+                    self.fragment.extend_from_slice(&line[..at]);
+                    self.verbose_line(&line[at + 7..]);
+                    return;
+                }
+            }
+        }
+        if !self.fragment.is_empty() {
+            let mut whole = std::mem::take(&mut self.fragment);
+            whole.extend_from_slice(line);
+            self.dump_line(&whole);
+            return;
+        }
+        self.dump_line(line);
+    }
+
+    fn verbose_line(&mut self, rest: &[u8]) {
+        self.out.v_events += 1;
+        self.stream = Stream::Verbose;
+        self.v_event(rest);
+        self.stream = Stream::Dump;
+    }
+
+    fn dump_line(&mut self, line: &[u8]) {
         if let Some(rest) = line.strip_prefix(b"---- TRACE ") {
             self.out.dump_events += 1;
             self.after_exit = None;
             self.dump_event(rest);
             return;
-        }
-        if line.first() == Some(&b'[') {
-            if let Some(rest) = line.strip_prefix(b"[TRACE ") {
-                self.out.v_events += 1;
-                self.after_exit = None;
-                self.v_event(rest);
-                return;
-            }
         }
         if let Some(open) = &mut self.open {
             count_body_line(open, line);
@@ -197,16 +258,43 @@ impl ChunkParser {
         });
     }
 
-    /// The trace live under `number`, or a placeholder for it.
+    fn state(&mut self) -> &mut StreamState {
+        match self.stream {
+            Stream::Dump => &mut self.out.dump,
+            Stream::Verbose => &mut self.out.verbose,
+        }
+    }
+
+    fn epoch(&self) -> u32 {
+        match self.stream {
+            Stream::Dump => self.out.dump.flushes,
+            Stream::Verbose => self.out.verbose.flushes,
+        }
+    }
+
+    /// The trace live under `number` in the current stream, or a placeholder for it.
+    ///
+    /// A dump reference may also take jit.v's trace, but only while the chunk has shown
+    /// no dump trace event and no jit.v flush: that is LuaJIT's `-jdump -jv` log, where
+    /// jit.v's trace handler replaced jit.dump's (one handler per event) and the dump
+    /// part is exit and bytecode lines only. In a log with both trace outputs the streams
+    /// may be epochs apart, so each keeps to its own.
     fn resolve(&mut self, number: u32) -> TraceId {
-        if let Some(&id) = self.out.live.get(&number) {
+        let found = match self.stream {
+            Stream::Dump => self.out.dump.live.get(&number).or_else(|| {
+                let borrow = !self.out.dump_traced && self.out.verbose.flushes == 0;
+                borrow.then(|| self.out.verbose.live.get(&number)).flatten()
+            }),
+            Stream::Verbose => self.out.verbose.live.get(&number),
+        };
+        if let Some(&id) = found {
             return id;
         }
         let start = self.out.tables.strings.intern("?");
         let id = TraceId::from_index(self.out.tables.traces.len());
         self.out.tables.traces.push(TraceRow {
             file: FileId(0),
-            epoch: self.out.flushes,
+            epoch: self.epoch(),
             number,
             kind: TraceKind::Unknown,
             parent: None,
@@ -221,10 +309,14 @@ impl ChunkParser {
             mcode_bytes: 0,
             line: 0,
         });
-        if self.out.flushes == 0 {
-            self.out.inherited.push((id, number));
+        if self.stream == Stream::Verbose {
+            self.out.v_traces.push(id);
         }
-        self.out.live.insert(number, id);
+        let state = self.state();
+        if state.flushes == 0 {
+            state.inherited.push((id, number));
+        }
+        state.live.insert(number, id);
         id
     }
 
@@ -244,6 +336,7 @@ impl ChunkParser {
         let text = String::from_utf8_lossy(rest);
         let text = text.as_ref();
         if text == "flush" || text.starts_with("flush ") {
+            self.out.dump_traced = true;
             self.close_truncated(|| "a flush".into());
             self.flush();
             return;
@@ -259,6 +352,7 @@ impl ChunkParser {
             return;
         };
         let (what, args) = split_word(tail);
+        self.out.dump_traced |= matches!(what, "start" | "stop" | "abort");
         match what {
             "start" => {
                 self.close_truncated(|| format!("the start of trace {number}"));
@@ -323,8 +417,9 @@ impl ChunkParser {
     }
 
     fn flush(&mut self) {
-        self.out.flushes += 1;
-        self.out.live.clear();
+        let state = self.state();
+        state.flushes += 1;
+        state.live.clear();
     }
 
     /// `[p/e|p/stitch] loc` → parent, parent exit, stitch flag, location.
@@ -407,9 +502,12 @@ impl ChunkParser {
             s.trace = id;
             self.out.tables.snapshots.push(s);
         }
+        if self.stream == Stream::Verbose {
+            self.out.v_traces.push(id);
+        }
         self.out.tables.traces.push(TraceRow {
             file: FileId(0),
-            epoch: self.out.flushes,
+            epoch: self.epoch(),
             number: open.number,
             kind,
             parent: open.parent,
@@ -424,7 +522,7 @@ impl ChunkParser {
             mcode_bytes: open.mcode_bytes,
             line: open.line,
         });
-        self.out.live.insert(open.number, id);
+        self.state().live.insert(open.number, id);
     }
 
     fn take_open(&mut self, number: u32, what: &str) -> Option<OpenTrace> {
@@ -490,9 +588,13 @@ impl ChunkParser {
             ),
             None => (None, None, Some(self.out.tables.strings.intern(msg))),
         };
+        if self.stream == Stream::Verbose {
+            let id = AbortId::from_index(self.out.tables.aborts.len());
+            self.out.v_aborts.push(id);
+        }
         self.out.tables.aborts.push(AbortRow {
             file: FileId(0),
-            epoch: self.out.flushes,
+            epoch: self.epoch(),
             number,
             parent,
             parent_exit,
@@ -607,6 +709,10 @@ impl ChunkParser {
     /// Ends the chunk. An open trace is reported as truncated (chunks end at trace
     /// boundaries, so only the end of the input can leave one open).
     pub fn finish(mut self) -> ChunkResult {
+        if !self.fragment.is_empty() {
+            let rest = std::mem::take(&mut self.fragment);
+            self.dump_line(&rest);
+        }
         self.close_truncated(|| "the end of the input".into());
         self.out
     }
@@ -695,6 +801,19 @@ fn leading_number(s: &[u8]) -> Option<u32> {
         .position(|b| !b.is_ascii_digit())
         .unwrap_or(s.len());
     std::str::from_utf8(&s[..end]).ok().and_then(parse_u32)
+}
+
+/// Position of `[TRACE ` in a line, looking only at its `[` bytes.
+fn find_v_mark(line: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = line[from..].iter().position(|&b| b == b'[') {
+        let at = from + i;
+        if line[at..].starts_with(b"[TRACE ") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
