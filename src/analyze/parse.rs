@@ -98,6 +98,15 @@ pub struct ChunkResult {
     pub v_aborts: Vec<AbortId>,
     /// Whether the chunk has a dump `start`, `stop`, `abort` or `flush` line.
     pub dump_traced: bool,
+    /// Dump placeholders made before any dump trace event, with the jit.v trace live
+    /// under their number then: (placeholder, jit.v trace). See `ChunkParser::resolve`.
+    pub borrowed: Vec<(TraceId, TraceId)>,
+    /// Bytecode lines outside any dump trace, and the first one's line: the record
+    /// output of LuaJIT's `-jdump=b… -jv`, whose trace events went to jit.v's handler.
+    /// A problem only in a file without jit.v lines (`FileBuilder::finish` decides).
+    pub headless_bytecodes: u64,
+    /// Line and text of the first of them.
+    pub first_headless: Option<(u64, String)>,
     /// Lines seen.
     pub lines: u64,
     /// Problems seen (including ones not kept).
@@ -120,6 +129,8 @@ pub struct ChunkParser {
     scratch: Vec<u8>,
     /// The stream of the line being parsed.
     stream: Stream,
+    /// `ChunkResult::borrowed` as a map.
+    borrowed_by: HashMap<TraceId, TraceId>,
     /// The start of a stdout line that a jit.v line (stderr) was written into the middle
     /// of; it is completed by the next line that is not a jit.v line.
     fragment: Vec<u8>,
@@ -230,6 +241,14 @@ impl ChunkParser {
         if line.is_empty() {
             return;
         }
+        if line.len() > 6 && line[..4].iter().all(u8::is_ascii_digit) && &line[4..6] == b"  " {
+            self.out.headless_bytecodes += 1;
+            if self.out.first_headless.is_none() {
+                let shown = String::from_utf8_lossy(&line[..line.len().min(60)]).into_owned();
+                self.out.first_headless = Some((self.out.lines, shown));
+            }
+            return;
+        }
         if line[0] == b' ' {
             if let Some(e) = self.after_exit {
                 // The register dump of an `X` exit: count the exit once, on its first line.
@@ -274,21 +293,29 @@ impl ChunkParser {
 
     /// The trace live under `number` in the current stream, or a placeholder for it.
     ///
-    /// A dump reference may also take jit.v's trace, but only while the chunk has shown
-    /// no dump trace event and no jit.v flush: that is LuaJIT's `-jdump -jv` log, where
-    /// jit.v's trace handler replaced jit.dump's (one handler per event) and the dump
-    /// part is exit and bytecode lines only. In a log with both trace outputs the streams
-    /// may be epochs apart, so each keeps to its own.
+    /// While the chunk has shown no dump trace event, a dump placeholder also notes the
+    /// jit.v trace live under its number ([`ChunkResult::borrowed`]): in LuaJIT's
+    /// `-jdump -jv` log, jit.v's trace handler replaced jit.dump's (one handler per
+    /// event) and the dump part is exit and bytecode lines only, referring to jit.v's
+    /// traces. Whether the note is used is decided for the whole file (`FileBuilder`):
+    /// in a log with both trace outputs the streams may be epochs apart, and each keeps
+    /// to its own.
     fn resolve(&mut self, number: u32) -> TraceId {
-        let found = match self.stream {
-            Stream::Dump => self.out.dump.live.get(&number).or_else(|| {
-                let borrow = !self.out.dump_traced && self.out.verbose.flushes == 0;
-                borrow.then(|| self.out.verbose.live.get(&number)).flatten()
-            }),
-            Stream::Verbose => self.out.verbose.live.get(&number),
+        let own = match self.stream {
+            Stream::Dump => &self.out.dump.live,
+            Stream::Verbose => &self.out.verbose.live,
         };
-        if let Some(&id) = found {
-            return id;
+        let found = own.get(&number).copied();
+        let candidate = (self.stream == Stream::Dump && !self.out.dump_traced)
+            .then(|| self.out.verbose.live.get(&number).copied())
+            .flatten();
+        if let Some(id) = found {
+            // A noted placeholder stands for the jit.v trace live when it was made; a
+            // newer jit.v trace of that number gets a placeholder of its own.
+            match (self.borrowed_by.get(&id), candidate) {
+                (Some(&then), Some(now)) if then != now => {}
+                _ => return id,
+            }
         }
         let start = self.out.tables.strings.intern("?");
         let id = TraceId::from_index(self.out.tables.traces.len());
@@ -311,6 +338,10 @@ impl ChunkParser {
         });
         if self.stream == Stream::Verbose {
             self.out.v_traces.push(id);
+        }
+        if let Some(c) = candidate {
+            self.out.borrowed.push((id, c));
+            self.borrowed_by.insert(id, c);
         }
         let state = self.state();
         if state.flushes == 0 {

@@ -34,6 +34,12 @@ pub struct FileBuilder {
     /// Flushes so far, per stream.
     dump_epoch: u32,
     v_epoch: u32,
+    /// Bytecode lines outside traces, and the first (file line, text).
+    headless_bytecodes: u64,
+    first_headless: Option<(u64, String)>,
+    /// Dump placeholders and the jit.v trace they stand for if the file has no dump
+    /// trace event (file ids).
+    borrowed: Vec<(TraceId, TraceId)>,
     /// Whether any piece so far had a dump trace event (see `ChunkParser::resolve`).
     dump_traced: bool,
     /// Rows written by jit.v lines (file ids, in order); the rest are the dump's.
@@ -66,7 +72,10 @@ impl FileBuilder {
             exit_index: HashMap::new(),
             dump_epoch: 0,
             v_epoch: 0,
+            headless_bytecodes: 0,
+            first_headless: None,
             dump_traced: false,
+            borrowed: Vec::new(),
             v_traces: Vec::new(),
             v_aborts: Vec::new(),
             lines: 0,
@@ -80,20 +89,38 @@ impl FileBuilder {
     /// Adds the next piece of the file.
     pub fn add(&mut self, mut chunk: ChunkResult, bytes: u64) {
         let mut trace_map = vec![None; chunk.tables.traces.len()];
-        // Placeholders resolve like references inside a piece: in their own stream; the
-        // dump's in jit.v's only while the file has shown no dump trace event.
+        // Placeholders resolve like references inside a piece: in their own stream. A
+        // dump placeholder that noted a jit.v trace keeps it unless a real dump trace is
+        // live (the note is used at the end if the file has no dump trace event); one
+        // that did not may note jit.v's trace live here.
+        let mut noted = vec![false; chunk.tables.traces.len()];
+        for &(p, _) in &chunk.borrowed {
+            noted[p.index()] = true;
+        }
+        let mut borrowed = Vec::new();
         for &(placeholder, number) in &chunk.dump.inherited {
-            let borrow = !self.dump_traced;
-            let found = self
-                .live_dump
-                .get(&number)
-                .or_else(|| borrow.then(|| self.live_v.get(&number)).flatten());
-            trace_map[placeholder.index()] = found.copied();
+            let live = self.live_dump.get(&number).copied();
+            let real = live.filter(|id| self.tables.trace(*id).kind != TraceKind::Unknown);
+            trace_map[placeholder.index()] = match (real, noted[placeholder.index()]) {
+                (Some(id), _) => Some(id),
+                (None, true) => None,
+                (None, false) => match self.live_v.get(&number) {
+                    Some(&v) if !self.dump_traced => {
+                        borrowed.push((placeholder, v));
+                        None
+                    }
+                    _ => live,
+                },
+            };
         }
         for &(placeholder, number) in &chunk.verbose.inherited {
             trace_map[placeholder.index()] = self.live_v.get(&number).copied();
         }
         self.dump_traced |= chunk.dump_traced;
+        self.headless_bytecodes += chunk.headless_bytecodes;
+        if self.first_headless.is_none() {
+            self.first_headless = chunk.first_headless.map(|(l, s)| (l + self.lines, s));
+        }
         // Rows count epochs in their own stream; with jit.v rows in the piece the two
         // streams' bases may differ, so rows are shifted here instead of by `append`.
         let mut epoch = self.dump_epoch;
@@ -127,6 +154,14 @@ impl FileBuilder {
         self.tables
             .problems
             .truncate(kept.max(MAX_PROBLEMS_PER_FILE));
+        for &(p, c) in &chunk.borrowed {
+            if trace_map[p.index()].is_none() {
+                self.borrowed.push((map[p.index()], map[c.index()]));
+            }
+        }
+        // Noted here against traces of earlier pieces (already file ids).
+        self.borrowed
+            .extend(borrowed.into_iter().map(|(p, v)| (map[p.index()], v)));
         for id in &chunk.v_traces {
             if trace_map[id.index()].is_none() {
                 self.v_traces.push(map[id.index()]);
@@ -268,6 +303,13 @@ impl FileBuilder {
         }
         drop(pending);
 
+        // A log without dump trace events: its dump placeholders are jit.v's traces.
+        if !self.dump_traced {
+            for &(p, v) in &self.borrowed {
+                into[p.index()] = Some(into[v.index()].unwrap_or(v));
+            }
+        }
+        self.borrowed.clear();
         // Renumber: merged jit.v rows vanish, references go to their dump rows.
         let mut new_id = Vec::with_capacity(t.traces.len());
         let mut next = 0usize;
@@ -341,7 +383,8 @@ impl FileBuilder {
     pub fn finish(mut self) -> Tables {
         let v_only = self.v_traces.len() == self.tables.traces.len()
             && self.v_aborts.len() == self.tables.aborts.len();
-        if (!self.v_traces.is_empty() || !self.v_aborts.is_empty()) && !v_only {
+        let both = (!self.v_traces.is_empty() || !self.v_aborts.is_empty()) && !v_only;
+        if both || (!self.dump_traced && !self.borrowed.is_empty()) {
             self.pair_streams();
         }
         let unknown = self
@@ -369,6 +412,15 @@ impl FileBuilder {
                     ),
                 });
             }
+        }
+        if self.headless_bytecodes > 0 && self.v_events == 0 {
+            // Without jit.v lines nothing explains bytecode lines outside a trace.
+            let (line, text) = self.first_headless.take().unwrap_or_default();
+            let n = self.headless_bytecodes;
+            self.problems += n - 1;
+            self.file_problem(|| {
+                format!("{n} bytecode line(s) outside any trace, the first at line {line}: `{text}` (expected `---- TRACE n start` before them)")
+            });
         }
         if self.dump_events == 0 && self.v_events == 0 && self.bytes > 0 {
             self.problems += 1;

@@ -1222,6 +1222,29 @@ mod mixed {
             .exits
             .iter()
             .all(|e| t.trace(e.trace).kind != TraceKind::Unknown));
+        // The dump's bytecode lines without trace headers are expected here; the only
+        // problem is the program's own output on the last line.
+        assert_eq!(t.files[0].problems, 1, "{:?}", t.problems);
+        // Without jit.v lines, the same bytecode lines are problems, one message.
+        let dump_part: String = text
+            .lines()
+            .filter(|l| !l.contains("[TRACE "))
+            .flat_map(|l| [l, "\n"])
+            .collect();
+        let headless = dump_part
+            .lines()
+            .filter(|l| {
+                l.len() > 6 && l[..4].bytes().all(|b| b.is_ascii_digit()) && &l[4..6] == "  "
+            })
+            .count() as u64;
+        assert!(headless > 100);
+        let r = analyze::parse_dump(dump_part.as_bytes());
+        assert_eq!(r.tables.files[0].problems, headless + 1);
+        assert!(r
+            .tables
+            .problems
+            .iter()
+            .any(|p| p.message.contains("outside any trace")));
     }
 
     #[test]
