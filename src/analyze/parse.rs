@@ -23,10 +23,19 @@
 //! rest are counted). Nothing here panics on any byte sequence: every slice index is guarded
 //! and numbers are parsed with overflow checks.
 //!
+//! A file may hold both outputs of one run (`skein -jv -jdump … > log 2>&1`), shifted
+//! against each other by any number of lines. Every line belongs to a [`Stream`] (jit.v
+//! for `[TRACE` lines, the dump for the rest); each stream keeps its own flush count
+//! (rows' epochs), live map and inherited placeholders, and references resolve only in
+//! their own stream. Rows written by jit.v are listed in [`ChunkResult::v_traces`] /
+//! [`ChunkResult::v_aborts`]; pairing them with the dump's rows is done for the whole file
+//! by `split::FileBuilder`. A jit.v line written into the middle of a block-buffered
+//! stdout line is cut out and the stdout line rejoined.
+//!
 //! Trace numbers are resolved through the `live` map (number → current trace of this
 //! chunk). A number not defined in this chunk becomes a placeholder row
 //! ([`TraceKind::Unknown`]); placeholders made before the chunk's first flush are listed
-//! in [`ChunkResult::inherited`] so that the resolver can map them onto the trace the
+//! in the stream's [`StreamState::inherited`] so that the resolver can map them onto the trace the
 //! previous chunk left live under that number.
 
 use super::tables::*;

@@ -11,6 +11,13 @@
 //! numbers are shifted, and exits of the same (trace, exit) are summed. Memory is bounded by
 //! the batch (pieces of `piece_bytes`), the tables, and one trace per parser.
 //!
+//! A file holding both jit.v and jit.dump output of one run is counted once: the
+//! [`FileBuilder`] keeps each stream's epochs and live map apart and, at the end, pairs
+//! the k-th successful trace numbered N of an epoch in one stream with the k-th in the
+//! other, and the k-th abort of an epoch likewise, then removes the jit.v row of each
+//! pair (see `FileBuilder::pair_streams` and design/analyze.md, "mixed"). A `[TRACE` line
+//! is a split point only when the line before it closes any dump trace.
+//!
 //! Rules: the resolver must see pieces in file order; anything a piece leaves open at its
 //! end is a real truncation, because pieces never end inside a trace.
 
