@@ -213,7 +213,8 @@ impl ChunkParser {
         // following on the next line. Only lines ending in `]` can be such a line.
         if line.last() == Some(&b']') {
             if let Some(at) = find_v_mark(line) {
-                if at > 0 && self.fragment.is_empty() {
+                if at > 0 {
+                    // (A stdout line longer than a buffer block may be cut twice.)
                     self.fragment.extend_from_slice(&line[..at]);
                     self.verbose_line(&line[at + 7..]);
                     return;
@@ -843,8 +844,18 @@ fn leading_number(s: &[u8]) -> Option<u32> {
     std::str::from_utf8(&s[..end]).ok().and_then(parse_u32)
 }
 
-/// Position of `[TRACE ` in a line, looking only at its `[` bytes.
+/// Position of `[TRACE ` in a line ending in `]`. Fast path: the last `[` (a dump
+/// snapshot line's bracket, or the jit.v line itself); a jit.v location may hold a
+/// `[string "…"]` chunk name, then every `[` is looked at.
 fn find_v_mark(line: &[u8]) -> Option<usize> {
+    let last = line.iter().rposition(|&b| b == b'[')?;
+    let tail = &line[last..];
+    if tail.starts_with(b"[TRACE ") {
+        return Some(last);
+    }
+    if !tail.starts_with(b"[string ") {
+        return None;
+    }
     let mut from = 0;
     while let Some(i) = line[from..].iter().position(|&b| b == b'[') {
         let at = from + i;

@@ -534,8 +534,10 @@ pub fn parse_range<R: Read>(
             // one starting at or after the nominal cut the boundary is looked for from.
             let lower = if begun { range.end } else { range.start };
             let prev_ok = prev_closes && prev_start >= lower;
-            // jit.v lines leave the dump's state as it was: they may land anywhere.
-            prev_closes = !skip_partial
+            // jit.v lines leave the dump's state as it was: they may land anywhere. Only
+            // needed where boundaries are looked for (before the start, after the end).
+            prev_closes = (!begun || line_start >= range.end)
+                && !skip_partial
                 && complete
                 && if line.starts_with(b"[TRACE ") {
                     prev_ok
