@@ -1287,10 +1287,16 @@ mod interleavings {
             line: u8,
             side: Option<u8>,
         },
-        /// An abort of a trace started at `t.lua:LINE`.
+        /// An abort of a trace started at `t.lua:LINE` (a side trace of the newest
+        /// trace, exit `e`, if `side`).
         Abort {
             line: u8,
             nyi: bool,
+            side: Option<u8>,
+        },
+        /// A root trace that stitches at `os.clock`, then its continuation.
+        Stitch {
+            line: u8,
         },
         /// Exits of the newest trace.
         Exit(u8),
@@ -1300,7 +1306,8 @@ mod interleavings {
     fn event() -> impl Strategy<Value = Event> {
         prop_oneof![
             4 => (1u8..6, proptest::option::of(0u8..4)).prop_map(|(line, side)| Event::Trace { line, side }),
-            3 => (1u8..6, any::<bool>()).prop_map(|(line, nyi)| Event::Abort { line, nyi }),
+            3 => (1u8..6, any::<bool>(), proptest::option::of(0u8..4)).prop_map(|(line, nyi, side)| Event::Abort { line, nyi, side }),
+            1 => (1u8..6).prop_map(|line| Event::Stitch { line }),
             2 => (0u8..4).prop_map(Event::Exit),
             1 => Just(Event::Flush),
         ]
@@ -1338,13 +1345,17 @@ mod interleavings {
                     v.push(format!("[TRACE {n:>3} {vorig}t.lua:{line} {}]", link.1));
                     newest = Some(n);
                 }
-                Event::Abort { line, nyi } => {
+                Event::Abort { line, nyi, side } => {
                     let msg = if nyi {
                         "NYI: bytecode 51"
                     } else {
                         "leaving loop in root trace"
                     };
-                    d.push(format!("---- TRACE {next} start t.lua:{line}"));
+                    let (dorig, vorig) = match (side, newest) {
+                        (Some(x), Some(p)) => (format!("{p}/{x} "), format!("({p}/{x}) ")),
+                        _ => (String::new(), String::new()),
+                    };
+                    d.push(format!("---- TRACE {next} start {dorig}t.lua:{line}"));
                     d.push("0001  FNEW     1   0".into());
                     d.push(format!(
                         "---- TRACE {next} abort t.lua:{} -- {msg}",
@@ -1352,9 +1363,24 @@ mod interleavings {
                     ));
                     d.push(String::new());
                     v.push(format!(
-                        "[TRACE --- t.lua:{line} -- {msg} at t.lua:{}]",
+                        "[TRACE --- {vorig}t.lua:{line} -- {msg} at t.lua:{}]",
                         line + 1
                     ));
+                }
+                Event::Stitch { line } => {
+                    let (p, n) = (next, next + 1);
+                    next += 2;
+                    d.push(format!("---- TRACE {p} start t.lua:{line}"));
+                    d.push("0001  GGET     0   0".into());
+                    d.push(format!("---- TRACE {p} stop -> stitch"));
+                    d.push(String::new());
+                    v.push(format!("[TRACE {p:>3} t.lua:{line} stitch os.clock]"));
+                    d.push(format!("---- TRACE {n} start {p}/stitch t.lua:{line}"));
+                    d.push("0002  CALL     0   1   1".into());
+                    d.push(format!("---- TRACE {n} stop -> {p}"));
+                    d.push(String::new());
+                    v.push(format!("[TRACE {n:>3} ({p}/stitch) t.lua:{line} -> {p}]"));
+                    newest = Some(n);
                 }
                 Event::Exit(x) => {
                     if let Some(n) = newest {
