@@ -23,10 +23,19 @@
 //! rest are counted). Nothing here panics on any byte sequence: every slice index is guarded
 //! and numbers are parsed with overflow checks.
 //!
+//! A file may hold both outputs of one run (`skein -jv -jdump … > log 2>&1`), shifted
+//! against each other by any number of lines. Every line belongs to a [`Stream`] (jit.v
+//! for `[TRACE` lines, the dump for the rest); each stream keeps its own flush count
+//! (rows' epochs), live map and inherited placeholders, and references resolve only in
+//! their own stream. Rows written by jit.v are listed in [`ChunkResult::v_traces`] /
+//! [`ChunkResult::v_aborts`]; pairing them with the dump's rows is done for the whole file
+//! by `split::FileBuilder`. A jit.v line written into the middle of a block-buffered
+//! stdout line is cut out and the stdout line rejoined.
+//!
 //! Trace numbers are resolved through the `live` map (number → current trace of this
 //! chunk). A number not defined in this chunk becomes a placeholder row
 //! ([`TraceKind::Unknown`]); placeholders made before the chunk's first flush are listed
-//! in [`ChunkResult::inherited`] so that the resolver can map them onto the trace the
+//! in the stream's [`StreamState::inherited`] so that the resolver can map them onto the trace the
 //! previous chunk left live under that number.
 
 use super::tables::*;
@@ -58,17 +67,55 @@ struct OpenTrace {
     snapshots: Vec<SnapshotRow>,
 }
 
+/// Which of the two interleaved outputs a line belongs to. A file may hold both
+/// (`skein -jv -jdump ... > log 2>&1`): each stream is in event order on its own, but the
+/// two are shifted against each other, so each keeps its own flush count and live map.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum Stream {
+    /// `---- TRACE` lines and the body lines of dump traces.
+    #[default]
+    Dump,
+    /// `[TRACE` lines.
+    Verbose,
+}
+
+/// What one stream left of its bookkeeping in a chunk.
+#[derive(Debug, Default)]
+pub struct StreamState {
+    /// Flushes seen in this stream.
+    pub flushes: u32,
+    /// Number → trace live at the end of the chunk (after its last flush, if any).
+    pub live: HashMap<u32, TraceId>,
+    /// Placeholders for numbers this stream used before its first flush in the chunk:
+    /// (placeholder, number).
+    pub inherited: Vec<(TraceId, u32)>,
+}
+
 /// The result of parsing one chunk.
 #[derive(Debug, Default)]
 pub struct ChunkResult {
-    /// Rows; trace ids are chunk-local, file ids are 0.
+    /// Rows; trace ids are chunk-local, file ids are 0. Epochs are counted in the stream
+    /// that wrote the row.
     pub tables: Tables,
-    /// Placeholders for numbers used before any flush of this chunk: (placeholder, number).
-    pub inherited: Vec<(TraceId, u32)>,
-    /// Number → trace live at the end of the chunk (after its last flush, if any).
-    pub live: HashMap<u32, TraceId>,
-    /// Flushes seen.
-    pub flushes: u32,
+    /// The jit.dump stream's flushes, live map and inherited placeholders.
+    pub dump: StreamState,
+    /// The jit.v stream's.
+    pub verbose: StreamState,
+    /// Trace rows (placeholders included) written by jit.v lines, in order.
+    pub v_traces: Vec<TraceId>,
+    /// Abort rows written by jit.v lines, in order.
+    pub v_aborts: Vec<AbortId>,
+    /// Whether the chunk has a dump `start`, `stop`, `abort` or `flush` line.
+    pub dump_traced: bool,
+    /// Dump placeholders made before any dump trace event, with the jit.v trace live
+    /// under their number then: (placeholder, jit.v trace). See `ChunkParser::resolve`.
+    pub borrowed: Vec<(TraceId, TraceId)>,
+    /// Bytecode lines outside any dump trace, and the first one's line: the record
+    /// output of LuaJIT's `-jdump=b… -jv`, whose trace events went to jit.v's handler.
+    /// A problem only in a file without jit.v lines (`FileBuilder::finish` decides).
+    pub headless_bytecodes: u64,
+    /// Line and text of the first of them.
+    pub first_headless: Option<(u64, String)>,
     /// Lines seen.
     pub lines: u64,
     /// Problems seen (including ones not kept).
@@ -89,6 +136,13 @@ pub struct ChunkParser {
     registers_seen: bool,
     in_style: bool,
     scratch: Vec<u8>,
+    /// The stream of the line being parsed.
+    stream: Stream,
+    /// `ChunkResult::borrowed` as a map.
+    borrowed_by: HashMap<TraceId, TraceId>,
+    /// The start of a stdout line that a jit.v line (stderr) was written into the middle
+    /// of; it is completed by the next line that is not a jit.v line.
+    fragment: Vec<u8>,
 }
 
 impl ChunkParser {
@@ -148,25 +202,61 @@ impl ChunkParser {
     }
 
     fn dispatch(&mut self, line: &[u8]) {
+        if line.first() == Some(&b'[') {
+            if let Some(rest) = line.strip_prefix(b"[TRACE ") {
+                self.verbose_line(rest);
+                return;
+            }
+        }
+        // A jit.v line written (unbuffered, to stderr) into the middle of a buffered
+        // stdout line: `0001  KS[TRACE   3 t.lua:4 loop]`, the rest of the stdout line
+        // following on the next line. Only lines ending in `]` can be such a line.
+        if line.last() == Some(&b']') {
+            if let Some(at) = find_v_mark(line) {
+                if at > 0 {
+                    // (A stdout line longer than a buffer block may be cut twice.)
+                    self.fragment.extend_from_slice(&line[..at]);
+                    self.verbose_line(&line[at + 7..]);
+                    return;
+                }
+            }
+        }
+        if !self.fragment.is_empty() {
+            let mut whole = std::mem::take(&mut self.fragment);
+            whole.extend_from_slice(line);
+            self.dump_line(&whole);
+            return;
+        }
+        self.dump_line(line);
+    }
+
+    fn verbose_line(&mut self, rest: &[u8]) {
+        self.out.v_events += 1;
+        self.stream = Stream::Verbose;
+        self.v_event(rest);
+        self.stream = Stream::Dump;
+    }
+
+    fn dump_line(&mut self, line: &[u8]) {
         if let Some(rest) = line.strip_prefix(b"---- TRACE ") {
             self.out.dump_events += 1;
             self.after_exit = None;
             self.dump_event(rest);
             return;
         }
-        if line.first() == Some(&b'[') {
-            if let Some(rest) = line.strip_prefix(b"[TRACE ") {
-                self.out.v_events += 1;
-                self.after_exit = None;
-                self.v_event(rest);
-                return;
-            }
-        }
         if let Some(open) = &mut self.open {
             count_body_line(open, line);
             return;
         }
         if line.is_empty() {
+            return;
+        }
+        if line.len() > 6 && line[..4].iter().all(u8::is_ascii_digit) && &line[4..6] == b"  " {
+            self.out.headless_bytecodes += 1;
+            if self.out.first_headless.is_none() {
+                let shown = String::from_utf8_lossy(&line[..line.len().min(60)]).into_owned();
+                self.out.first_headless = Some((self.out.lines, shown));
+            }
             return;
         }
         if line[0] == b' ' {
@@ -197,16 +287,51 @@ impl ChunkParser {
         });
     }
 
-    /// The trace live under `number`, or a placeholder for it.
+    fn state(&mut self) -> &mut StreamState {
+        match self.stream {
+            Stream::Dump => &mut self.out.dump,
+            Stream::Verbose => &mut self.out.verbose,
+        }
+    }
+
+    fn epoch(&self) -> u32 {
+        match self.stream {
+            Stream::Dump => self.out.dump.flushes,
+            Stream::Verbose => self.out.verbose.flushes,
+        }
+    }
+
+    /// The trace live under `number` in the current stream, or a placeholder for it.
+    ///
+    /// While the chunk has shown no dump trace event, a dump placeholder also notes the
+    /// jit.v trace live under its number ([`ChunkResult::borrowed`]): in LuaJIT's
+    /// `-jdump -jv` log, jit.v's trace handler replaced jit.dump's (one handler per
+    /// event) and the dump part is exit and bytecode lines only, referring to jit.v's
+    /// traces. Whether the note is used is decided for the whole file (`FileBuilder`):
+    /// in a log with both trace outputs the streams may be epochs apart, and each keeps
+    /// to its own.
     fn resolve(&mut self, number: u32) -> TraceId {
-        if let Some(&id) = self.out.live.get(&number) {
-            return id;
+        let own = match self.stream {
+            Stream::Dump => &self.out.dump.live,
+            Stream::Verbose => &self.out.verbose.live,
+        };
+        let found = own.get(&number).copied();
+        let candidate = (self.stream == Stream::Dump && !self.out.dump_traced)
+            .then(|| self.out.verbose.live.get(&number).copied())
+            .flatten();
+        if let Some(id) = found {
+            // A noted placeholder stands for the jit.v trace live when it was made; a
+            // newer jit.v trace of that number gets a placeholder of its own.
+            match (self.borrowed_by.get(&id), candidate) {
+                (Some(&then), Some(now)) if then != now => {}
+                _ => return id,
+            }
         }
         let start = self.out.tables.strings.intern("?");
         let id = TraceId::from_index(self.out.tables.traces.len());
         self.out.tables.traces.push(TraceRow {
             file: FileId(0),
-            epoch: self.out.flushes,
+            epoch: self.epoch(),
             number,
             kind: TraceKind::Unknown,
             parent: None,
@@ -221,10 +346,18 @@ impl ChunkParser {
             mcode_bytes: 0,
             line: 0,
         });
-        if self.out.flushes == 0 {
-            self.out.inherited.push((id, number));
+        if self.stream == Stream::Verbose {
+            self.out.v_traces.push(id);
         }
-        self.out.live.insert(number, id);
+        if let Some(c) = candidate {
+            self.out.borrowed.push((id, c));
+            self.borrowed_by.insert(id, c);
+        }
+        let state = self.state();
+        if state.flushes == 0 {
+            state.inherited.push((id, number));
+        }
+        state.live.insert(number, id);
         id
     }
 
@@ -244,6 +377,7 @@ impl ChunkParser {
         let text = String::from_utf8_lossy(rest);
         let text = text.as_ref();
         if text == "flush" || text.starts_with("flush ") {
+            self.out.dump_traced = true;
             self.close_truncated(|| "a flush".into());
             self.flush();
             return;
@@ -259,6 +393,7 @@ impl ChunkParser {
             return;
         };
         let (what, args) = split_word(tail);
+        self.out.dump_traced |= matches!(what, "start" | "stop" | "abort");
         match what {
             "start" => {
                 self.close_truncated(|| format!("the start of trace {number}"));
@@ -323,8 +458,9 @@ impl ChunkParser {
     }
 
     fn flush(&mut self) {
-        self.out.flushes += 1;
-        self.out.live.clear();
+        let state = self.state();
+        state.flushes += 1;
+        state.live.clear();
     }
 
     /// `[p/e|p/stitch] loc` → parent, parent exit, stitch flag, location.
@@ -407,9 +543,12 @@ impl ChunkParser {
             s.trace = id;
             self.out.tables.snapshots.push(s);
         }
+        if self.stream == Stream::Verbose {
+            self.out.v_traces.push(id);
+        }
         self.out.tables.traces.push(TraceRow {
             file: FileId(0),
-            epoch: self.out.flushes,
+            epoch: self.epoch(),
             number: open.number,
             kind,
             parent: open.parent,
@@ -424,7 +563,7 @@ impl ChunkParser {
             mcode_bytes: open.mcode_bytes,
             line: open.line,
         });
-        self.out.live.insert(open.number, id);
+        self.state().live.insert(open.number, id);
     }
 
     fn take_open(&mut self, number: u32, what: &str) -> Option<OpenTrace> {
@@ -490,9 +629,13 @@ impl ChunkParser {
             ),
             None => (None, None, Some(self.out.tables.strings.intern(msg))),
         };
+        if self.stream == Stream::Verbose {
+            let id = AbortId::from_index(self.out.tables.aborts.len());
+            self.out.v_aborts.push(id);
+        }
         self.out.tables.aborts.push(AbortRow {
             file: FileId(0),
-            epoch: self.out.flushes,
+            epoch: self.epoch(),
             number,
             parent,
             parent_exit,
@@ -607,6 +750,10 @@ impl ChunkParser {
     /// Ends the chunk. An open trace is reported as truncated (chunks end at trace
     /// boundaries, so only the end of the input can leave one open).
     pub fn finish(mut self) -> ChunkResult {
+        if !self.fragment.is_empty() {
+            let rest = std::mem::take(&mut self.fragment);
+            self.dump_line(&rest);
+        }
         self.close_truncated(|| "the end of the input".into());
         self.out
     }
@@ -695,6 +842,29 @@ fn leading_number(s: &[u8]) -> Option<u32> {
         .position(|b| !b.is_ascii_digit())
         .unwrap_or(s.len());
     std::str::from_utf8(&s[..end]).ok().and_then(parse_u32)
+}
+
+/// Position of `[TRACE ` in a line ending in `]`. Fast path: the last `[` (a dump
+/// snapshot line's bracket, or the jit.v line itself); a jit.v location may hold a
+/// `[string "…"]` chunk name, then every `[` is looked at.
+fn find_v_mark(line: &[u8]) -> Option<usize> {
+    let last = line.iter().rposition(|&b| b == b'[')?;
+    let tail = &line[last..];
+    if tail.starts_with(b"[TRACE ") {
+        return Some(last);
+    }
+    if !tail.starts_with(b"[string ") {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(i) = line[from..].iter().position(|&b| b == b'[') {
+        let at = from + i;
+        if line[at..].starts_with(b"[TRACE ") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -899,3 +899,549 @@ fn locations_with_spaces() {
     assert_eq!(t.str(t.aborts[0].at), "(command line):3");
     assert_eq!(t.exits[0].side_aborts, 1);
 }
+
+mod mixed {
+    //! Files holding both jit.v and jit.dump output of one run count every trace and abort
+    //! once. Fixtures: tests/fixtures/analyze/mixed/ (`regen.sh`): `<p>.vd.log` and
+    //! `<p>.dv.log` are skein runs with both `-jv` and `-jdump`, `<p>.dlog` / `<p>.vlog`
+    //! the dump and jit.v lines of `<p>.vd.log`.
+    use super::*;
+    use skein::analyze::split::{parse_range, FileBuilder, Range};
+    use skein::analyze::Tables;
+
+    fn dir() -> PathBuf {
+        fixture_dir().join("mixed")
+    }
+
+    /// Every row of every table as text, strings resolved, without what depends on where
+    /// a line is in the file (line numbers, file sizes) or on the format.
+    pub fn normalized(t: &Tables) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in &t.traces {
+            out.push(format!(
+                "trace e{} #{} {:?} parent {:?}/{:?} start {} link {:?}->{:?} bc {} ir {} snap {} mc {}",
+                r.epoch,
+                r.number,
+                r.kind,
+                r.parent,
+                r.parent_exit,
+                t.str(r.start),
+                r.link,
+                r.link_to,
+                r.bytecodes,
+                r.ir,
+                r.snapshots,
+                r.mcode_bytes
+            ));
+        }
+        for s in &t.snapshots {
+            out.push(format!("snap {:?}", (s.trace, s.number, s.ir_ref, s.slots)));
+        }
+        for e in &t.exits {
+            out.push(format!("exit {e:?}"));
+        }
+        for e in &t.side_edges {
+            out.push(format!("edge {e:?}"));
+        }
+        for a in &t.aborts {
+            out.push(format!(
+                "abort e{} {:?} {:?}/{:?} {} at {} {:?} {:?} {:?}",
+                a.epoch,
+                a.number,
+                a.parent,
+                a.parent_exit,
+                t.str(a.start),
+                t.str(a.at),
+                a.reason,
+                a.arg.map(|s| t.str(s)),
+                a.message.map(|s| t.str(s))
+            ));
+        }
+        for b in &t.blacklist {
+            out.push(format!(
+                "blacklist e{} {} {:?} {:?}",
+                b.epoch,
+                t.str(b.location),
+                b.kind,
+                b.abort
+            ));
+        }
+        for f in &t.files {
+            out.push(format!(
+                "file flushes {} problems {}",
+                f.flushes, f.problems
+            ));
+        }
+        out
+    }
+
+    fn started(t: &Tables) -> usize {
+        t.traces
+            .iter()
+            .filter(|r| r.kind != TraceKind::Unknown)
+            .count()
+    }
+
+    /// The dump lines of a mixed log (what the run wrote to stdout).
+    fn dump_lines(text: &str) -> String {
+        text.lines()
+            .filter(|l| !l.starts_with("[TRACE "))
+            .flat_map(|l| [l, "\n"])
+            .collect()
+    }
+
+    /// A JSON report without what depends on where lines are: sizes, line numbers, file
+    /// names, and the line part of trace labels (`file:LINE#N`); and without `stitch_at`,
+    /// the function a stitching trace stops at, which only jit.v prints (checked apart).
+    fn without_places(v: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(k, _)| {
+                        ![
+                            "bytes",
+                            "lines",
+                            "line",
+                            "abort_line",
+                            "path",
+                            "file",
+                            "format",
+                            "stitch_at",
+                        ]
+                        .contains(&k.as_str())
+                    })
+                    .map(|(k, v)| (k, without_places(v)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.into_iter().map(without_places).collect()),
+            Value::String(s) => match s.split_once('#') {
+                Some((_, n)) if s.contains(':') => Value::String(format!("#{n}")),
+                _ => Value::String(s),
+            },
+            v => v,
+        }
+    }
+
+    fn assert_same_run(mixed: &Report, dump: &Report, what: &str) {
+        let (m, d) = (&mixed.tables, &dump.tables);
+        assert_eq!(m.files[0].format, LogFormat::Mixed, "{what}");
+        assert_eq!(normalized(m), normalized(d), "{what}");
+        let (sm, sd) = (
+            mixed.stats(&Filter::default()),
+            dump.stats(&Filter::default()),
+        );
+        assert_eq!(
+            without_places(analyze::report::json(m, &sm, 50, true)),
+            without_places(analyze::report::json(d, &sd, 50, true)),
+            "{what}: json"
+        );
+        let text = |t, s| -> Vec<String> {
+            let r = analyze::report::text(t, s, 50);
+            r.lines()
+                .skip(1)
+                .map(|l| {
+                    l.split_whitespace()
+                        .map(|w| match w.split_once('#') {
+                            Some((_, n)) if w.contains(':') => format!("#{n}"),
+                            // `file:LINE:` of an abort
+                            _ if w.ends_with(':') && w[..w.len() - 1].contains(':') => {
+                                "FILE:LINE:".to_string()
+                            }
+                            _ => w.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        };
+        assert_eq!(text(m, &sm), text(d, &sd), "{what}: text report");
+        // The CSV tables differ only in file names, line columns and trace labels
+        // (`file:LINE#N`).
+        let strip = |csv: String| -> Vec<Vec<String>> {
+            let mut rows = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
+            let header = rows.next().unwrap_or_default();
+            let keep: Vec<bool> = header
+                .iter()
+                .map(|h| !h.contains("line") && *h != "file" && *h != "path")
+                .collect();
+            rows.map(|r| {
+                r.iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(c, _)| match c.split_once('#') {
+                        Some((_, n)) if c.contains(':') => format!("#{n}"),
+                        _ => c.to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+        };
+        for table in [
+            "traces",
+            "exits",
+            "edges",
+            "aborts",
+            "reasons",
+            "blacklist",
+            "snapshots",
+        ] {
+            let a = analyze::report::csv(m, &sm, table, &Filter::default()).unwrap();
+            let b = analyze::report::csv(d, &sd, table, &Filter::default()).unwrap();
+            assert_eq!(strip(a), strip(b), "{what}: csv {table}");
+        }
+        let a = analyze::report::json(m, &sm, 10, false)["aborts"].to_string();
+        let b = analyze::report::json(d, &sd, 10, false)["aborts"].to_string();
+        assert_eq!(a, b, "{what}: json aborts");
+    }
+
+    #[test]
+    fn mixed_equals_dump_only_and_v_only_counts_agree() {
+        for p in ["side", "nyi", "stitch", "flush", "recur", "penalty"] {
+            let mixed = parse_file(&dir().join(format!("{p}.vd.mixed")));
+            let dump = parse_file(&dir().join(format!("{p}.dump-only")));
+            let v = parse_file(&dir().join(format!("{p}.v-only")));
+            assert_eq!(dump.tables.files[0].format, LogFormat::Dump);
+            assert_eq!(v.tables.files[0].format, LogFormat::Verbose);
+            assert_same_run(&mixed, &dump, p);
+            let (m, d, vt) = (&mixed.tables, &dump.tables, &v.tables);
+            assert!(started(d) > 0, "{p}");
+            assert_eq!(started(m), started(d), "{p}: traces");
+            assert_eq!(started(vt), started(d), "{p}: traces (jit.v)");
+            assert_eq!(m.aborts.len(), d.aborts.len(), "{p}: aborts");
+            assert_eq!(vt.aborts.len(), d.aborts.len(), "{p}: aborts (jit.v)");
+            assert_eq!(vt.files[0].flushes, d.files[0].flushes, "{p}: flushes");
+            // The independent count: one trace per dump `stop`, one abort per `abort`.
+            let c = count_dump(&read(&dir().join(format!("{p}.dump-only"))));
+            assert_eq!((started(m), m.aborts.len()), (c.stops, c.aborts), "{p}");
+            // The jit.v line's stitch function is kept on the dump's row.
+            for (tm, tv) in m.traces.iter().zip(vt.traces.iter()) {
+                if tm.link == LinkType::Stitch {
+                    assert_eq!(
+                        tm.stitch_at.map(|s| m.str(s)),
+                        tv.stitch_at.map(|s| vt.str(s)),
+                        "{p}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn both_flag_orders_pair_every_trace() {
+        // `-jdump -jv`: the jit.v line comes after the dump's stop; `-jv -jdump`: before
+        // the dump's IR. Different runs, each checked against its own dump lines.
+        for p in [
+            "nyi.dv",
+            "flush.dv",
+            "recur.dv",
+            "side.vd",
+            "flush.vd",
+            "penalty.vd",
+        ] {
+            let text = std::fs::read_to_string(dir().join(format!("{p}.mixed"))).unwrap();
+            let mixed = analyze::parse_dump(text.as_bytes());
+            let dump = analyze::parse_dump(dump_lines(&text).as_bytes());
+            assert_same_run(&mixed, &dump, p);
+        }
+    }
+
+    #[test]
+    fn split_mixed_logs_equal_streaming() {
+        for p in ["flush.vd", "recur.vd", "penalty.vd", "recur.dv"] {
+            let bytes = std::fs::read(dir().join(format!("{p}.mixed"))).unwrap();
+            let stream = analyze::parse_dump(&bytes[..]);
+            for piece in [4096, 5000] {
+                let split = analyze::parse_bytes_parallel("<input>".into(), &bytes, piece);
+                assert_eq!(normalized(&split.tables), normalized(&stream.tables), "{p}");
+            }
+            // Two pieces cut at every line.
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let mut at = 0;
+            for line in text.split_inclusive('\n') {
+                at += line.len() as u64;
+                let t = parse_cut(&bytes, &[at]);
+                assert_eq!(
+                    normalized(&t),
+                    normalized(&stream.tables),
+                    "{p} cut at {at}"
+                );
+            }
+        }
+    }
+
+    /// Parses `bytes` as pieces cut at the nominal offsets `cuts` (each piece starts at
+    /// the first boundary line at or after its cut), resolved in order.
+    pub fn parse_cut(bytes: &[u8], cuts: &[u64]) -> Tables {
+        let mut bounds = vec![0u64];
+        bounds.extend(cuts.iter().copied().filter(|&c| c > 0));
+        let mut builder = FileBuilder::new("<input>".into());
+        for (k, &start) in bounds.iter().enumerate() {
+            let end = bounds.get(k + 1).copied().unwrap_or(u64::MAX);
+            let base = start.saturating_sub(1);
+            let range = Range { base, start, end };
+            let mut errors = Vec::new();
+            let from = (base as usize).min(bytes.len());
+            let (chunk, n) = parse_range(
+                &bytes[from..],
+                range,
+                &analyze::Options::default(),
+                &mut errors,
+            );
+            builder.add(chunk, n);
+        }
+        builder.finish()
+    }
+
+    #[test]
+    fn luajit_handler_replacement_logs() {
+        // LuaJIT keeps one handler per event: `-jdump=tbsx -jv` gives jit.v's trace lines
+        // with the dump's bytecode and exit lines, stdout blocks cutting lines where the
+        // unbuffered jit.v lines land. Traces and aborts are jit.v's, counted once.
+        let path = dir().join("recur.luajit.mixed");
+        let text = read(&path);
+        assert!(
+            text.lines()
+                .any(|l| !l.starts_with("[TRACE") && l.contains("[TRACE ")),
+            "the fixture should have a jit.v line inside a stdout line"
+        );
+        let r = parse_file(&path);
+        let t = &r.tables;
+        let v_lines = text.matches("[TRACE ").count();
+        let flushes = text.matches("[TRACE flush]").count();
+        assert_eq!(started(t) + t.aborts.len() + flushes, v_lines);
+        assert_eq!(t.files[0].format, LogFormat::Mixed);
+        let exits = text
+            .lines()
+            .filter(|l| l.contains("---- TRACE ") && l.contains(" exit "))
+            .count() as u64;
+        let taken: u64 = t.exits.iter().map(|e| e.taken).sum();
+        assert_eq!(taken, exits);
+        // Exits of traces jit.v announced attach to them, not to placeholders.
+        assert!(t
+            .exits
+            .iter()
+            .all(|e| t.trace(e.trace).kind != TraceKind::Unknown));
+        // The dump's bytecode lines without trace headers are expected here; the only
+        // problem is the program's own output on the last line.
+        assert_eq!(t.files[0].problems, 1, "{:?}", t.problems);
+        // Without jit.v lines, the same bytecode lines are problems, one message.
+        let dump_part: String = text
+            .lines()
+            .filter(|l| !l.contains("[TRACE "))
+            .flat_map(|l| [l, "\n"])
+            .collect();
+        let headless = dump_part
+            .lines()
+            .filter(|l| {
+                l.len() > 6 && l[..4].bytes().all(|b| b.is_ascii_digit()) && &l[4..6] == "  "
+            })
+            .count() as u64;
+        assert!(headless > 100);
+        let r = analyze::parse_dump(dump_part.as_bytes());
+        assert_eq!(r.tables.files[0].problems, headless + 1);
+        assert!(r
+            .tables
+            .problems
+            .iter()
+            .any(|p| p.message.contains("outside any trace")));
+    }
+
+    #[test]
+    fn a_jit_v_line_inside_a_stdout_line_is_cut_out() {
+        let log = "---- TRACE 1 start t.lua:3\n0001  KS[TRACE   1 t.lua:3 loop]\nHORT 1 2\n\
+                   ---- TRACE 1 stop -> loop\n\n---- TRACE 1 ex[TRACE --- t.lua:9 -- NYI: bytecode 51 at t.lua:10]\n\
+                   it 2\n---- TRACE 2 start t.lua:9\n---- TRACE 2 abort t.lua:10 -- NYI: bytecode 51\n";
+        let r = analyze::parse_dump(log.as_bytes());
+        let t = &r.tables;
+        assert!(!r.skipped_anything(), "{:?}", t.problems);
+        assert_eq!(started(t), 1);
+        assert_eq!(t.traces[0].bytecodes, 1);
+        assert_eq!(t.aborts.len(), 1);
+        assert_eq!((t.exits[0].exit, t.exits[0].taken), (2, 1));
+    }
+
+    #[test]
+    fn disagreeing_pairs_are_reported_and_kept_apart() {
+        let log = "---- TRACE 1 start t.lua:3\n---- TRACE 1 stop -> loop\n\n\
+                   [TRACE   1 t.lua:4 loop]\n";
+        let r = analyze::parse_dump(log.as_bytes());
+        assert_eq!(started(&r.tables), 2);
+        assert!(r.skipped_anything());
+        assert!(r.tables.problems[0].message.contains("counted twice"));
+    }
+}
+
+mod interleavings {
+    //! Synthetic runs written as both jit.dump and jit.v lines, merged in random order
+    //! (each output keeps its own order, as two streams into one file do), parse to the
+    //! tables of the dump lines alone: streamed, and cut into two pieces at every line.
+    use super::mixed::{normalized, parse_cut};
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Event {
+        /// A root trace at `t.lua:LINE`, or a side trace of the newest trace, exit `e`.
+        Trace {
+            line: u8,
+            side: Option<u8>,
+        },
+        /// An abort of a trace started at `t.lua:LINE` (a side trace of the newest
+        /// trace, exit `e`, if `side`).
+        Abort {
+            line: u8,
+            nyi: bool,
+            side: Option<u8>,
+        },
+        /// A root trace that stitches at `os.clock`, then its continuation.
+        Stitch {
+            line: u8,
+        },
+        /// Exits of the newest trace.
+        Exit(u8),
+        Flush,
+    }
+
+    fn event() -> impl Strategy<Value = Event> {
+        prop_oneof![
+            4 => (1u8..6, proptest::option::of(0u8..4)).prop_map(|(line, side)| Event::Trace { line, side }),
+            3 => (1u8..6, any::<bool>(), proptest::option::of(0u8..4)).prop_map(|(line, nyi, side)| Event::Abort { line, nyi, side }),
+            1 => (1u8..6).prop_map(|line| Event::Stitch { line }),
+            2 => (0u8..4).prop_map(Event::Exit),
+            1 => Just(Event::Flush),
+        ]
+    }
+
+    /// The dump lines and the jit.v lines of a run.
+    fn render(events: &[Event]) -> (Vec<String>, Vec<String>) {
+        let (mut d, mut v) = (Vec::new(), Vec::new());
+        let mut next = 1u32;
+        let mut newest: Option<u32> = None;
+        for e in events {
+            match *e {
+                Event::Trace { line, side } => {
+                    let n = next;
+                    next += 1;
+                    let origin = match (side, newest) {
+                        (Some(x), Some(p)) => Some((p, x)),
+                        _ => None,
+                    };
+                    let (dorig, vorig) = match origin {
+                        Some((p, x)) => (format!("{p}/{x} "), format!("({p}/{x}) ")),
+                        None => (String::new(), String::new()),
+                    };
+                    d.push(format!("---- TRACE {n} start {dorig}t.lua:{line}"));
+                    d.push("0001  KSHORT   1   2".into());
+                    d.push(format!("---- TRACE {n} IR"));
+                    d.push("0001    int SLOAD  #1    T".into());
+                    d.push("....        SNAP   #0   [ ---- ]".into());
+                    let link = match origin {
+                        Some((p, _)) => (format!("{p}"), format!("-> {p}")),
+                        None => ("loop".into(), "loop".into()),
+                    };
+                    d.push(format!("---- TRACE {n} stop -> {}", link.0));
+                    d.push(String::new());
+                    v.push(format!("[TRACE {n:>3} {vorig}t.lua:{line} {}]", link.1));
+                    newest = Some(n);
+                }
+                Event::Abort { line, nyi, side } => {
+                    let msg = if nyi {
+                        "NYI: bytecode 51"
+                    } else {
+                        "leaving loop in root trace"
+                    };
+                    let (dorig, vorig) = match (side, newest) {
+                        (Some(x), Some(p)) => (format!("{p}/{x} "), format!("({p}/{x}) ")),
+                        _ => (String::new(), String::new()),
+                    };
+                    d.push(format!("---- TRACE {next} start {dorig}t.lua:{line}"));
+                    d.push("0001  FNEW     1   0".into());
+                    d.push(format!(
+                        "---- TRACE {next} abort t.lua:{} -- {msg}",
+                        line + 1
+                    ));
+                    d.push(String::new());
+                    v.push(format!(
+                        "[TRACE --- {vorig}t.lua:{line} -- {msg} at t.lua:{}]",
+                        line + 1
+                    ));
+                }
+                Event::Stitch { line } => {
+                    let (p, n) = (next, next + 1);
+                    next += 2;
+                    d.push(format!("---- TRACE {p} start t.lua:{line}"));
+                    d.push("0001  GGET     0   0".into());
+                    d.push(format!("---- TRACE {p} stop -> stitch"));
+                    d.push(String::new());
+                    v.push(format!("[TRACE {p:>3} t.lua:{line} stitch os.clock]"));
+                    d.push(format!("---- TRACE {n} start {p}/stitch t.lua:{line}"));
+                    d.push("0002  CALL     0   1   1".into());
+                    d.push(format!("---- TRACE {n} stop -> {p}"));
+                    d.push(String::new());
+                    v.push(format!("[TRACE {n:>3} ({p}/stitch) t.lua:{line} -> {p}]"));
+                    newest = Some(n);
+                }
+                Event::Exit(x) => {
+                    if let Some(n) = newest {
+                        d.push(format!("---- TRACE {n} exit {x}"));
+                    }
+                }
+                Event::Flush => {
+                    d.push("---- TRACE flush".into());
+                    d.push(String::new());
+                    v.push("[TRACE flush]".into());
+                    next = 1;
+                    newest = None;
+                }
+            }
+        }
+        (d, v)
+    }
+
+    /// Merges the two streams: `picks[i]` says whether the i-th line is taken from jit.v.
+    fn merge(d: &[String], v: &[String], picks: &[bool]) -> String {
+        let (mut i, mut j) = (0, 0);
+        let mut out = String::new();
+        let mut k = 0;
+        while i < d.len() || j < v.len() {
+            let take_v = j < v.len() && (i == d.len() || picks.get(k).copied().unwrap_or(false));
+            k += 1;
+            let l = if take_v {
+                j += 1;
+                &v[j - 1]
+            } else {
+                i += 1;
+                &d[i - 1]
+            };
+            out.push_str(l);
+            out.push('\n');
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn any_interleaving_counts_once(
+            events in proptest::collection::vec(event(), 1..14),
+            picks in proptest::collection::vec(any::<bool>(), 0..120),
+        ) {
+            let (d, v) = render(&events);
+            let mixed = merge(&d, &v, &picks);
+            let dump: String = d.iter().flat_map(|l| [l.as_str(), "\n"]).collect();
+            let expected = analyze::parse_dump(dump.as_bytes());
+            prop_assert!(!expected.skipped_anything(), "{:?}", expected.tables.problems);
+            let want = normalized(&expected.tables);
+            let got = analyze::parse_dump(mixed.as_bytes());
+            prop_assert_eq!(&normalized(&got.tables), &want, "{}", mixed);
+            let bytes = mixed.as_bytes();
+            let mut at = 0u64;
+            for line in mixed.split_inclusive('\n') {
+                at += line.len() as u64;
+                let t = parse_cut(bytes, &[at]);
+                prop_assert_eq!(&normalized(&t), &want, "cut at {}: {}", at, mixed);
+            }
+        }
+    }
+}
