@@ -701,6 +701,16 @@ impl JitDriver {
         let flags = self.jit.world.opts.flags;
         let mut r = Recorder::new(rec.no, StartKind::Side, key, pc, flags);
         let world = &mut self.jit.world;
+        // As LuaJIT: only a side trace of exit 0 whose parent's snapshot #0 holds no
+        // slots may form an extra loop of its own.
+        let extra_loop = exit == 0
+            && world
+                .data
+                .get(parent)
+                .is_some_and(|pd| pd.snaps.entries(crate::jit::snap::SnapNo(0)).is_empty());
+        if !extra_loop {
+            r.start_at.1 = usize::MAX;
+        }
         let mut data = world.data.remove(rec.id).unwrap_or_default();
         if let Some(pd) = world.data.get(parent) {
             let sn = crate::jit::snap::SnapNo(exit);

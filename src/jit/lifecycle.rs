@@ -376,10 +376,10 @@ impl Jit {
         self.step(TraceInput::Stop);
         self.step(TraceInput::Done);
         let flags = self.world.opts.flags;
-        // The loop pass applies to root traces that link to their own start at the same
-        // frame depth: loops and tail recursion.
+        // The loop pass applies to traces that link to their own start at the same frame
+        // depth: loops and tail recursion, side traces forming an extra loop included.
         let looping = matches!(link_type, LinkType::Loop | LinkType::TailRecursion)
-            && self.world.traces[rec.id].parent.is_none();
+            && link.is_none_or(|l| l == rec.no);
         let res = optimise(&mut self.world, rec.id, flags, looping, &self.scratch);
         if let Err(e) = res {
             self.abort(func, pc, e, None);

@@ -441,6 +441,15 @@ impl Recorder {
         let enter = self.for_iter(data, f, fori, true)?;
         if op == Op::JFORL {
             if enter {
+                // A side trace that started at this loop's body forms a loop of its own
+                // (LuaJIT's extra loop); otherwise it links to the loop's trace.
+                // (At the same frame depth: no inlined frame open, no return below the
+                // start frame, LuaJIT's `framedepth + retdepth == 0`.)
+                let returned = data.ir.refs().any(|r| data.ir.at(r).op == IrOp::RETF);
+                if self.start_at == (self.cur_key, fori + 1) && self.frames.is_empty() && !returned
+                {
+                    return self.stop(data, LinkType::Loop, Some(self.no), fori + 1);
+                }
                 let lnk = (f.trace_of)(bc::d(ins));
                 return self.stop(data, LinkType::Root, lnk, fori + 1);
             }

@@ -186,6 +186,9 @@ pub struct Recorder {
     /// function) left, for the CALLM / CALLMT / RETM that consumes them; `None` when that
     /// instruction was not recorded (a trace starting right after it), which aborts.
     pub multres: Option<usize>,
+    /// Where recording started (prototype and pc): a side trace that gets back there at
+    /// a compiled loop forms its own loop (LuaJIT's "extra loop").
+    pub start_at: (ProtoKey, usize),
 }
 
 impl Recorder {
@@ -223,6 +226,7 @@ impl Recorder {
             stitch_name: None,
             rebase: None,
             multres: None,
+            start_at: (key, pc),
         }
     }
 
