@@ -32,6 +32,8 @@ use crate::vm::{Lua, Value};
 use hashbrown::HashMap;
 use std::io::Write;
 
+mod downrec;
+
 /// The backend of the portable executor: checks that every instruction can be run and
 /// compiles the trace into the world's machine-code table
 /// ([`World::code`](crate::jit::world::World)).
@@ -126,6 +128,9 @@ pub struct JitDriver {
     pub keep_events: bool,
     /// The handlers' position in the event stream.
     attach_cursor: Cursor,
+    /// A `JFUNCF` shown to the recorder and the interpreter as its `FUNCF` for one
+    /// instruction (see [`downrec`]).
+    funcf_swap: Option<downrec::FuncfSwap>,
 }
 
 impl Default for JitDriver {
@@ -152,6 +157,7 @@ impl JitDriver {
             keep_events: false,
             cont: None,
             ffids: HashMap::new(),
+            funcf_swap: None,
         }
     }
 
@@ -185,6 +191,7 @@ impl JitDriver {
 
     /// Stops any recording (e.g. `jit.off()` or a flush).
     pub fn cancel_recording(&mut self, lua: &mut Lua) {
+        self.end_funcf_swap();
         self.active = None;
         lua.jit_recording = false;
     }
@@ -252,6 +259,15 @@ impl JitDriver {
                     };
                     self.patches.entry((p.addr(), pc)).or_insert(ins);
                     code[pc] = bc::set_op(ins, iop);
+                }
+                VmCommand::Unpatch(pos) => {
+                    if let Some(&p) = self.refs.get(&pos.proto) {
+                        if let Some(ins) = self.patches.remove(&(p.addr(), pos.pc as usize)) {
+                            if let Some(slot) = p.get_mut().bc.get_mut(pos.pc as usize) {
+                                *slot = ins;
+                            }
+                        }
+                    }
                 }
                 VmCommand::UnpatchAll => {
                     for ((addr, pc), ins) in self.patches.drain() {
@@ -1028,6 +1044,7 @@ impl JitHook for JitDriver {
     }
 
     fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
+        self.end_funcf_swap();
         if self.active.is_none() && self.cont.is_some() && !self.on_cont(lua, proto, pc) {
             return;
         }
@@ -1066,6 +1083,7 @@ impl JitHook for JitDriver {
                 // Printed now, before stopping the trace patches the bytecode.
                 self.flush_logs();
             }
+            self.begin_funcf_swap(proto, pc);
             let world = &mut self.jit.world;
             let mut data = world.data.remove(rec.id).unwrap_or_default();
             let r = Self::with_live(lua, key, proto, act.base0, world, &self.protos, |lf| {
@@ -1083,6 +1101,7 @@ impl JitHook for JitDriver {
                 return;
             }
             RecResult::Stop { link_type, link } => {
+                self.end_funcf_swap();
                 lua.jit_recording = false;
                 let mut func = func;
                 if let Some(name) = act.rec.stitch_name {
@@ -1110,8 +1129,15 @@ impl JitHook for JitDriver {
             }
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;
+                let swap = self.end_funcf_swap();
+                if let (TraceError::CallUnroll, Some(sw)) = (e, swap) {
+                    self.flush_returning_callee(sw);
+                }
                 let at = act.rec.abort_pc.unwrap_or(pc);
                 self.jit.abort(func, at as u32, e, arg);
+                if e == TraceError::DownRecursion && act.stitch_pos.is_none() {
+                    self.restart_at_return(lua, proto, at);
+                }
                 // LuaJIT treats a stitch continuation like a root trace: its aborts are
                 // penalised at the CALL, and a blacklisted CALL is not stitched again.
                 if let Some(sp) = act.stitch_pos {
