@@ -131,6 +131,8 @@ pub struct JitDriver {
     /// A `JFUNCF` shown to the recorder and the interpreter as its `FUNCF` for one
     /// instruction (see [`downrec`]).
     funcf_swap: Option<downrec::FuncfSwap>,
+    /// A return patched to `JLOOP`, run once as the original return (see [`downrec`]).
+    ret_repatch: Option<downrec::RetRepatch>,
 }
 
 impl Default for JitDriver {
@@ -158,6 +160,7 @@ impl JitDriver {
             cont: None,
             ffids: HashMap::new(),
             funcf_swap: None,
+            ret_repatch: None,
         }
     }
 
@@ -229,6 +232,10 @@ impl JitDriver {
                         };
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, jop), trace.0 as u32);
+                    }
+                    if let Some(j) = self.return_entry(ins, trace) {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = j;
                     }
                     if bc::op(ins) == Op::FORL {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
@@ -908,6 +915,7 @@ impl JitDriver {
 
 impl JitHook for JitDriver {
     fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, _base: usize, event: JitEvent) {
+        self.repatch_return();
         if let Some((p, rpc, jins)) = self.repatch {
             if p.addr() == proto.addr() && rpc == pc {
                 // The original op ran once for an exceeded limit (`charge_entry`): put
@@ -972,6 +980,10 @@ impl JitHook for JitDriver {
         _base: usize,
         trace: u32,
     ) -> bool {
+        self.repatch_return();
+        if self.enter_at_return(lua, proto, pc) {
+            return true;
+        }
         let Some(id) = self.jit.world.by_number(TraceNo(trace as u16)) else {
             return false;
         };
@@ -1045,6 +1057,7 @@ impl JitHook for JitDriver {
 
     fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
         self.end_funcf_swap();
+        self.repatch_return();
         if self.active.is_none() && self.cont.is_some() && !self.on_cont(lua, proto, pc) {
             return;
         }

@@ -26,8 +26,8 @@ use crate::jit::hotcount::HotKey;
 use crate::jit::ids::{BcPos, FuncRef, ProtoKey};
 use crate::jit::link::LinkType;
 use crate::jit::record::{Recorder, StartKind};
-use crate::vm::object::ProtoRef;
 use crate::vm::jit_hook::JitHook;
+use crate::vm::object::ProtoRef;
 use crate::vm::Lua;
 
 /// A `JFUNCF` temporarily shown as its original `FUNCF` (see the module comment).
@@ -135,5 +135,94 @@ impl JitDriver {
         });
         lua.jit_recording = true;
         self.record(lua, proto, pc);
+    }
+}
+
+/// A return patched to `JLOOP` (entering a trace that starts at it), put back to the
+/// original return for one execution by the interpreter (see
+/// [`JitDriver::enter_at_return`]).
+#[derive(Copy, Clone, Debug)]
+pub(super) struct RetRepatch {
+    /// The prototype.
+    proto: ProtoRef,
+    /// The return's pc.
+    pc: usize,
+    /// The `JLOOP` to put back.
+    jins: u32,
+}
+
+/// Whether `op` is a return a root trace may start at (`RETM` never is).
+fn is_fixed_return(op: Op) -> bool {
+    matches!(op, Op::RET | Op::RET0 | Op::RET1)
+}
+
+impl JitDriver {
+    /// The `JLOOP` a root trace starting at return `ins` patches it to: as in LuaJIT,
+    /// A = the slots snapshot #0 of trace `no` covers, D = the trace number.
+    pub(super) fn return_entry(&self, ins: u32, no: TraceNo) -> Option<u32> {
+        if !is_fixed_return(bc::op(ins)) {
+            return None;
+        }
+        let nslots = self
+            .jit
+            .world
+            .by_number(no)
+            .and_then(|id| self.jit.world.data.get(id))
+            .and_then(|d| d.snaps.snaps.first())
+            .map_or(bc::a(ins), |s| s.nslots as u32);
+        let j = bc::set_op(ins, Op::JLOOP);
+        Some(bc::set_d(bc::set_a(j, nslots.min(255)), no.0 as u32))
+    }
+
+    /// At a `JLOOP` the interpreter reached: if it stands for a return (a trace started
+    /// there), runs the original return instead, returning true. The executor does not
+    /// run traces starting at a return (they rebuild or pop Lua frames at their start
+    /// and mostly link down-recursion), so the return is put back for one execution —
+    /// the frame resumes at it — and re-patched at the driver's next entry point
+    /// ([`Self::repatch_return`]). Recording sees the `JLOOP` again by then, so side
+    /// traces reaching the return link to its trace as in LuaJIT.
+    pub(super) fn enter_at_return(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) -> bool {
+        let Some(&orig) = self.patches.get(&(proto.addr(), pc)) else {
+            return false;
+        };
+        if !is_fixed_return(bc::op(orig)) {
+            return false;
+        }
+        self.repatch_return();
+        let code = &mut proto.get_mut().bc;
+        self.ret_repatch = Some(RetRepatch {
+            proto,
+            pc,
+            jins: code[pc],
+        });
+        code[pc] = orig;
+        if let Some(f) = lua.th().frames.last_mut() {
+            f.pc = pc as u32;
+        }
+        true
+    }
+
+    /// Puts back the `JLOOP` of a return run once by the interpreter, unless the patch
+    /// was undone meanwhile (flush) or its trace is gone.
+    pub(super) fn repatch_return(&mut self) {
+        let Some(rp) = self.ret_repatch.take() else {
+            return;
+        };
+        if !self.patches.contains_key(&(rp.proto.addr(), rp.pc)) {
+            return;
+        }
+        if self
+            .jit
+            .world
+            .by_number(TraceNo(bc::d(rp.jins) as u16))
+            .is_none()
+        {
+            return;
+        }
+        if let Some(slot) = rp.proto.get_mut().bc.get_mut(rp.pc) {
+            if is_fixed_return(bc::op(*slot)) {
+                *slot = rp.jins;
+            }
+        }
     }
 }

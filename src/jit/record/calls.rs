@@ -385,7 +385,8 @@ impl Recorder {
                     pc: pc as u32,
                 };
                 let start = data.snaps.snaps.first().and_then(|s| s.pc);
-                let no_frames = self.frames.is_empty() && !data.ir.refs().any(|r| data.ir.at(r).op == IrOp::RETF);
+                let no_frames = self.frames.is_empty()
+                    && !data.ir.refs().any(|r| data.ir.at(r).op == IrOp::RETF);
                 if start == Some(here) && no_frames {
                     return self.stop(data, LinkType::TailRecursion, Some(self.no), pc);
                 }
@@ -706,6 +707,9 @@ impl Recorder {
         if let Some(stop) = self.check_downrec_unroll(data, kp)? {
             return Ok(stop);
         }
+        // The RETF guard gets a snapshot of its own, at the return (as LuaJIT's dumps
+        // show: `SNAP #1` right before the first `RETF` of a return-started trace).
+        self.snap_add(data);
         let kpc = data.ir.kint64(c.pc as u64);
         self.emitter(data)
             .guard(IrOp::RETF, IrType::P64, kp.0, kpc.0)
