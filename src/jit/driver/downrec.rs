@@ -91,8 +91,10 @@ impl JitDriver {
     /// After "down-recursion, restarting" at the return at `pc` of `proto` (the current
     /// frame): starts a root trace there and records the return itself. Not for `RETM`.
     pub(super) fn restart_at_return(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
-        let ins = proto.get_mut().bc[pc];
-        if !matches!(bc::op(ins), Op::RET | Op::RET0 | Op::RET1) || !self.enabled {
+        let Some(&ins) = proto.get_mut().bc.get(pc) else {
+            return;
+        };
+        if !is_fixed_return(bc::op(ins)) || !self.enabled {
             return;
         }
         let key: ProtoKey = self.key(lua, proto);
