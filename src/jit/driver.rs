@@ -1138,6 +1138,7 @@ impl JitHook for JitDriver {
                     .is_ok()
                 {
                     exec::compile::link(&mut self.jit.world, rec.id);
+                    self.never_run_return_started(rec.id);
                 }
             }
             RecResult::Abort(e, arg) => {

@@ -228,3 +228,31 @@ impl JitDriver {
         }
     }
 }
+
+impl JitDriver {
+    /// A root trace starting at a return is never run by the executor, neither at its
+    /// `JLOOP` ([`Self::enter_at_return`]) nor from traces linking to it: they end and
+    /// leave the return to the interpreter (their guards would resume at the return,
+    /// which only the interpreter can run).
+    pub(super) fn never_run_return_started(&mut self, id: crate::jit::ids::TraceId) {
+        let Some(h) = self.jit.world.traces.get(id) else {
+            return;
+        };
+        if h.parent.is_some() {
+            return;
+        }
+        let Some(&p) = self.refs.get(&h.start.proto) else {
+            return;
+        };
+        let pc = h.start.pc as usize;
+        let code = &p.get_mut().bc;
+        let orig = self.patches.get(&(p.addr(), pc)).copied();
+        let op = bc::op(orig.or_else(|| code.get(pc).copied()).unwrap_or(0));
+        if !is_fixed_return(op) {
+            return;
+        }
+        if let Some(crate::jit::world::TraceCode::Portable(c)) = self.jit.world.code.get_mut(id) {
+            c.runnable = false;
+        }
+    }
+}
