@@ -35,6 +35,7 @@ use std::io::Write;
 /// Consecutive exits at a compiled `ITERN` followed by entering its trace again
 /// (bounded so that an exit nobody handles cannot loop forever).
 const MAX_ITERN_REENTRY: u32 = 64;
+mod downrec;
 
 /// The backend of the portable executor: checks that every instruction can be run and
 /// compiles the trace into the world's machine-code table
@@ -143,6 +144,11 @@ pub struct JitDriver {
     /// exit at the end of the traversal is followed by the pre-roll's exit, until a
     /// side trace handles it); past [`MAX_ITERN_REENTRY`] the interpreter runs it.
     iter_reentry: Option<((usize, usize), u32)>,
+    /// A `JFUNCF` shown to the recorder and the interpreter as its `FUNCF` for one
+    /// instruction (see [`downrec`]).
+    funcf_swap: Option<downrec::FuncfSwap>,
+    /// A return patched to `JLOOP`, run once as the original return (see [`downrec`]).
+    ret_repatch: Option<downrec::RetRepatch>,
 }
 
 impl Default for JitDriver {
@@ -172,6 +178,8 @@ impl JitDriver {
             iter_traces: HashMap::new(),
             iter_skip: None,
             iter_reentry: None,
+            funcf_swap: None,
+            ret_repatch: None,
         }
     }
 
@@ -205,6 +213,7 @@ impl JitDriver {
 
     /// Stops any recording (e.g. `jit.off()` or a flush).
     pub fn cancel_recording(&mut self, lua: &mut Lua) {
+        self.end_funcf_swap();
         self.active = None;
         lua.jit_recording = false;
     }
@@ -249,6 +258,10 @@ impl JitDriver {
                     if bc::op(ins) == Op::ITERL {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
                         code[pc] = bc::set_d(bc::set_op(ins, Op::JITERL), trace.0 as u32);
+                    }
+                    if let Some(j) = self.return_entry(ins, trace) {
+                        self.patches.entry((p.addr(), pc)).or_insert(ins);
+                        code[pc] = j;
                     }
                     if bc::op(ins) == Op::FORL {
                         self.patches.entry((p.addr(), pc)).or_insert(ins);
@@ -295,6 +308,15 @@ impl JitDriver {
                     };
                     self.patches.entry((p.addr(), pc)).or_insert(ins);
                     code[pc] = bc::set_op(ins, iop);
+                }
+                VmCommand::Unpatch(pos) => {
+                    if let Some(&p) = self.refs.get(&pos.proto) {
+                        if let Some(ins) = self.patches.remove(&(p.addr(), pos.pc as usize)) {
+                            if let Some(slot) = p.get_mut().bc.get_mut(pos.pc as usize) {
+                                *slot = ins;
+                            }
+                        }
+                    }
                 }
                 VmCommand::UnpatchAll => {
                     self.iter_traces.clear();
@@ -1104,6 +1126,7 @@ impl JitDriver {
 
 impl JitHook for JitDriver {
     fn hot(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize, _base: usize, event: JitEvent) {
+        self.repatch_return();
         if let Some((p, rpc, jins)) = self.repatch {
             if p.addr() == proto.addr() && rpc == pc {
                 // The original op ran once for an exceeded limit (`charge_entry`): put
@@ -1167,6 +1190,10 @@ impl JitHook for JitDriver {
         _base: usize,
         trace: u32,
     ) -> bool {
+        self.repatch_return();
+        if self.enter_at_return(lua, proto, pc) {
+            return true;
+        }
         let Some(id) = self.jit.world.by_number(TraceNo(trace as u16)) else {
             return false;
         };
@@ -1260,6 +1287,8 @@ impl JitHook for JitDriver {
     }
 
     fn record(&mut self, lua: &mut Lua, proto: ProtoRef, pc: usize) {
+        self.end_funcf_swap();
+        self.repatch_return();
         if self.active.is_none() && self.cont.is_some() && !self.on_cont(lua, proto, pc) {
             return;
         }
@@ -1298,6 +1327,7 @@ impl JitHook for JitDriver {
                 // Printed now, before stopping the trace patches the bytecode.
                 self.flush_logs();
             }
+            self.begin_funcf_swap(proto, pc);
             let world = &mut self.jit.world;
             let mut data = world.data.remove(rec.id).unwrap_or_default();
             let r = Self::with_live(
@@ -1322,6 +1352,7 @@ impl JitHook for JitDriver {
                 return;
             }
             RecResult::Stop { link_type, link } => {
+                self.end_funcf_swap();
                 lua.jit_recording = false;
                 let mut func = func;
                 if let Some(name) = act.rec.stitch_name {
@@ -1345,12 +1376,20 @@ impl JitHook for JitDriver {
                     .is_ok()
                 {
                     exec::compile::link(&mut self.jit.world, rec.id);
+                    self.never_run_return_started(rec.id);
                 }
             }
             RecResult::Abort(e, arg) => {
                 lua.jit_recording = false;
+                let swap = self.end_funcf_swap();
+                if let (TraceError::CallUnroll, Some(sw)) = (e, swap) {
+                    self.flush_returning_callee(sw);
+                }
                 let at = act.rec.abort_pc.unwrap_or(pc);
                 self.jit.abort(func, at as u32, e, arg);
+                if e == TraceError::DownRecursion && act.stitch_pos.is_none() {
+                    self.restart_at_return(lua, proto, at);
+                }
                 // LuaJIT treats a stitch continuation like a root trace: its aborts are
                 // penalised at the CALL, and a blacklisted CALL is not stitched again.
                 if let Some(sp) = act.stitch_pos {

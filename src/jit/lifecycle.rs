@@ -127,6 +127,9 @@ pub enum VmCommand {
     Blacklist(BcPos),
     /// Restore every patched bytecode (after a flush).
     UnpatchAll,
+    /// Restore the original bytecode at this root start position (one root trace
+    /// flushed, see [`Jit::flush_root`]).
+    Unpatch(BcPos),
 }
 
 /// What the backend must provide.
@@ -465,6 +468,25 @@ impl Jit {
         }
         self.scratch.reset();
         self.step(TraceInput::Done);
+    }
+
+    /// Flushes root trace `no` alone (LuaJIT's flush of a function trace that only
+    /// returns, when recording across it hit the call-unroll limit): its start bytecode
+    /// is restored so the interpreter no longer enters it, and the start's hot counter
+    /// (`key`) gets a small pseudo-random value (0..15) for a quick retry. The trace
+    /// itself stays in the world, still reachable from traces linked to it, and keeps
+    /// its number (LuaJIT frees it only when its collector finds the trace unreachable).
+    pub fn flush_root(&mut self, no: TraceNo, key: HotKey) {
+        let Some(id) = self.world.by_number(no) else {
+            return;
+        };
+        let h = &self.world.traces[id];
+        if h.parent.is_some() {
+            return;
+        }
+        self.commands.push(VmCommand::Unpatch(h.start));
+        let rnd = (self.world.penalties.prng.next_u64() >> 60) as u16;
+        self.world.hot.set(key, rnd);
     }
 
     /// Flushes every trace.

@@ -3,6 +3,7 @@
 mod analyze;
 mod bytecode;
 mod conformance;
+mod downrec;
 mod embed;
 mod front;
 mod jit;

@@ -379,7 +379,25 @@ impl Recorder {
     ) -> Result<RecResult, RecErr> {
         let op = bc::op(ins);
         match op {
-            Op::FUNCF | Op::JFUNCF | Op::FUNCV => {
+            Op::JFUNCF => {
+                // A compiled function whose trace does not just return (the driver shows
+                // those as the original FUNCF, see `JitDriver::record`): no unrolling
+                // across it. At the trace's own start with no frame inlined or returned
+                // from, that is one more tail recursion; elsewhere link to its trace.
+                let here = crate::jit::ids::BcPos {
+                    proto: self.cur_key,
+                    pc: pc as u32,
+                };
+                let start = data.snaps.snaps.first().and_then(|s| s.pc);
+                let no_frames = self.frames.is_empty()
+                    && !data.ir.refs().any(|r| data.ir.at(r).op == IrOp::RETF);
+                if start == Some(here) && no_frames {
+                    return self.stop(data, LinkType::TailRecursion, Some(self.no), pc);
+                }
+                let lnk = (f.trace_of)(bc::d(ins));
+                self.stop(data, LinkType::Root, lnk, pc)
+            }
+            Op::FUNCF | Op::FUNCV => {
                 let count = self
                     .frames
                     .iter()
@@ -397,10 +415,6 @@ impl Recorder {
                     }
                 } else if count > 3 {
                     return Err((TraceError::CallUnroll, None));
-                }
-                if op == Op::JFUNCF {
-                    let lnk = (f.trace_of)(bc::d(ins));
-                    return self.stop(data, LinkType::Root, lnk, pc);
                 }
                 for s in self.maxslot..f.numparams {
                     self.slots[self.baseslot + s] = Some((REF_NIL, 0));
@@ -700,6 +714,9 @@ impl Recorder {
         if let Some(stop) = self.check_downrec_unroll(data, kp)? {
             return Ok(stop);
         }
+        // The RETF guard gets a snapshot of its own, at the return (as LuaJIT's dumps
+        // show: `SNAP #1` right before the first `RETF` of a return-started trace).
+        self.snap_add(data);
         let kpc = data.ir.kint64(c.pc as u64);
         self.emitter(data)
             .guard(IrOp::RETF, IrType::P64, kp.0, kpc.0)

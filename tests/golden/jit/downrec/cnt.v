@@ -1,0 +1,6 @@
+[TRACE   1 cnt.lua:1 up-recursion]
+[TRACE --- (1/0) cnt.lua:2 -- down-recursion, restarting at cnt.lua:4]
+[TRACE   2 cnt.lua:4 down-recursion]
+[TRACE   3 (1/1) cnt.lua:3 -> 1]
+[TRACE   4 (1/0) cnt.lua:2 -> 2]
+[TRACE   5 (2/1) cnt.lua:4 -> 1]

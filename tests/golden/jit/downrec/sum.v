@@ -1,0 +1,5 @@
+[TRACE   1 sum.lua:1 up-recursion]
+[TRACE --- (1/1) sum.lua:2 -- down-recursion, restarting at sum.lua:3]
+[TRACE   2 sum.lua:3 down-recursion]
+[TRACE   3 (1/1) sum.lua:2 -> 2]
+[TRACE   4 (2/5) sum.lua:3 -> 1]
