@@ -499,73 +499,45 @@ impl JitDriver {
         }
     }
 
-    /// Starts a root trace at the hot `LOOP` at `pc`.
+    /// Starts a root trace at the hot `LOOP` at `pc` (while / repeat loops).
     fn start_root_loop(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
-        let Some(rec) = self.jit.rec.clone() else {
-            return;
-        };
-        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
-        let flags = self.jit.world.opts.flags;
-        let mut r = Recorder::new(rec.no, StartKind::Loop(pc), key, pc + 1, flags);
-        let world = &mut self.jit.world;
-        let mut data = world.data.remove(rec.id).unwrap_or_default();
-        Self::with_live(
-            lua,
-            key,
-            proto,
-            base0,
-            world,
-            &self.protos,
-            &self.iter_traces,
-            |lf| r.setup_root_loop(&mut data, lf, pc),
-        );
-        world.data.insert(rec.id, data);
-        self.active = Some(Active {
-            rec: r,
-            base0,
-            stitch_pos: None,
+        self.start_root_with(lua, proto, key, StartKind::Loop(pc), pc + 1, |r, d, lf| {
+            r.setup_root_loop(d, lf, pc)
         });
-        lua.jit_recording = true;
     }
 
     /// (recnyi) Starts a root trace at the hot `ITERN` at `pc` (it records the ITERN).
     fn start_root_itern(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
-        let Some(rec) = self.jit.rec.clone() else {
-            return;
-        };
-        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
-        let flags = self.jit.world.opts.flags;
-        let mut r = Recorder::new(rec.no, StartKind::IterN(pc), key, pc, flags);
-        let world = &mut self.jit.world;
-        let mut data = world.data.remove(rec.id).unwrap_or_default();
-        Self::with_live(
-            lua,
-            key,
-            proto,
-            base0,
-            world,
-            &self.protos,
-            &self.iter_traces,
-            |lf| r.setup_root_itern(&mut data, lf, pc),
-        );
-        world.data.insert(rec.id, data);
-        self.active = Some(Active {
-            rec: r,
-            base0,
-            stitch_pos: None,
+        self.start_root_with(lua, proto, key, StartKind::IterN(pc), pc, |r, d, lf| {
+            r.setup_root_itern(d, lf, pc)
         });
-        lua.jit_recording = true;
     }
 
     /// (recnyi) Starts a root trace at the hot `ITERL` at `pc` (recording starts with the
     /// loop body, like a FORL root).
     fn start_root_iterl(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
+        self.start_root_with(lua, proto, key, StartKind::IterL(pc), pc, |r, d, lf| {
+            r.setup_root_iterl(d, lf, pc)
+        });
+    }
+
+    /// Starts recording a root trace of kind `kind` in the top frame: a recorder at
+    /// `start_pc`, set up by `setup` on the live frame, becomes the active recording.
+    fn start_root_with(
+        &mut self,
+        lua: &mut Lua,
+        proto: ProtoRef,
+        key: ProtoKey,
+        kind: StartKind,
+        start_pc: usize,
+        setup: impl FnOnce(&mut Recorder, &mut crate::jit::world::TraceData, &LiveFrame<'_>),
+    ) {
         let Some(rec) = self.jit.rec.clone() else {
             return;
         };
         let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
         let flags = self.jit.world.opts.flags;
-        let mut r = Recorder::new(rec.no, StartKind::IterL(pc), key, pc, flags);
+        let mut r = Recorder::new(rec.no, kind, key, start_pc, flags);
         let world = &mut self.jit.world;
         let mut data = world.data.remove(rec.id).unwrap_or_default();
         Self::with_live(
@@ -576,7 +548,7 @@ impl JitDriver {
             world,
             &self.protos,
             &self.iter_traces,
-            |lf| r.setup_root_iterl(&mut data, lf, pc),
+            |lf| setup(&mut r, &mut data, lf),
         );
         world.data.insert(rec.id, data);
         self.active = Some(Active {
