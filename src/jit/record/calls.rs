@@ -882,6 +882,29 @@ impl Recorder {
         Ok(RecResult::Continue)
     }
 
+    /// The name constant (as a value and a string) and the live environment table of a
+    /// GGET / GSET (`op`): the environment of the function running in the frame.
+    pub(crate) fn global_env(
+        &self,
+        f: &LiveFrame<'_>,
+        ins: u32,
+        op: Op,
+    ) -> Result<(Value, crate::vm::StrRef, crate::vm::TabRef), RecErr> {
+        let kv = f.kgc[bc::d(ins) as usize];
+        let Some(key) = kv.as_str() else {
+            return Err(nyi(op));
+        };
+        let fv = f
+            .stack
+            .get(self.baseslot - 2)
+            .copied()
+            .unwrap_or(Value::NIL);
+        let Some(fc) = fv.as_func() else {
+            return Err(nyi(op));
+        };
+        Ok((kv, key, fc.get_mut().env))
+    }
+
     /// `GGET`: a global read through the closure's environment.
     pub(crate) fn rec_gget(
         &mut self,
@@ -890,19 +913,7 @@ impl Recorder {
         ins: u32,
     ) -> Result<RecResult, RecErr> {
         let a = bc::a(ins) as usize;
-        let kv = f.kgc[bc::d(ins) as usize];
-        let Some(key) = kv.as_str() else {
-            return Err(nyi(Op::GGET));
-        };
-        let fv = f
-            .stack
-            .get(self.baseslot - 2)
-            .copied()
-            .unwrap_or(Value::NIL);
-        let Some(fc) = fv.as_func() else {
-            return Err(nyi(Op::GGET));
-        };
-        let env = fc.get_mut().env;
+        let (kv, key, env) = self.global_env(f, ins, Op::GGET)?;
         let v = env.get_mut().get_str(key);
         if v.is_nil() {
             // Missing globals need the metatable path: not recorded.

@@ -371,19 +371,7 @@ impl Recorder {
         f: &LiveFrame<'_>,
         ins: u32,
     ) -> Result<RecResult, RecErr> {
-        let kv = f.kgc[bc::d(ins) as usize];
-        let Some(key) = kv.as_str() else {
-            return Err(nyi(Op::GSET));
-        };
-        let fv = f
-            .stack
-            .get(self.baseslot - 2)
-            .copied()
-            .unwrap_or(Value::NIL);
-        let Some(fc) = fv.as_func() else {
-            return Err(nyi(Op::GSET));
-        };
-        let env = fc.get_mut().env;
+        let (kv, key, env) = self.global_env(f, ins, Op::GSET)?;
         if env.get_mut().meta.is_some() {
             return Err(nyi(Op::GSET));
         }
