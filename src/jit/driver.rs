@@ -466,50 +466,24 @@ impl JitDriver {
 
     /// Starts a root trace at the hot FORL `pc`.
     fn start_root_forl(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
-        let Some(rec) = self.jit.rec.clone() else {
-            return;
-        };
-        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
-        let flags = self.jit.world.opts.flags;
-        let mut r = Recorder::new(rec.no, StartKind::ForLoop(pc), key, pc, flags);
-        let id = rec.id;
-        let world = &mut self.jit.world;
-        let mut data = world.data.remove(id).unwrap_or_default();
-        let res = Self::with_live(
-            lua,
-            key,
-            proto,
-            base0,
-            world,
-            &self.protos,
-            &self.iter_traces,
-            |lf| r.setup_root_forl(&mut data, lf, pc),
-        );
-        world.data.insert(id, data);
-        match res {
-            Ok(()) => {
-                self.active = Some(Active {
-                    rec: r,
-                    base0,
-                    stitch_pos: None,
-                });
-                lua.jit_recording = true;
-            }
-            Err((e, arg)) => self.jit.abort(FuncRef::Lua(key), pc as u32, e, arg),
-        }
+        self.start_root_with(lua, proto, key, StartKind::ForLoop(pc), pc, |r, d, lf| {
+            r.setup_root_forl(d, lf, pc)
+        });
     }
 
     /// Starts a root trace at the hot `LOOP` at `pc` (while / repeat loops).
     fn start_root_loop(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
         self.start_root_with(lua, proto, key, StartKind::Loop(pc), pc + 1, |r, d, lf| {
-            r.setup_root_loop(d, lf, pc)
+            r.setup_root_loop(d, lf, pc);
+            Ok(())
         });
     }
 
     /// (recnyi) Starts a root trace at the hot `ITERN` at `pc` (it records the ITERN).
     fn start_root_itern(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
         self.start_root_with(lua, proto, key, StartKind::IterN(pc), pc, |r, d, lf| {
-            r.setup_root_itern(d, lf, pc)
+            r.setup_root_itern(d, lf, pc);
+            Ok(())
         });
     }
 
@@ -517,12 +491,14 @@ impl JitDriver {
     /// loop body, like a FORL root).
     fn start_root_iterl(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey, pc: usize) {
         self.start_root_with(lua, proto, key, StartKind::IterL(pc), pc, |r, d, lf| {
-            r.setup_root_iterl(d, lf, pc)
+            r.setup_root_iterl(d, lf, pc);
+            Ok(())
         });
     }
 
     /// Starts recording a root trace of kind `kind` in the top frame: a recorder at
-    /// `start_pc`, set up by `setup` on the live frame, becomes the active recording.
+    /// `start_pc`, set up by `setup` on the live frame, becomes the active recording (a
+    /// failed setup aborts the trace at `start_pc`).
     fn start_root_with(
         &mut self,
         lua: &mut Lua,
@@ -530,17 +506,28 @@ impl JitDriver {
         key: ProtoKey,
         kind: StartKind,
         start_pc: usize,
-        setup: impl FnOnce(&mut Recorder, &mut crate::jit::world::TraceData, &LiveFrame<'_>),
+        setup: impl FnOnce(
+            &mut Recorder,
+            &mut crate::jit::world::TraceData,
+            &LiveFrame<'_>,
+        ) -> Result<(), (TraceError, Option<String>)>,
     ) {
         let Some(rec) = self.jit.rec.clone() else {
             return;
         };
-        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
+        let Some(base0) = lua
+            .th()
+            .frames
+            .last()
+            .and_then(|f| (f.base as usize).checked_sub(2))
+        else {
+            return;
+        };
         let flags = self.jit.world.opts.flags;
         let mut r = Recorder::new(rec.no, kind, key, start_pc, flags);
         let world = &mut self.jit.world;
         let mut data = world.data.remove(rec.id).unwrap_or_default();
-        Self::with_live(
+        let res = Self::with_live(
             lua,
             key,
             proto,
@@ -551,12 +538,17 @@ impl JitDriver {
             |lf| setup(&mut r, &mut data, lf),
         );
         world.data.insert(rec.id, data);
-        self.active = Some(Active {
-            rec: r,
-            base0,
-            stitch_pos: None,
-        });
-        lua.jit_recording = true;
+        match res {
+            Ok(()) => {
+                self.active = Some(Active {
+                    rec: r,
+                    base0,
+                    stitch_pos: None,
+                });
+                lua.jit_recording = true;
+            }
+            Err((e, arg)) => self.jit.abort(FuncRef::Lua(key), start_pc as u32, e, arg),
+        }
     }
 
     /// (recnyi) The interpreter is at the `ITERN` at `pc`: runs its compiled trace if
@@ -598,31 +590,10 @@ impl JitDriver {
 
     /// Starts a root trace at the hot function entry of `proto`.
     fn start_root_func(&mut self, lua: &mut Lua, proto: ProtoRef, key: ProtoKey) {
-        let Some(rec) = self.jit.rec.clone() else {
-            return;
-        };
-        let base0 = lua.th().frames.last().map_or(0, |f| f.base as usize) - 2;
-        let flags = self.jit.world.opts.flags;
-        let mut r = Recorder::new(rec.no, StartKind::Func(key), key, 1, flags);
-        let world = &mut self.jit.world;
-        let mut data = world.data.remove(rec.id).unwrap_or_default();
-        Self::with_live(
-            lua,
-            key,
-            proto,
-            base0,
-            world,
-            &self.protos,
-            &self.iter_traces,
-            |lf| r.setup_root_func(&mut data, lf),
-        );
-        world.data.insert(rec.id, data);
-        self.active = Some(Active {
-            rec: r,
-            base0,
-            stitch_pos: None,
+        self.start_root_with(lua, proto, key, StartKind::Func(key), 1, |r, d, lf| {
+            r.setup_root_func(d, lf);
+            Ok(())
         });
-        lua.jit_recording = true;
     }
 
     /// Registers the prototypes an instruction is about to reach (callee, upvalue

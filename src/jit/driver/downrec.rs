@@ -25,7 +25,7 @@ use crate::jit::events::TraceNo;
 use crate::jit::hotcount::HotKey;
 use crate::jit::ids::{BcPos, FuncRef, ProtoKey};
 use crate::jit::link::LinkType;
-use crate::jit::record::{Recorder, StartKind};
+use crate::jit::record::StartKind;
 use crate::vm::jit_hook::JitHook;
 use crate::vm::object::ProtoRef;
 use crate::vm::Lua;
@@ -111,38 +111,13 @@ impl JitDriver {
         {
             return;
         }
-        let Some(rec) = self.jit.rec.clone() else {
-            return;
-        };
-        let Some(base0) = lua
-            .th()
-            .frames
-            .last()
-            .and_then(|f| (f.base as usize).checked_sub(2))
-        else {
-            return;
-        };
-        let flags = self.jit.world.opts.flags;
-        let mut r = Recorder::new(rec.no, StartKind::Return(pc), key, pc, flags);
-        let world = &mut self.jit.world;
-        let mut data = world.data.remove(rec.id).unwrap_or_default();
-        Self::with_live(
-            lua,
-            key,
-            proto,
-            base0,
-            world,
-            &self.protos,
-            &self.iter_traces,
-            |lf| r.setup_root_return(&mut data, lf, pc),
-        );
-        world.data.insert(rec.id, data);
-        self.active = Some(super::Active {
-            rec: r,
-            base0,
-            stitch_pos: None,
+        self.start_root_with(lua, proto, key, StartKind::Return(pc), pc, |r, d, lf| {
+            r.setup_root_return(d, lf, pc);
+            Ok(())
         });
-        lua.jit_recording = true;
+        if self.active.is_none() {
+            return;
+        }
         self.record(lua, proto, pc);
     }
 }
