@@ -70,14 +70,7 @@ impl Recorder {
             _ => return Err(nyi(op)),
         };
         let c = nargs + 1;
-        let fv = f
-            .stack
-            .get(self.baseslot + a)
-            .copied()
-            .unwrap_or(Value::NIL);
-        let Some(fc) = fv.as_func() else {
-            return Err(nyi(op));
-        };
+        let (fv, fc) = self.callee(f, a, op)?;
         if let crate::vm::object::FuncKind::Native { name, .. } = fc.kind() {
             let nres = bc::b(ins) as i32 - 1;
             if let Some(r) = self.rec_fastfunc(data, f, a, nargs, nres, fv, name)? {
@@ -445,14 +438,7 @@ impl Recorder {
             Op::CALLMT => d + self.multres.ok_or_else(|| nyi(op))?,
             _ => return Err(nyi(op)),
         };
-        let fv = f
-            .stack
-            .get(self.baseslot + a)
-            .copied()
-            .unwrap_or(Value::NIL);
-        let Some(fc) = fv.as_func() else {
-            return Err(nyi(op));
-        };
+        let (fv, fc) = self.callee(f, a, op)?;
         if let crate::vm::object::FuncKind::Native { name, .. } = fc.kind() {
             if let Some(r) = self.rec_fastfunc(data, f, a, nargs, -1, fv, name)? {
                 if r != RecResult::Continue {
@@ -880,6 +866,25 @@ impl Recorder {
         // A store is a side effect: later guards must not resume before it.
         self.needsnap = true;
         Ok(RecResult::Continue)
+    }
+
+    /// The function in call slot `a` of the frame (value and object), NYI for `op` when
+    /// it is not a function (a `__call` metamethod is not recorded).
+    fn callee(
+        &self,
+        f: &LiveFrame<'_>,
+        a: usize,
+        op: Op,
+    ) -> Result<(Value, crate::vm::object::FnRef), RecErr> {
+        let fv = f
+            .stack
+            .get(self.baseslot + a)
+            .copied()
+            .unwrap_or(Value::NIL);
+        match fv.as_func() {
+            Some(fc) => Ok((fv, fc)),
+            None => Err(nyi(op)),
+        }
     }
 
     /// The name constant (as a value and a string) and the live environment table of a
