@@ -88,6 +88,9 @@ fn load_error(l: &mut Lua, msg: &str) {
 fn run(args: &[String]) -> i32 {
     let mut l = Lua::new();
     crate::stdlib::jitlib::open(&mut l);
+    // Scripts run where the standalone `luajit` runs them in its stack (hot counts of
+    // recursive functions depend on it: see vm/ljstack.rs).
+    l.th().ljstack.offset = crate::vm::ljstack::STANDALONE_OFFSET;
     let mut i = 1;
     let mut interactive = false;
     let mut ran_something = false;

@@ -27,6 +27,7 @@ use crate::jit::record::{LiveFrame, RecResult, Recorder, StartKind};
 use crate::jit::traceerr::TraceError;
 use crate::jit::world::{ProtoInfo, TraceCode, World};
 use crate::vm::jit_hook::{JitEvent, JitHook};
+use crate::vm::ljstack;
 use crate::vm::object::ProtoRef;
 use crate::vm::{Lua, Value};
 use hashbrown::HashMap;
@@ -126,6 +127,9 @@ pub struct JitDriver {
     stitch_child: slotmap::SecondaryMap<TraceId, TraceId>,
     /// Lua handlers attached with `jit.attach`.
     pub attached: crate::jit::attach::Attached,
+    /// The deepest LuaJIT log-handler stack reach owed since the last touch (see
+    /// `vm::ljstack`).
+    handler_peak: u32,
     /// Keep every trace event (for Rust code reading `jit.world.events` itself); by
     /// default events are dropped once the log sinks and handlers have read them.
     pub keep_events: bool,
@@ -173,6 +177,7 @@ impl JitDriver {
             attached: Default::default(),
             attach_cursor: Cursor::default(),
             keep_events: false,
+            handler_peak: 0,
             cont: None,
             ffids: HashMap::new(),
             iter_traces: HashMap::new(),
@@ -348,6 +353,14 @@ impl JitDriver {
         let bclines = crate::jit::bclines::LiveBcLines { protos: &self.refs };
         for s in &mut self.sinks {
             let evs = world.events.read(&mut s.cursor);
+            if !evs.is_empty() {
+                // LuaJIT would run its Lua-written log module on this event.
+                let peak = match s.kind {
+                    SinkKind::Verbose(_) => ljstack::VERBOSE_HANDLER_PEAK,
+                    SinkKind::Dump(_) => ljstack::DUMP_HANDLER_PEAK,
+                };
+                self.handler_peak = self.handler_peak.max(peak);
+            }
             let mut text = String::new();
             for ev in evs {
                 match &mut s.kind {
@@ -968,8 +981,19 @@ impl JitDriver {
     /// instruction boundary at every caller).
     fn after_step_in(&mut self, lua: &mut Lua) {
         self.after_step();
+        self.touch_handler_stack(lua);
         self.run_attached(lua);
         self.discard_read_events();
+    }
+
+    /// Grows LuaJIT's stack model as far as LuaJIT's Lua-written jit.v / jit.dump would
+    /// have reached running on the events just logged (see `vm::ljstack`).
+    fn touch_handler_stack(&mut self, lua: &mut Lua) {
+        let peak = std::mem::take(&mut self.handler_peak);
+        if peak > 0 {
+            let top = lua.cur_top();
+            lua.th().ljstack.touch(top, peak);
+        }
     }
 
     /// Drops the events every reader (log sinks, `jit.attach` handlers) has seen, unless

@@ -331,8 +331,8 @@ fn util_funcinfo(l: &mut Lua) -> Result<usize, LuaError> {
     Ok(1)
 }
 
-/// Installs the JIT driver and the `jit` library (and `jit.v`, `jit.dump`, `jit.opt` in
-/// `package.loaded`).
+/// Installs the JIT driver and the `jit` library (`jit.opt` and `jit.util` in
+/// `package.loaded`, `jit.v` and `jit.dump` in `package.preload`).
 pub fn open(l: &mut Lua) {
     driver::install(l);
     let jit = table_with(
@@ -364,8 +364,6 @@ pub fn open(l: &mut Lua) {
             ("funcinfo", util_funcinfo),
         ],
     );
-    let jv = table_with(l, &[("on", v_on), ("off", v_off), ("start", v_on)]);
-    let jd = table_with(l, &[("on", dump_on), ("off", dump_off), ("start", dump_on)]);
     l.set_global("jit", Value::tab(jit));
     // package.loaded (created if missing).
     let pkg = match l.get_global("package").as_tab() {
@@ -386,8 +384,6 @@ pub fn open(l: &mut Lua) {
         }
     };
     set(l, loaded, "jit", Value::tab(jit));
-    set(l, loaded, "jit.v", Value::tab(jv));
-    set(l, loaded, "jit.dump", Value::tab(jd));
     set(l, loaded, "jit.opt", Value::tab(opt));
     set(l, loaded, "jit.util", Value::tab(util));
     let kp = l.intern(b"preload");
@@ -395,4 +391,22 @@ pub fn open(l: &mut Lua) {
         let t = l.new_table(0, 4);
         pkg.get_mut().set_str(kp, Value::tab(t));
     }
+    crate::stdlib::package::set_preload(l, "jit.v", load_jit_v);
+    crate::stdlib::package::set_preload(l, "jit.dump", load_jit_dump);
+}
+
+/// `require("jit.v")`. LuaJIT loads a Lua file here; its stack reach is modelled.
+fn load_jit_v(l: &mut Lua) -> Result<usize, LuaError> {
+    l.touch_ljstack_from_lua(crate::vm::ljstack::VERBOSE_LOAD_PEAK);
+    let jv = table_with(l, &[("on", v_on), ("off", v_off), ("start", v_on)]);
+    l.push(Value::tab(jv));
+    Ok(1)
+}
+
+/// `require("jit.dump")`, as [`load_jit_v`].
+fn load_jit_dump(l: &mut Lua) -> Result<usize, LuaError> {
+    l.touch_ljstack_from_lua(crate::vm::ljstack::DUMP_LOAD_PEAK);
+    let jd = table_with(l, &[("on", dump_on), ("off", dump_off), ("start", dump_on)]);
+    l.push(Value::tab(jd));
+    Ok(1)
 }

@@ -279,6 +279,7 @@ impl Lua {
             status: CoStatus::Suspended,
             multres: 0,
             fresh: true,
+            ljstack: Default::default(),
         };
         let r = ThreadRef::from_ptr(Box::into_raw(Box::new(t)));
         self.register_obj(
@@ -555,6 +556,7 @@ impl Marker {
                 GcKind::Thread => {
                     let th = ThreadRef::from_addr(addr).get_mut();
                     let top = live_top(th);
+                    th.ljstack.shrink(top);
                     for v in &th.stack[..top] {
                         self.mark(*v);
                     }

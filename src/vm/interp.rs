@@ -78,6 +78,25 @@ impl Lua {
         self.c_depth >= MAX_C_DEPTH || self.stack_origin.abs_diff(here) > MAX_RUST_STACK
     }
 
+    /// Grows LuaJIT's stack model (`ljstack.rs`) as Lua code LuaJIT would run here,
+    /// reaching `peak` slots above the innermost Lua frame, would grow it.
+    pub(crate) fn touch_ljstack_from_lua(&mut self, peak: u32) {
+        let th = self.th();
+        let top = th
+            .frames
+            .iter()
+            .rev()
+            .find_map(|f| {
+                let func = th.stack.get((f.base as usize).checked_sub(2)?)?;
+                match func.as_func()?.kind() {
+                    FuncKind::Lua { proto, .. } => Some(f.base as usize + proto.framesize as usize),
+                    FuncKind::Native { .. } => None,
+                }
+            })
+            .unwrap_or(th.top);
+        th.ljstack.touch(top, peak);
+    }
+
     /// Calls `f` with `args` from Rust and returns up to `nres` results (-1: all).
     pub fn call_value(
         &mut self,
@@ -279,6 +298,7 @@ impl Lua {
         let base = func + 2;
         self.grow_stack(base + nargs + NATIVE_MIN_STACK)?;
         let th = self.th();
+        th.ljstack.check_c(base + nargs);
         th.frames.push(Frame {
             base: base as u32,
             func: func as u32,
@@ -1607,12 +1627,23 @@ impl Lua {
                         Op::LOOP => hot!(Op::LOOP),
                         Op::ILOOP => {}
                         Op::JMP => jump!(ins),
-                        Op::FUNCF => hot!(Op::FUNCF),
+                        Op::FUNCF => {
+                            hot!(Op::FUNCF);
+                            // LuaJIT runs a FUNCF again after growing its stack, and
+                            // counts the call again (see ljstack.rs).
+                            if self.th().ljstack.check(base + fsize) && !self.jit_recording {
+                                hot!(Op::FUNCF);
+                            }
+                        }
                         // Vararg function entries are not hot-counted (as in LuaJIT):
                         // their traces start from loops or from calls into them.
-                        Op::FUNCV => {}
-                        Op::IFUNCF | Op::IFUNCV => {}
+                        Op::FUNCV | Op::IFUNCF | Op::IFUNCV => {
+                            self.th().ljstack.check(base + fsize);
+                        }
                         Op::JFORL | Op::JITERL | Op::JLOOP | Op::JFUNCF | Op::JFUNCV => {
+                            if matches!(decode_op(ins), Op::JFUNCF | Op::JFUNCV) {
+                                self.th().ljstack.check(base + fsize);
+                            }
                             save_pc!();
                             self.th().multres = multres;
                             let done = match self.jit_hook.take() {

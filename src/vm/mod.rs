@@ -16,6 +16,7 @@
 //! - `meta.rs`: metamethod lookup and the slow paths of indexing, arithmetic, comparison.
 //! - `debug.rs`: error positions, variable names for messages, tracebacks.
 //! - `jit_hook.rs`: the hook through which hot-counted bytecodes reach the JIT.
+//! - `ljstack.rs`: LuaJIT's stack size beside ours (it decides hot counts in recursion).
 //!
 //! Rules: Rust code that holds heap references across a call into Lua must keep them
 //! reachable (see `gc.rs`); natives read arguments with [`Lua::arg`] and push results
@@ -26,6 +27,7 @@ pub mod debug;
 pub mod gc;
 pub mod interp;
 pub mod jit_hook;
+pub mod ljstack;
 pub mod load;
 pub mod meta;
 pub mod object;

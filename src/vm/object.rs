@@ -326,6 +326,8 @@ pub struct Thread {
     pub multres: usize,
     /// Whether the coroutine was just created and not yet started.
     pub fresh: bool,
+    /// LuaJIT's stack size for this coroutine (see `ljstack.rs`).
+    pub ljstack: super::ljstack::LjStack,
 }
 
 /// A prototype loaded into the heap: bytecode plus constants as values.

@@ -13,12 +13,6 @@ use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_skein");
 
-/// Cases whose LuaJIT logs depend on hot-counter collisions (hashed bytecode addresses)
-/// that our address layout does not reproduce: in LuaJIT's jit.v run of 02, `f1`'s
-/// counter is shared with code of the jit.v module, so it gets hot earlier and the trace
-/// ends in up-recursion (the jit.dump run of the same case matches).
-const KNOWN_FAILING: &[&str] = &["v 02-root-link-types"];
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -114,15 +108,11 @@ fn seed_cases_match_luajit() {
             failed.push(format!("d {name}"));
         }
     }
-    let unexpected: Vec<&String> = failed
-        .iter()
-        .filter(|f| !KNOWN_FAILING.contains(&f.as_str()))
-        .collect();
     assert!(
-        unexpected.is_empty(),
-        "{passed}/38 passed; unexpected failures: {unexpected:?}"
+        failed.is_empty(),
+        "{passed}/38 passed; failures: {failed:?}"
     );
-    assert!(passed >= 37, "{passed}/38 passed");
+    assert_eq!(passed, 38);
 }
 
 fn quick_arg(src: &str) -> Option<String> {

@@ -69,3 +69,65 @@ fn sum_closes_a_return_started_root_with_down_recursion() {
         Some("[TRACE   2 sum.lua:3 down-recursion]")
     );
 }
+
+/// The link type of trace 2 when `f1(n)` (a plain recursion) runs after a 58-iteration
+/// loop, under `header` (a first line loading a log module, or nothing).
+fn recursion_link(header: &str, n: u32) -> String {
+    let dir = tempfile_dir();
+    let src = format!(
+        "{header}\nlocal function f1(v)\n    if v == 0 then\n        return\n    end\n\n    \
+         f1(v - 1)\nend\n\nfor i = 1, 58 do end\nf1({n})\n\
+         local ti = require(\"jit.util\").traceinfo(2)\nio.write(tostring(ti and ti.linktype))\n"
+    );
+    std::fs::write(dir.join("t.lua"), src).unwrap();
+    let o = Command::new(BIN)
+        .current_dir(&dir)
+        .arg("t.lua")
+        .output()
+        .expect("run skein");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "skein-ljstack-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn recursion_gets_hot_where_luajits_stack_growth_makes_it() {
+    // Measured with LuaJIT 2.1: every stack growth on the way down counts a call twice,
+    // so f1 is hot on call 109 with nothing loaded (3 growths), 110 after loading jit.v
+    // (its Lua code already grew the stack once) and 111 after jit.dump (twice). The
+    // trace starts at v = n + 1 - hot call: from v = 3 on it links up-recursion.
+    let cases: [(&str, u32, &str); 9] = [
+        ("", 107, "nil"),
+        ("", 108, "return"),
+        ("", 111, "up-recursion"),
+        ("require(\"jit.v\").on(\"t1.log\")", 108, "nil"),
+        ("require(\"jit.v\").on(\"t1.log\")", 111, "return"),
+        ("require(\"jit.v\").on(\"t1.log\")", 112, "up-recursion"),
+        ("require(\"jit.dump\").on(\"six\", \"t1.dlog\")", 109, "nil"),
+        (
+            "require(\"jit.dump\").on(\"six\", \"t1.dlog\")",
+            112,
+            "return",
+        ),
+        (
+            "require(\"jit.dump\").on(\"six\", \"t1.dlog\")",
+            113,
+            "up-recursion",
+        ),
+    ];
+    for (header, n, want) in cases {
+        assert_eq!(recursion_link(header, n), want, "{header:?} f1({n})");
+    }
+}
