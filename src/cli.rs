@@ -90,7 +90,9 @@ fn run(args: &[String]) -> i32 {
     crate::stdlib::jitlib::open(&mut l);
     // Scripts run where the standalone `luajit` runs them in its stack (hot counts of
     // recursive functions depend on it: see vm/ljstack.rs).
-    l.th().ljstack.offset = crate::vm::ljstack::STANDALONE_OFFSET;
+    l.th()
+        .ljstack
+        .set_offset(crate::vm::ljstack::STANDALONE_OFFSET);
     let mut i = 1;
     let mut interactive = false;
     let mut ran_something = false;

@@ -61,35 +61,54 @@ pub const STANDALONE_OFFSET: u32 = 6;
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct LjStack {
     /// Current size in slots.
-    pub size: u32,
+    size: u32,
     /// LuaJIT slot number of skein's slot 0.
-    pub offset: u32,
+    offset: u32,
+    /// The first skein slot beyond `maxstack` (kept so the check is one comparison).
+    limit: u64,
 }
 
 impl Default for LjStack {
     fn default() -> LjStack {
-        LjStack {
-            size: START_SIZE,
-            offset: COROUTINE_OFFSET,
-        }
+        LjStack::new(START_SIZE, COROUTINE_OFFSET)
     }
 }
 
 impl LjStack {
-    /// The highest usable slot (`maxstack`).
-    fn max(&self) -> u64 {
-        u64::from(self.size - EXTRA)
+    /// A stack of `size` slots whose slot `offset` is skein's slot 0.
+    pub fn new(size: u32, offset: u32) -> LjStack {
+        let mut s = LjStack {
+            size,
+            offset,
+            limit: 0,
+        };
+        s.update_limit();
+        s
+    }
+
+    /// Current size in slots (LuaJIT's `stacksize`).
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// Moves skein's slot 0 to LuaJIT slot `offset`.
+    pub fn set_offset(&mut self, offset: u32) {
+        self.offset = offset;
+        self.update_limit();
+    }
+
+    fn update_limit(&mut self) {
+        self.limit = u64::from(self.size - EXTRA).saturating_sub(u64::from(self.offset)) + 1;
     }
 
     /// Grows until skein slot `top` (exclusive end of what is needed) fits; true if the
     /// stack grew. This is the check at a Lua function entry.
-    #[inline]
+    #[inline(always)]
     pub fn check(&mut self, top: usize) -> bool {
-        let need = top as u64 + u64::from(self.offset);
-        if need <= self.max() {
+        if (top as u64) < self.limit {
             return false;
         }
-        self.grow_to(need);
+        self.grow_to(top as u64 + u64::from(self.offset));
         true
     }
 
@@ -106,11 +125,13 @@ impl LjStack {
     }
 
     #[cold]
+    #[inline(never)]
     fn grow_to(&mut self, need: u64) {
         // LuaJIT grows one frame at a time, each time doubling.
-        while need > self.max() && self.size < 1 << 30 {
+        while need > u64::from(self.size - EXTRA) && self.size < 1 << 30 {
             self.size = self.size * 2 + EXTRA;
         }
+        self.update_limit();
     }
 
     /// A collection saw skein slots up to `used` in use: shrink as LuaJIT would.
@@ -118,6 +139,7 @@ impl LjStack {
         let used = used as u64 + u64::from(self.offset);
         if 4 * used < u64::from(self.size) && self.size > SHRINK_FLOOR {
             self.size = (self.size >> 1) + EXTRA;
+            self.update_limit();
         }
     }
 }
@@ -129,10 +151,10 @@ mod tests {
     #[test]
     fn growth_follows_luajits_sizes() {
         let mut s = LjStack::default();
-        let mut sizes = vec![s.size];
+        let mut sizes = vec![s.size()];
         for top in 0..800 {
             if s.check(top) {
-                sizes.push(s.size);
+                sizes.push(s.size());
             }
         }
         assert_eq!(sizes, [47, 102, 212, 432, 872]);
@@ -158,14 +180,11 @@ mod tests {
 
     #[test]
     fn shrinks_by_half_above_the_floor() {
-        let mut s = LjStack {
-            size: 432,
-            offset: 2,
-        };
+        let mut s = LjStack::new(432, 2);
         s.shrink(10);
-        assert_eq!(s.size, 224);
+        assert_eq!(s.size(), 224);
         let mut t = LjStack::default();
         t.shrink(0);
-        assert_eq!(t.size, START_SIZE);
+        assert_eq!(t.size(), START_SIZE);
     }
 }
