@@ -19,7 +19,7 @@ use crate::jit::events::{Cursor, TraceEvent, TraceNo};
 use crate::jit::exec::{self, ExecOutcome};
 use crate::jit::hotcount::HotKey;
 use crate::jit::ids::{BcPos, FuncRef, ProtoKey, TraceId};
-use crate::jit::ir::{sload, IrOp, IrRef, KValue};
+use crate::jit::ir::{sload, IrOp, IrRef, IrType, KValue};
 use crate::jit::lifecycle::{Backend, Jit, TraceState, VmCommand};
 use crate::jit::log_dump::{DumpLog, TraceView};
 use crate::jit::log_v::VLog;
@@ -460,7 +460,9 @@ impl JitDriver {
                 .filter(|&no| world.by_number(no).is_some())
         };
         let next_fn = lua.next_fn.map(Value::func);
+        let type_names = crate::jit::record::TYPE_NAMES.map(|n| lua.str_value(n.as_bytes()));
         let lf = LiveFrame {
+            type_names: &type_names,
             loop_left: &loop_left,
             iter_trace: &iter_trace,
             next_fn,
@@ -714,7 +716,11 @@ impl JitDriver {
                         _ => continue,
                     }
                 } else {
-                    let ty = pd.ir.at(pr).ty;
+                    let ty = match pd.ir.at(pr).ty {
+                        // A loaded byte reaches the side trace as the int it is.
+                        IrType::U8 => IrType::Int,
+                        t => t,
+                    };
                     let mut e = crate::jit::opt::Emitter::new(&mut data.ir, flags);
                     match e.op(IrOp::SLOAD, ty, s as u16, sload::PARENT | sload::INHERIT) {
                         Ok(x) => x,
@@ -1324,7 +1330,13 @@ impl JitHook for JitDriver {
                 let mut func = func;
                 if let Some(name) = act.rec.stitch_name {
                     let n = self.ffids.len() as u8;
-                    let id = *self.ffids.entry(name).or_insert(100u8.wrapping_add(n));
+                    let known = crate::stdlib::fastfn::FFNAMES
+                        .iter()
+                        .position(|f| *f == name);
+                    let id = match known {
+                        Some(i) => i as u8,
+                        None => *self.ffids.entry(name).or_insert(100u8.wrapping_add(n)),
+                    };
                     self.jit.world.ffnames.insert(id, name.to_string());
                     func = FuncRef::Fast(id);
                 }

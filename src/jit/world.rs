@@ -323,6 +323,7 @@ impl super::ids::FuncNames for World {
         self.ffnames
             .get(&ffid)
             .cloned()
+            .or_else(|| crate::stdlib::fastfn::id_name(ffid).map(str::to_string))
             .unwrap_or_else(|| format!("ff#{ffid}"))
     }
 }

@@ -61,7 +61,7 @@ impl ValKind {
     /// The kind of a value of IR type `ty`.
     pub fn of(ty: IrType) -> ValKind {
         match ty {
-            IrType::Int => ValKind::Int,
+            IrType::Int | IrType::U8 => ValKind::Int,
             IrType::Num => ValKind::Num,
             _ => ValKind::Raw,
         }
@@ -219,6 +219,9 @@ pub enum XOp {
     NoMeta { a: u16 },
     /// `str.len`.
     FloadStrLen { a: u16 },
+    /// `XLOAD u8` of a `STRREF`: byte `at` (0-based) of the string in `s`, fused at
+    /// compile time (the recorder's guards keep `at` in range; out of range reads 0).
+    StrByte { s: u16, at: u16 },
     /// `tab.hmask`.
     FloadHmask { a: u16 },
     /// Table length.
@@ -366,6 +369,7 @@ impl XOp {
             | CmpI { a, b, .. }
             | CmpN { a, b, .. }
             | Eq { a, b, .. } => [a, b, 0],
+            StrByte { s, at } => [s, at, 0],
             Uload { clo, .. } => [clo, 0, 0],
             Ustore { clo, val, .. } => [clo, val, 0],
             Astore { tab, key, val, .. } => [tab, key, val],
@@ -529,6 +533,18 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
     let num = ins.ty == IrType::Num;
     let op = match ins.op {
         IrOp::NOP | IrOp::LOOP | IrOp::PHI | IrOp::BASE | IrOp::RENAME => return None,
+        // A string reference only feeds the XLOAD it is fused into.
+        IrOp::STRREF => return None,
+        IrOp::XLOAD => {
+            let p = ir.at(IrRef(ins.op1));
+            if p.op != IrOp::STRREF || ins.ty != IrType::U8 {
+                return Some(XOp::Unsupported);
+            }
+            XOp::StrByte {
+                s: reg(nk, p.op1),
+                at: reg(nk, p.op2),
+            }
+        }
         IrOp::RETF => XOp::Retf {
             want_pc: match ir.kvalue(IrRef(ins.op2)) {
                 KValue::Int64(v) => *v as u32,

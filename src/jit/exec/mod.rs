@@ -155,6 +155,8 @@ pub fn supported(op: IrOp) -> bool {
             | CALLL
             | HIOP
             | VLOAD
+            | STRREF
+            | XLOAD
     )
 }
 
@@ -498,6 +500,10 @@ fn step(
         XOp::FloadMeta { a } => fload_meta(Value(r!(a))),
         XOp::NoMeta { a } => return fload_meta(Value(r!(a))) as i32 == 0,
         XOp::FloadStrLen { a } => fload_strlen(Value(r!(a))),
+        XOp::StrByte { s, at } => Value(r!(s))
+            .as_str()
+            .and_then(|st| st.as_bytes().get(as_int(r!(at)) as usize).copied())
+            .map_or(0, |b| int_bits(i32::from(b))),
         XOp::FloadHmask { a } => fload_hmask(Value(r!(a))),
         XOp::Alen { a } => alen(Value(r!(a))),
         XOp::Urefo { a, idx } => {

@@ -118,7 +118,11 @@ impl Recorder {
 
     /// The IR type of `r` (constants included).
     pub(crate) fn ty(&self, data: &TraceData, r: IrRef) -> IrType {
-        data.ir.at(r).ty
+        match data.ir.at(r).ty {
+            // A loaded byte is an int to everything the recorder does with it.
+            IrType::U8 => IrType::Int,
+            t => t,
+        }
     }
 
     /// `r` as a number: int constants become number constants, int refs are widened.
