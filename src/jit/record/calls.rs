@@ -16,7 +16,7 @@
 use super::ops::{type_of, RecErr};
 use super::{LiveFrame, RecResult, Recorder};
 use crate::bc::{self, Op};
-use crate::jit::ir::{sload, GcConst, IrOp, IrType, REF_NIL};
+use crate::jit::ir::{sload, GcConst, IrOp, IrRef, IrType, REF_NIL};
 use crate::jit::link::LinkType;
 use crate::jit::snap::SNAP_FRAME;
 use crate::jit::traceerr::TraceError;
@@ -254,6 +254,12 @@ impl Recorder {
             _ => e.op(IrOp::MAX, IrType::Num, args[0].0, args[1].0),
         }
         .map_err(m)?;
+        Ok(Some(self.ff_result(a, nargs, nres, r)))
+    }
+
+    /// Finishes an inlined fast-function call at `a` with `nargs` arguments: the call
+    /// slots are cleared and the single result `r` (if wanted) lands at `a`.
+    fn ff_result(&mut self, a: usize, nargs: usize, nres: i32, r: IrRef) -> RecResult {
         for s in a..(a + 2 + nargs) {
             if self.baseslot + s < self.slots.len() {
                 self.slots[self.baseslot + s] = None;
@@ -265,7 +271,7 @@ impl Recorder {
         } else {
             self.maxslot = a;
         }
-        Ok(Some(RecResult::Continue))
+        RecResult::Continue
     }
 
     /// `type(x)`, `string.len(s)` and one-byte `string.byte(s [, i])`, recorded inline as
@@ -397,18 +403,7 @@ impl Recorder {
                     .map_err(m)?
             }
         };
-        for s in a..(a + 2 + nargs) {
-            if self.baseslot + s < self.slots.len() {
-                self.slots[self.baseslot + s] = None;
-            }
-        }
-        if nres == 1 {
-            self.setslot(a, r);
-            self.maxslot = a + 1;
-        } else {
-            self.maxslot = a;
-        }
-        Ok(Some(RecResult::Continue))
+        Ok(Some(self.ff_result(a, nargs, nres, r)))
     }
 
     /// `select('#', ...)` and `select(k, ...)` with a constant selector, as LuaJIT records
