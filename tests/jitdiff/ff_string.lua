@@ -58,3 +58,19 @@ for i = 1, 200 do
   total = total + len(x)
 end
 print("len", total)
+
+-- string.char inline (TOSTR CHAR): codes computed in the trace, then a code out of
+-- range (string.char raises the error with the JIT on and off alike).
+local cs = {}
+for i = 1, 300 do
+  cs[#cs + 1] = string.char(65 + i % 26)
+end
+print("chars", table.concat(cs):sub(1, 30), #cs)
+local ok, err = pcall(function()
+  local r = {}
+  for i = 1, 300 do
+    r[i] = string.char(i)
+  end
+  return #r
+end)
+print("range", ok, err)

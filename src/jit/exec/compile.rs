@@ -311,7 +311,7 @@ pub enum XOp {
     /// A copy of the template table in `a` (allocates).
     Tdup { a: u16 },
     /// A number as a string (allocates).
-    Tostr { a: u16, ak: ValKind },
+    Tostr { a: u16, ak: ValKind, char: bool },
     /// Starts the string buffer.
     Bufhdr,
     /// Appends `val` (a string or number) to the buffer; other types fail.
@@ -678,6 +678,7 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
         IrOp::TOSTR => XOp::Tostr {
             a,
             ak: ValKind::of(ir.at(IrRef(ins.op1)).ty),
+            char: ins.op2 == 2,
         },
         IrOp::BUFHDR => XOp::Bufhdr,
         IrOp::BUFPUT => XOp::Bufput {

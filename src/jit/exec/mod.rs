@@ -598,10 +598,15 @@ fn step(
             }
             None => return false,
         },
-        XOp::Tostr { a, ak } => {
+        XOp::Tostr { a, ak, char } => {
             let x = to_value(r!(a), ak).as_num().unwrap_or(0.0);
             xs.allocs += 1;
-            lua.str_value(ext::number_text(x).as_bytes()).0
+            if char {
+                // `TOSTR CHAR`: the recorder's `ULE x +255` guard keeps x a byte.
+                lua.str_value(&[x as u8]).0
+            } else {
+                lua.str_value(ext::number_text(x).as_bytes()).0
+            }
         }
         XOp::Bufhdr => {
             xs.buf.clear();

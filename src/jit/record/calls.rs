@@ -25,6 +25,8 @@ use crate::vm::Value;
 
 /// `XLOAD` mode: a read-only location (printed `R`).
 const XLOAD_READONLY: u16 = 1;
+/// `TOSTR` mode: the one-character string of a byte (printed `CHAR`).
+const TOSTR_CHAR: u16 = 2;
 
 /// A frame the recorder inlined.
 #[derive(Copy, Clone, Debug)]
@@ -198,7 +200,7 @@ impl Recorder {
             // (recnyi) pairs / ipairs loops: see iter.rs.
             return self.rec_pairs(data, f, (a, nargs, nres), fv);
         }
-        if matches!(name, "type" | "string.len" | "string.byte") {
+        if matches!(name, "type" | "string.len" | "string.byte" | "string.char") {
             return self.rec_string_ff(data, f, (a, nargs, nres), fv, name);
         }
         let want_args = match name {
@@ -255,6 +257,22 @@ impl Recorder {
         }
         .map_err(m)?;
         Ok(Some(self.ff_result(a, nargs, nres, r)))
+    }
+
+    /// A fast function's integer argument: an int ref as is, a number through a checked
+    /// `CONV int.num` (the guard fails for a fractional value).
+    fn int_arg(&mut self, data: &mut TraceData, r: IrRef) -> Result<IrRef, RecErr> {
+        match self.ty(data, r) {
+            IrType::Int => Ok(r),
+            IrType::Num => {
+                let lit = crate::jit::ir::conv_lit(IrType::Int, IrType::Num)
+                    | crate::jit::ir::conv::CHECK;
+                self.emitter(data)
+                    .guard(IrOp::CONV, IrType::Int, r.0, lit)
+                    .map_err(|e| (e, None))
+            }
+            _ => Err(nyi(Op::CALL)),
+        }
     }
 
     /// Finishes an inlined fast-function call at `a` with `nargs` arguments: the call
@@ -315,6 +333,14 @@ impl Recorder {
                     return Ok(None);
                 }
             }
+            "string.char" => {
+                let byte = arg0
+                    .as_num()
+                    .is_some_and(|x| x == x.trunc() && (0.0..=255.0).contains(&x));
+                if nargs != 1 || !byte {
+                    return Ok(None);
+                }
+            }
             _ => {
                 let Some(s) = arg0.as_str() else {
                     return Ok(None);
@@ -350,6 +376,17 @@ impl Recorder {
                 self.gcvals.push((k, type_str));
                 k
             }
+            "string.char" => {
+                // The code must be an int in 0..=255 (`ULE x +255`), then `TOSTR CHAR`.
+                let x = self.int_arg(data, args[0])?;
+                let k255 = data.ir.kint(255);
+                self.emitter(data)
+                    .guard(IrOp::ULE, IrType::Int, x.0, k255.0)
+                    .map_err(m)?;
+                self.emitter(data)
+                    .op(IrOp::TOSTR, IrType::Str, x.0, TOSTR_CHAR)
+                    .map_err(m)?
+            }
             "string.len" => {
                 let len = field("str.len");
                 self.emitter(data)
@@ -369,17 +406,7 @@ impl Recorder {
                         .map_err(m)?;
                     data.ir.kint(0)
                 } else {
-                    let i = match self.ty(data, args[1]) {
-                        IrType::Int => args[1],
-                        IrType::Num => {
-                            let lit = crate::jit::ir::conv_lit(IrType::Int, IrType::Num)
-                                | crate::jit::ir::conv::CHECK;
-                            self.emitter(data)
-                                .guard(IrOp::CONV, IrType::Int, args[1].0, lit)
-                                .map_err(m)?
-                        }
-                        _ => return Err(nyi(Op::CALL)),
-                    };
+                    let i = self.int_arg(data, args[1])?;
                     self.emitter(data)
                         .guard(IrOp::ULE, IrType::Int, i.0, len.0)
                         .map_err(m)?;
