@@ -74,3 +74,18 @@ local ok, err = pcall(function()
   return #r
 end)
 print("range", ok, err)
+
+-- string.sub inline (SNEW of a STRREF): ranges that later become empty, run past the
+-- end, start at 0 or count from the end (guards fail, the interpreter takes over).
+local text2 = "the quick brown fox jumps over the lazy dog"
+local pieces = {}
+for i = 1, 400 do
+  local a = i % 50
+  local b = a + (i % 7) - 3
+  pieces[#pieces + 1] = text2:sub(a, b) .. "|" .. string.sub(text2, a) .. "|" .. string.sub(text2, -a)
+end
+local h2 = 0
+for _, p in ipairs(pieces) do
+  for k = 1, #p do h2 = (h2 * 31 + p:byte(k)) % 1000003 end
+end
+print("sub", #pieces, h2, pieces[17], pieces[399])

@@ -222,6 +222,9 @@ pub enum XOp {
     /// `XLOAD u8` of a `STRREF`: byte `at` (0-based) of the string in `s`, fused at
     /// compile time (the recorder's guards keep `at` in range; out of range reads 0).
     StrByte { s: u16, at: u16 },
+    /// `SNEW` of a `STRREF`: the `n` bytes of the string in `s` from `at` (0-based),
+    /// fused at compile time (the recorder's guards keep the range inside the string).
+    StrSub { s: u16, at: u16, n: u16 },
     /// `tab.hmask`.
     FloadHmask { a: u16 },
     /// Table length.
@@ -370,6 +373,7 @@ impl XOp {
             | CmpN { a, b, .. }
             | Eq { a, b, .. } => [a, b, 0],
             StrByte { s, at } => [s, at, 0],
+            StrSub { s, at, n } => [s, at, n],
             Uload { clo, .. } => [clo, 0, 0],
             Ustore { clo, val, .. } => [clo, val, 0],
             Astore { tab, key, val, .. } => [tab, key, val],
@@ -535,6 +539,17 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
         IrOp::NOP | IrOp::LOOP | IrOp::PHI | IrOp::BASE | IrOp::RENAME => return None,
         // A string reference only feeds the XLOAD it is fused into.
         IrOp::STRREF => return None,
+        IrOp::SNEW => {
+            let p = ir.at(IrRef(ins.op1));
+            if p.op != IrOp::STRREF {
+                return Some(XOp::Unsupported);
+            }
+            XOp::StrSub {
+                s: reg(nk, p.op1),
+                at: reg(nk, p.op2),
+                n: b,
+            }
+        }
         IrOp::XLOAD => {
             let p = ir.at(IrRef(ins.op1));
             if p.op != IrOp::STRREF || ins.ty != IrType::U8 {
@@ -964,7 +979,7 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> Option<ExecCode> 
                 loop_snap = data.snaps.snap_for(r).map(|s| s.0);
             }
             IrOp::PHI => phis.push((reg(nk, ins.op1), reg(nk, ins.op2))),
-            IrOp::TNEW | IrOp::TDUP | IrOp::TOSTR | IrOp::BUFSTR => has_tnew = true,
+            IrOp::TNEW | IrOp::TDUP | IrOp::TOSTR | IrOp::BUFSTR | IrOp::SNEW => has_tnew = true,
             _ => {}
         }
         if let Some(op) = compile_op(ir, r) {

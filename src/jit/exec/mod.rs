@@ -157,6 +157,7 @@ pub fn supported(op: IrOp) -> bool {
             | VLOAD
             | STRREF
             | XLOAD
+            | SNEW
     )
 }
 
@@ -598,6 +599,19 @@ fn step(
             }
             None => return false,
         },
+        XOp::StrSub { s, at, n } => {
+            let (at, n) = (
+                as_int(r!(at)).max(0) as usize,
+                as_int(r!(n)).max(0) as usize,
+            );
+            let bytes = Value(r!(s))
+                .as_str()
+                .and_then(|st| st.as_bytes().get(at..at.saturating_add(n)))
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default();
+            xs.allocs += 1;
+            lua.str_value(&bytes).0
+        }
         XOp::Tostr { a, ak, char } => {
             let x = to_value(r!(a), ak).as_num().unwrap_or(0.0);
             xs.allocs += 1;

@@ -200,7 +200,10 @@ impl Recorder {
             // (recnyi) pairs / ipairs loops: see iter.rs.
             return self.rec_pairs(data, f, (a, nargs, nres), fv);
         }
-        if matches!(name, "type" | "string.len" | "string.byte" | "string.char") {
+        if matches!(
+            name,
+            "type" | "string.len" | "string.byte" | "string.char" | "string.sub"
+        ) {
             return self.rec_string_ff(data, f, (a, nargs, nres), fv, name);
         }
         let want_args = match name {
@@ -333,6 +336,24 @@ impl Recorder {
                     return Ok(None);
                 }
             }
+            "string.sub" => {
+                // Positive, in-range, non-empty ranges only: 1 <= i <= j <= #s.
+                let Some(st) = arg0.as_str() else {
+                    return Ok(None);
+                };
+                let len = st.as_bytes().len() as f64;
+                let int = |v: Value| v.as_num().filter(|x| *x == x.trunc());
+                let i = int(live(a + 3));
+                let j = if nargs == 3 {
+                    int(live(a + 4))
+                } else {
+                    Some(len)
+                };
+                let ok = matches!((i, j), (Some(i), Some(j)) if 1.0 <= i && i <= j && j <= len);
+                if !(2..=3).contains(&nargs) || !ok {
+                    return Ok(None);
+                }
+            }
             "string.char" => {
                 let byte = arg0
                     .as_num()
@@ -361,7 +382,7 @@ impl Recorder {
         let m = |e: TraceError| (e, None);
         let fr = self.getslot(data, f, a)?;
         let mut args = Vec::with_capacity(nargs);
-        for i in 0..nargs.min(2) {
+        for i in 0..nargs.min(3) {
             args.push(self.getslot(data, f, a + 2 + i)?);
         }
         let kf = self.kfunc(data, fv);
@@ -385,6 +406,48 @@ impl Recorder {
                     .map_err(m)?;
                 self.emitter(data)
                     .op(IrOp::TOSTR, IrType::Str, x.0, TOSTR_CHAR)
+                    .map_err(m)?
+            }
+            "string.sub" => {
+                // `ULE j len`, `GE i-1 0`, then `SNEW (STRREF s i-1) (j-(i-1))` with the
+                // length checked non-negative (a later empty range yields "").
+                let lenf = field("str.len");
+                let len = self
+                    .emitter(data)
+                    .op(IrOp::FLOAD, IrType::Int, args[0].0, lenf)
+                    .map_err(m)?;
+                let end = if nargs == 3 {
+                    let j = self.int_arg(data, args[2])?;
+                    self.emitter(data)
+                        .guard(IrOp::ULE, IrType::Int, j.0, len.0)
+                        .map_err(m)?;
+                    j
+                } else {
+                    len
+                };
+                let i = self.int_arg(data, args[1])?;
+                let minus1 = data.ir.kint(-1);
+                let start0 = self
+                    .emitter(data)
+                    .op(IrOp::ADD, IrType::Int, i.0, minus1.0)
+                    .map_err(m)?;
+                let zero = data.ir.kint(0);
+                self.emitter(data)
+                    .guard(IrOp::GE, IrType::Int, start0.0, zero.0)
+                    .map_err(m)?;
+                let n = self
+                    .emitter(data)
+                    .op(IrOp::SUB, IrType::Int, end.0, start0.0)
+                    .map_err(m)?;
+                self.emitter(data)
+                    .guard(IrOp::GE, IrType::Int, n.0, zero.0)
+                    .map_err(m)?;
+                let p = self
+                    .emitter(data)
+                    .op(IrOp::STRREF, IrType::P64, args[0].0, start0.0)
+                    .map_err(m)?;
+                self.emitter(data)
+                    .op(IrOp::SNEW, IrType::Str, p.0, n.0)
                     .map_err(m)?
             }
             "string.len" => {
