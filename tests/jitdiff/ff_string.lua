@@ -89,3 +89,19 @@ for _, p in ipairs(pieces) do
   for k = 1, #p do h2 = (h2 * 31 + p:byte(k)) % 1000003 end
 end
 print("sub", #pieces, h2, pieces[17], pieces[399])
+
+-- Ordering comparisons of strings (CALLN lj_str_cmp + a guard on its sign): every
+-- operator, equal neighbours, prefixes, bytes above 127 and an outcome that flips.
+local ws = {}
+for i = 1, 300 do
+  ws[i] = (i % 3 == 0) and ("w" .. (i % 17)) or ((i % 5 == 0) and "w1" or ("\200" .. i % 11))
+end
+local lt, le, gt, ge = 0, 0, 0, 0
+for i = 2, #ws do
+  local x, y = ws[i - 1], ws[i]
+  if x < y then lt = lt + 1 end
+  if x <= y then le = le + 1 end
+  if x > y then gt = gt + 1 end
+  if x >= y then ge = ge + 1 end
+end
+print("strcmp", lt, le, gt, ge)

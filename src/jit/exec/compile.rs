@@ -225,6 +225,8 @@ pub enum XOp {
     /// `SNEW` of a `STRREF`: the `n` bytes of the string in `s` from `at` (0-based),
     /// fused at compile time (the recorder's guards keep the range inside the string).
     StrSub { s: u16, at: u16, n: u16 },
+    /// `CALLN lj_str_cmp` of two strings (from its `CARG`): -1, 0 or 1, bytewise.
+    StrCmp { a: u16, b: u16 },
     /// `tab.hmask`.
     FloadHmask { a: u16 },
     /// Table length.
@@ -373,6 +375,7 @@ impl XOp {
             | CmpN { a, b, .. }
             | Eq { a, b, .. } => [a, b, 0],
             StrByte { s, at } => [s, at, 0],
+            StrCmp { a, b } => [a, b, 0],
             StrSub { s, at, n } => [s, at, n],
             Uload { clo, .. } => [clo, 0, 0],
             Ustore { clo, val, .. } => [clo, val, 0],
@@ -730,6 +733,18 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
                 _ => FpFn::Ident,
             },
         },
+        IrOp::CALLN
+            if crate::jit::ir::IR_CALLS.get(ins.op2 as usize).copied() == Some("lj_str_cmp") =>
+        {
+            let carg = ir.at(IrRef(ins.op1));
+            if carg.op != IrOp::CARG {
+                return Some(XOp::Unsupported);
+            }
+            XOp::StrCmp {
+                a: reg(nk, carg.op1),
+                b: reg(nk, carg.op2),
+            }
+        }
         IrOp::CALLN => XOp::Calln {
             a,
             f: match crate::jit::ir::IR_CALLS.get(ins.op2 as usize).copied() {

@@ -599,6 +599,10 @@ fn step(
             }
             None => return false,
         },
+        XOp::StrCmp { a, b } => {
+            let bytes = |x: u64| Value(x).as_str().map_or(&[][..], |s| s.as_bytes());
+            int_bits(bytes(r!(a)).cmp(bytes(r!(b))) as i32)
+        }
         XOp::StrSub { s, at, n } => {
             let (at, n) = (
                 as_int(r!(at)).max(0) as usize,
