@@ -49,12 +49,20 @@ pub struct ExecBackend<'a> {
 impl Backend for ExecBackend<'_> {
     fn assemble(&mut self, world: &mut World, id: TraceId) -> Result<(), TraceError> {
         let data = &world.data[id];
-        for r in data.ir.refs() {
-            if !exec::supported(data.ir.at(r).op) {
-                return Err(TraceError::NyiAssemble);
-            }
-        }
-        let code = exec::compile::compile(data, self.gcvals).ok_or(TraceError::NyiAssemble)?;
+        let unsupported = data
+            .ir
+            .refs()
+            .map(|r| data.ir.at(r).op)
+            .find(|&op| !exec::supported(op));
+        let code = match unsupported {
+            Some(_) => None,
+            None => exec::compile::compile(data, self.gcvals),
+        };
+        let Some(code) = code else {
+            let op = unsupported.or_else(|| exec::compile::first_unsupported(&data.ir));
+            world.unassembled_op = op.map(|op| op as u8);
+            return Err(TraceError::NyiAssemble);
+        };
         world.code.insert(id, TraceCode::Portable(code));
         Ok(())
     }

@@ -531,6 +531,14 @@ fn hash_slot(ir: &IrBuf, r: IrRef) -> Option<(u16, u16, ValKind)> {
     }
 }
 
+/// The first IR instruction the executor cannot run in this shape (an `XLOAD` not fed
+/// by a `STRREF`, a call it does not know, ...), for the abort message.
+pub fn first_unsupported(ir: &IrBuf) -> Option<IrOp> {
+    ir.refs()
+        .find(|&r| compile_op(ir, r) == Some(XOp::Unsupported))
+        .map(|r| ir.at(r).op)
+}
+
 /// Compiles one IR instruction at `r` to its op (`None`: nothing to run).
 fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
     let nk = ir.nk().0;
