@@ -133,6 +133,9 @@ pub struct JitDriver {
     repatch: Option<(ProtoRef, usize, u32)>,
     /// The continuation trace of each stitched trace, once found (checked on use).
     stitch_child: slotmap::SecondaryMap<TraceId, TraceId>,
+    /// Stitched traces that stop before a tail call (`CALLT`): their continuation is
+    /// in the caller's frame.
+    stitch_tails: slotmap::SecondaryMap<TraceId, ()>,
     /// Lua handlers attached with `jit.attach`.
     pub attached: crate::jit::attach::Attached,
     /// The deepest LuaJIT log-handler stack reach owed since the last touch (see
@@ -182,6 +185,7 @@ impl JitDriver {
             sinks: Vec::new(),
             repatch: None,
             stitch_child: slotmap::SecondaryMap::new(),
+            stitch_tails: slotmap::SecondaryMap::new(),
             attached: Default::default(),
             attach_cursor: Cursor::default(),
             keep_events: false,
@@ -876,10 +880,16 @@ impl JitDriver {
     }
 
     /// Arms the stitch continuation of trace `parent` for the CALL at `call_pc` of the
-    /// top frame.
+    /// top frame (for a tail call: for the CALL in the caller it returns to).
     fn arm_cont(&mut self, lua: &mut Lua, parent: TraceId, call_pc: usize) {
         let th = lua.th();
-        let Some(fr) = th.frames.last() else { return };
+        let tail = self.stitch_tails.contains_key(parent);
+        let (depth, call_pc) = match th.frames.len().checked_sub(1 + usize::from(tail)) {
+            Some(i) if tail => (i + 1, (th.frames[i].pc as usize).wrapping_sub(1)),
+            Some(i) => (i + 1, call_pc),
+            None => return,
+        };
+        let fr = &th.frames[depth - 1];
         let Some(proto) = th.stack[fr.base as usize - 2]
             .as_func()
             .and_then(|f| f.lua_proto())
@@ -889,7 +899,7 @@ impl JitDriver {
         self.cont = Some(Cont {
             parent,
             base: fr.base as usize,
-            depth: th.frames.len(),
+            depth,
             proto: proto.addr(),
             call_pc,
         });
@@ -1122,7 +1132,7 @@ impl JitHook for JitDriver {
         }
         let key = self.key(lua, proto);
         self.note_closure(lua, key);
-        let addr = proto.get_mut().bc.as_ptr() as u64 + (pc as u64 + 1) * 4;
+        let addr = proto.hot_addr + (pc as u64 + 1) * 4;
         let hk = HotKey(addr);
         let pos = BcPos {
             proto: key,
@@ -1364,6 +1374,9 @@ impl JitHook for JitDriver {
                 {
                     exec::compile::link(&mut self.jit.world, rec.id);
                     self.never_run_return_started(rec.id);
+                    if act.rec.stitch_tail {
+                        self.stitch_tails.insert(rec.id, ());
+                    }
                 }
             }
             RecResult::Abort(e, arg) => {

@@ -71,6 +71,11 @@ pub struct Heap {
     pub stress: u32,
     /// Safe points seen since the last stress collection.
     pub stress_count: u32,
+    /// Where the next prototype's block starts in the JIT's address space (see
+    /// `ProtoObj::hot_addr`).
+    pub next_proto_addr: u64,
+    /// Hot-counter slots taken by the prototypes placed so far (bit per slot).
+    pub hot_slots_used: u64,
 }
 
 impl Default for Heap {
@@ -86,9 +91,14 @@ impl Default for Heap {
             to_finalize: Vec::new(),
             stress: 0,
             stress_count: 0,
+            next_proto_addr: PROTO_ADDR_BASE,
+            hot_slots_used: 0,
         }
     }
 }
+
+/// First address of the JIT's prototype address space (any 4 KB-aligned value works).
+const PROTO_ADDR_BASE: u64 = 0x4000_0000;
 
 /// Hashes string bytes (once per string).
 pub fn hash_bytes(s: &[u8]) -> u64 {

@@ -87,8 +87,10 @@ impl Lua {
         } else {
             p.bc.clone()
         };
+        let hot_addr = self.place_proto(&bc, kgc.len() + p.knum.len(), p.uv.len());
         let obj = ProtoObj {
             hdr: GcHeader::new(GcKind::Proto),
+            hot_addr,
             bc,
             kgc,
             knum: p.knum.iter().map(|&n| Value::num(n)).collect(),
@@ -601,5 +603,46 @@ mod tests {
         assert!(verify(&proto(&[bc::ins_aj(Op::JMP, 0, 50), ret0], 2), None).is_err());
         // Unknown constant.
         assert!(verify(&proto(&[bc::ins_ad(Op::KSTR, 0, 0), ret0], 2), None).is_err());
+    }
+}
+
+impl Lua {
+    /// Places a prototype in the JIT's address space and returns the address of its
+    /// first instruction (`ProtoObj::hot_addr`).
+    ///
+    /// Hot counters are 64 slots hashed by instruction address. In LuaJIT which loops
+    /// and functions share a slot is an accident of its allocator; skein cannot
+    /// reproduce those accidents, so it avoids them where it can: each block (LuaJIT's
+    /// shape: a 104-byte header, then bytecode, upvalues, constants and line numbers)
+    /// starts at the 4-byte offset whose hot-counted instructions (FUNCF, FORL, ITERL,
+    /// ITERN, LOOP) meet the fewest slots already taken. The result depends only on the
+    /// program, never on unrelated allocations.
+    fn place_proto(&mut self, bc: &[u32], nconst: usize, nuv: usize) -> u64 {
+        let hot: Vec<u64> = bc
+            .iter()
+            .enumerate()
+            .filter(|(_, &i)| {
+                matches!(
+                    bc::op(i),
+                    Op::FUNCF | Op::FORL | Op::ITERL | Op::ITERN | Op::LOOP
+                )
+            })
+            .map(|(pc, _)| pc as u64 + 1)
+            .collect();
+        let used = self.heap.hot_slots_used;
+        let taken = |o: u64| {
+            hot.iter()
+                .filter(|&&p| used >> ((o + p) & 63) & 1 == 1)
+                .count()
+        };
+        let shift = (0..64u64).min_by_key(|&o| taken(o)).unwrap_or(0);
+        for p in &hot {
+            self.heap.hot_slots_used |= 1 << ((shift + p) & 63);
+        }
+        let block = 104 + 5 * bc.len() as u64 + 2 * nuv as u64 + 8 * nconst as u64;
+        let start = (self.heap.next_proto_addr + 255) & !255;
+        let hot_addr = start + 4 * shift;
+        self.heap.next_proto_addr = (hot_addr + block + 7) & !7;
+        hot_addr
     }
 }

@@ -349,6 +349,12 @@ pub struct ProtoObj {
     pub framesize: u8,
     /// Vararg function.
     pub is_vararg: bool,
+    /// The address of `bc[0]` in a deterministic address space laid out as LuaJIT lays
+    /// out its prototypes (a header, then bytecode and constants, one block per
+    /// function, inner functions first). Hot counters hash instruction addresses, so
+    /// using the real heap address would make trace decisions depend on unrelated
+    /// allocations (the length of a path on the command line, say).
+    pub hot_addr: u64,
     /// Debug information: line info, variable names, chunk name (its `kgc` and `bc` are
     /// emptied; the fields above are the executable copy).
     pub debug: Box<Proto>,

@@ -48,8 +48,11 @@ fn check(name: &str, args: &[&str], lines: usize) {
 fn fib_records_across_returning_function_traces_and_restarts_at_returns() {
     // Trace 1 returns; its side trace records on through fib's JFUNCF, aborts with
     // down-recursion, the restarted root at the return hits the call-unroll limit and
-    // flushes trace 1 (number kept: the next trace is 2), and so on.
-    check("fib", &["20"], 11);
+    // flushes trace 1 (number kept: the next trace is 2). Only these three lines are
+    // LuaJIT's in every run: over 20 runs of `luajit -jv fib.lua 20` the fourth line
+    // was `return` or `up-recursion` and the first 11 lines took 6 different forms in
+    // 8 runs (random hot counts after the flush, address-hashed counters).
+    check("fib", &["20"], 3);
 }
 
 #[test]

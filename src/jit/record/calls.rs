@@ -74,7 +74,6 @@ impl Recorder {
             Op::CALLM => bc::c(ins) as usize + self.multres.ok_or_else(|| nyi(op))?,
             _ => return Err(nyi(op)),
         };
-        let c = nargs + 1;
         let (fv, fc) = self.callee(f, a, op)?;
         if let crate::vm::object::FuncKind::Native {
             name, f: native, ..
@@ -89,26 +88,7 @@ impl Recorder {
                     return Ok(r);
                 }
             }
-            // A native callee is not recorded: the trace stops before the call and a
-            // continuation trace is stitched on after it returns.
-            if !self.frames.is_empty() {
-                return Err(nyi(op));
-            }
-            let fr = self.getslot(data, f, a)?;
-            let kf = self.kfunc(data, fv);
-            if fr != kf {
-                self.emitter(data)
-                    .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
-                    .map_err(|e| (e, None))?;
-            }
-            for i in 0..c.saturating_sub(1) {
-                let r = self.getslot(data, f, a + 2 + i)?;
-                self.slots[self.baseslot + a + 2 + i] = Some((r, 0));
-            }
-            self.slots[self.baseslot + a] = Some((fr, 0));
-            self.maxslot = self.maxslot.max(a + 1 + c);
-            self.stitch_name = Some(name);
-            return self.stop(data, LinkType::Stitch, None, self.pc);
+            return self.stitch_native(data, f, a, nargs, fv, name);
         }
         let (framesize, numparams, vararg) = fc.lua_proto().map_or((0, 0, false), |p| {
             (p.framesize as usize, p.numparams as usize, p.is_vararg)
@@ -276,6 +256,35 @@ impl Recorder {
             }
             _ => Err(nyi(Op::CALL)),
         }
+    }
+
+    /// A native callee that is not recorded: the trace stops before the call (function
+    /// guarded, arguments in their slots for the snapshot) and a continuation trace is
+    /// stitched on after it returns (`link stitch`, named as LuaJIT names the native).
+    fn stitch_native(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        a: usize,
+        nargs: usize,
+        fv: Value,
+        name: &'static str,
+    ) -> Result<RecResult, RecErr> {
+        let fr = self.getslot(data, f, a)?;
+        let kf = self.kfunc(data, fv);
+        if fr != kf {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
+                .map_err(|e| (e, None))?;
+        }
+        for i in 0..nargs {
+            let r = self.getslot(data, f, a + 2 + i)?;
+            self.slots[self.baseslot + a + 2 + i] = Some((r, 0));
+        }
+        self.slots[self.baseslot + a] = Some((fr, 0));
+        self.maxslot = self.maxslot.max(a + 2 + nargs);
+        self.stitch_name = Some(name);
+        self.stop(data, LinkType::Stitch, None, self.pc)
     }
 
     /// Finishes an inlined fast-function call at `a` with `nargs` arguments: the call
@@ -683,15 +692,27 @@ impl Recorder {
             _ => return Err(nyi(op)),
         };
         let (fv, fc) = self.callee(f, a, op)?;
-        if let crate::vm::object::FuncKind::Native { name, .. } = fc.kind() {
-            if let Some(r) = self.rec_fastfunc(data, f, a, nargs, -1, fv, name)? {
-                if r != RecResult::Continue {
-                    return Ok(r);
+        if let crate::vm::object::FuncKind::Native {
+            name, f: native, ..
+        } = fc.kind()
+        {
+            let lib = crate::stdlib::fastfn::library_name(*native);
+            if let Some(lib) = lib {
+                if let Some(r) = self.rec_fastfunc(data, f, a, nargs, -1, fv, lib)? {
+                    if r != RecResult::Continue {
+                        return Ok(r);
+                    }
+                    let n = self.multres.unwrap_or(0);
+                    return self.ret_values(data, f, pc, a, n);
                 }
-                let n = self.multres.unwrap_or(0);
-                return self.ret_values(data, f, pc, a, n);
             }
-            return Err(nyi(op));
+            // Inside an inlined frame the tail call is stitched like a call; the
+            // continuation starts where it returns to, in the caller.
+            if self.frames.is_empty() {
+                return Err(nyi(op));
+            }
+            self.stitch_tail = true;
+            return self.stitch_native(data, f, a, nargs, fv, lib.unwrap_or(name));
         }
         // The callee replaces the whole activation: inside a vararg frame that starts at
         // the original call slot, below the passed arguments (unknown at depth 0).

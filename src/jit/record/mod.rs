@@ -187,6 +187,8 @@ pub struct Recorder {
     pub known_protos: Vec<(usize, ProtoKey)>,
     /// The native a `stitch` stop calls (named in the stop event).
     pub stitch_name: Option<&'static str>,
+    /// The stitched call is a tail call (`CALLT`): its continuation is in the caller.
+    pub stitch_tail: bool,
     /// Set after a return below the start frame: the new stack index of trace slot 0.
     pub rebase: Option<usize>,
     /// Number of values the last multi-result instruction (VARG, CALL with B = 0, a fast
@@ -231,6 +233,7 @@ impl Recorder {
             tailcalled: 0,
             known_protos: Vec::new(),
             stitch_name: None,
+            stitch_tail: false,
             rebase: None,
             multres: None,
             start_at: (key, pc),
