@@ -571,41 +571,6 @@ pub fn verify(p: &Proto, parent: Option<&Proto>) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn proto(code: &[u32], framesize: u8) -> Proto {
-        let mut bc = vec![bc::ins_ad(Op::FUNCV, framesize as u32, 0)];
-        bc.extend_from_slice(code);
-        Proto {
-            lineinfo: vec![0; bc.len()],
-            bc,
-            framesize,
-            flags: ProtoFlags(ProtoFlags::VARARG),
-            ..Proto::default()
-        }
-    }
-
-    #[test]
-    fn verifier_accepts_simple_code_and_rejects_out_of_frame_operands() {
-        let ret0 = bc::ins_ad(Op::RET0, 0, 1);
-        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 1, 5), ret0], 2), None).is_ok());
-        // Slot out of frame.
-        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 9, 5), ret0], 2), None).is_err());
-        // CALL with C = 0 would underflow the argument count.
-        assert!(verify(&proto(&[bc::ins_abc(Op::CALL, 0, 1, 0), ret0], 4), None).is_err());
-        // CALL wanting more results than the frame holds.
-        assert!(verify(&proto(&[bc::ins_abc(Op::CALL, 0, 200, 1), ret0], 4), None).is_err());
-        // Falling off the end.
-        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 0, 5)], 2), None).is_err());
-        // Jump out of the function.
-        assert!(verify(&proto(&[bc::ins_aj(Op::JMP, 0, 50), ret0], 2), None).is_err());
-        // Unknown constant.
-        assert!(verify(&proto(&[bc::ins_ad(Op::KSTR, 0, 0), ret0], 2), None).is_err());
-    }
-}
-
 impl Lua {
     /// Places a prototype in the JIT's address space and returns the address of its
     /// first instruction (`ProtoObj::hot_addr`).
@@ -644,5 +609,40 @@ impl Lua {
         let hot_addr = start + 4 * shift;
         self.heap.next_proto_addr = (hot_addr + block + 7) & !7;
         hot_addr
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proto(code: &[u32], framesize: u8) -> Proto {
+        let mut bc = vec![bc::ins_ad(Op::FUNCV, framesize as u32, 0)];
+        bc.extend_from_slice(code);
+        Proto {
+            lineinfo: vec![0; bc.len()],
+            bc,
+            framesize,
+            flags: ProtoFlags(ProtoFlags::VARARG),
+            ..Proto::default()
+        }
+    }
+
+    #[test]
+    fn verifier_accepts_simple_code_and_rejects_out_of_frame_operands() {
+        let ret0 = bc::ins_ad(Op::RET0, 0, 1);
+        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 1, 5), ret0], 2), None).is_ok());
+        // Slot out of frame.
+        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 9, 5), ret0], 2), None).is_err());
+        // CALL with C = 0 would underflow the argument count.
+        assert!(verify(&proto(&[bc::ins_abc(Op::CALL, 0, 1, 0), ret0], 4), None).is_err());
+        // CALL wanting more results than the frame holds.
+        assert!(verify(&proto(&[bc::ins_abc(Op::CALL, 0, 200, 1), ret0], 4), None).is_err());
+        // Falling off the end.
+        assert!(verify(&proto(&[bc::ins_ad(Op::KSHORT, 0, 5)], 2), None).is_err());
+        // Jump out of the function.
+        assert!(verify(&proto(&[bc::ins_aj(Op::JMP, 0, 50), ret0], 2), None).is_err());
+        // Unknown constant.
+        assert!(verify(&proto(&[bc::ins_ad(Op::KSTR, 0, 0), ret0], 2), None).is_err());
     }
 }

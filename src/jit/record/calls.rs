@@ -99,13 +99,7 @@ impl Recorder {
         if self.frames.len() >= 20 || self.baseslot + a + 2 + shift + framesize >= 250 {
             return Err((TraceError::TraceTooDeep, None));
         }
-        let fr = self.getslot(data, f, a)?;
-        let kf = self.kfunc(data, fv);
-        if fr != kf {
-            self.emitter(data)
-                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
-                .map_err(|e| (e, None))?;
-        }
+        let (_, kf) = self.guard_callee(data, f, a, fv)?;
         let call_abs = self.baseslot + a;
         self.frames.push(RecFrame {
             key: self.cur_key,
@@ -258,6 +252,25 @@ impl Recorder {
         }
     }
 
+    /// The callee in slot `a`, loaded and guarded to be the function `fv`; returns its
+    /// ref and the function constant.
+    fn guard_callee(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        a: usize,
+        fv: Value,
+    ) -> Result<(IrRef, IrRef), RecErr> {
+        let fr = self.getslot(data, f, a)?;
+        let kf = self.kfunc(data, fv);
+        if fr != kf {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
+                .map_err(|e| (e, None))?;
+        }
+        Ok((fr, kf))
+    }
+
     /// A native callee that is not recorded: the trace stops before the call (function
     /// guarded, arguments in their slots for the snapshot) and a continuation trace is
     /// stitched on after it returns (`link stitch`, named as LuaJIT names the native).
@@ -270,13 +283,7 @@ impl Recorder {
         fv: Value,
         name: &'static str,
     ) -> Result<RecResult, RecErr> {
-        let fr = self.getslot(data, f, a)?;
-        let kf = self.kfunc(data, fv);
-        if fr != kf {
-            self.emitter(data)
-                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
-                .map_err(|e| (e, None))?;
-        }
+        let (fr, _) = self.guard_callee(data, f, a, fv)?;
         for i in 0..nargs {
             let r = self.getslot(data, f, a + 2 + i)?;
             self.slots[self.baseslot + a + 2 + i] = Some((r, 0));
@@ -546,13 +553,7 @@ impl Recorder {
         if !count && start < 1 {
             return Ok(None);
         }
-        let fr = self.getslot(data, f, a)?;
-        let kf = self.kfunc(data, fv);
-        if fr != kf {
-            self.emitter(data)
-                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
-                .map_err(|e| (e, None))?;
-        }
+        let _ = self.guard_callee(data, f, a, fv)?;
         let results: Vec<_> = if count {
             vec![data.ir.kint(nargs as i32 - 1)]
         } else {
@@ -730,13 +731,7 @@ impl Recorder {
         if self.baseslot + shift + framesize.max(nargs) >= 250 {
             return Err((TraceError::TraceTooDeep, None));
         }
-        let fr = self.getslot(data, f, a)?;
-        let kf = self.kfunc(data, fv);
-        if fr != kf {
-            self.emitter(data)
-                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
-                .map_err(|e| (e, None))?;
-        }
+        let (_, kf) = self.guard_callee(data, f, a, fv)?;
         let mut args = Vec::with_capacity(nargs);
         for i in 0..nargs {
             args.push(self.getslot(data, f, a + 2 + i)?);
