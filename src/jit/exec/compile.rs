@@ -305,6 +305,8 @@ pub enum XOp {
     },
     /// `tab.asize`.
     FloadAsize { a: u16 },
+    /// A table field of the metatable paths (`ext::tab_field`).
+    TabField { a: u16, f: super::ext::TabField },
     /// A copy of the template table in `a` (allocates).
     Tdup { a: u16 },
     /// A number as a string (allocates).
@@ -329,7 +331,7 @@ impl XOp {
         use XOp::*;
         match *self {
             Zero | Unsupported | Retf { .. } | Tnew | Konst { .. } | Bufhdr | Bufstr => [0; 3],
-            FloadAsize { a } | Tdup { a } | Tostr { a, .. } => [a, 0, 0],
+            FloadAsize { a } | TabField { a, .. } | Tdup { a } | Tostr { a, .. } => [a, 0, 0],
             Bufput { val, .. } => [val, 0, 0],
             Hiop { call } | Vload { call, .. } => [call, 0, 0],
             Href { tab, key, .. } | HloadV { tab, key, .. } | CallNext { tab, pos: key } => {
@@ -559,6 +561,14 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
         }
         IrOp::FLOAD => match crate::jit::ir::IR_FIELDS.get(ins.op2 as usize).copied() {
             Some("func.env") => XOp::FloadEnv { a },
+            Some("tab.meta") if ins.ty == IrType::Tab => XOp::TabField {
+                a,
+                f: super::ext::TabField::Meta,
+            },
+            Some("tab.nomm") => XOp::TabField {
+                a,
+                f: super::ext::TabField::Nomm,
+            },
             Some("tab.meta") => XOp::FloadMeta { a },
             Some("str.len") => XOp::FloadStrLen { a },
             Some("tab.hmask") => XOp::FloadHmask { a },

@@ -22,6 +22,11 @@
 //! then nodes; the control slot of an `ITERN` loop holds the position after the last
 //! entry returned), so snapshots restore them unchanged.
 //!
+//! Metatable accesses (`record/meta.rs`): `tab FLOAD tab.meta` yields the metatable as
+//! a table value (0 = `NULL`, so `EQ`/`NE NULL` compare raw bits) and `FLOAD tab.nomm`
+//! the VM's negative-metamethod cache ([`tab_field`]); the `HREFK`/`HREF`/`HLOAD` that
+//! follow read the metatable like any table.
+//!
 //! Rules for whoever changes this: no function here may panic on any input (a wrong
 //! type is a failed guard, reported by returning `None`/`false`).
 
@@ -139,6 +144,28 @@ pub fn hstore(t: Value, k: Value, v: Value) -> bool {
 /// `FLOAD tab.asize`: the array part's size.
 pub fn asize(t: Value) -> u64 {
     t.as_tab().map_or(0, |t| t.get_mut().array.len() as u64)
+}
+
+/// A table field the metatable paths read (`exec/compile.rs` maps `FLOAD`s to it).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TabField {
+    /// `tab FLOAD tab.meta`: the metatable itself (its value bits), 0 (`NULL`) if none.
+    Meta,
+    /// `int FLOAD tab.nomm`: the negative-metamethod cache bits.
+    Nomm,
+}
+
+/// `FLOAD` of `f` from table `t` (0 for a non-table, which no guard accepts as a
+/// metatable, and an empty `nomm` set, which proves nothing).
+pub fn tab_field(t: Value, f: TabField) -> u64 {
+    let Some(t) = t.as_tab() else {
+        return 0;
+    };
+    let t = t.get_mut();
+    match f {
+        TabField::Meta => t.meta.map_or(0, |mt| Value::tab(mt).0),
+        TabField::Nomm => t.nomm as u64,
+    }
 }
 
 /// `CALLL lj_vm_next(t, pos)`: the entry at traversal position `pos` or later.

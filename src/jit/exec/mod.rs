@@ -584,6 +584,7 @@ fn step(
             0
         }
         XOp::FloadAsize { a } => ext::asize(Value(r!(a))),
+        XOp::TabField { a, f } => ext::tab_field(Value(r!(a)), f),
         XOp::Tdup { a } => match Value(r!(a)).as_tab() {
             Some(t) => {
                 xs.allocs += 1;
