@@ -11,7 +11,8 @@
 //!   `FLOAD tab.node`, `HREFK`, typed `HLOAD`; an integer key `AREF` + typed `ALOAD`;
 //!   a string key in a slot `HREF` + typed `HLOAD`. The type guard on the loaded value
 //!   fails if the key lost its value, so the metatable never needs checking.
-//! - An absent key: `HREF` + `EQ [niltv]` (an integer key past the array part first gets
+//! - An absent key: `HREF` + `EQ [niltv]`, or `FLOAD tab.hmask` + `EQ +0` when the
+//!   table has no hash part at all (an integer key past the array part first gets
 //!   LuaJIT's `FLOAD tab.asize` + `ULE` guard; one inside the array part is
 //!   `AREF` + `nil ALOAD`), then `FLOAD tab.meta` and `NE NULL` (or `EQ NULL` and the
 //!   result is nil when the table has none), then the metamethod lookup in the
@@ -226,6 +227,16 @@ impl Recorder {
                     .map_err(m)?;
                 e.guard(IrOp::ULE, IrType::Int, asz.0, key.r.0).map_err(m)?;
             }
+        }
+        if hmask_of(t) == 0 {
+            // No hash part: the key cannot be there while the table has none.
+            let mut e = self.emitter(data);
+            let hm = e
+                .op(IrOp::FLOAD, IrType::Int, tr.0, field("tab.hmask"))
+                .map_err(m)?;
+            let zero = e.ir.kint(0);
+            e.guard(IrOp::EQ, IrType::Int, hm.0, zero.0).map_err(m)?;
+            return Ok(None);
         }
         let niltv = kniltv(data);
         let mut e = self.emitter(data);
