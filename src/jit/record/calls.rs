@@ -51,7 +51,11 @@ fn nyi(op: Op) -> RecErr {
 /// The hash mask the executor and the recorder agree on for a table (a shape guard):
 /// 0 for a table without a hash part (LuaJIT's "key cannot be there" check), else 63.
 pub fn hmask_of(t: crate::vm::TabRef) -> i32 {
-    if t.get_mut().nodes.is_empty() { 0 } else { 63 }
+    if t.get_mut().nodes.is_empty() {
+        0
+    } else {
+        63
+    }
 }
 
 impl Recorder {

@@ -89,7 +89,11 @@ fn find_str_key(t: TabRef, name: &str) -> Option<Value> {
     t.get_mut()
         .nodes
         .iter()
-        .find(|n| n.key.as_str().is_some_and(|s| s.as_bytes() == name.as_bytes()))
+        .find(|n| {
+            n.key
+                .as_str()
+                .is_some_and(|s| s.as_bytes() == name.as_bytes())
+        })
         .map(|n| n.key)
 }
 
@@ -121,7 +125,12 @@ impl Recorder {
     }
 
     /// The key operand of a TGET*/TSET* on a table with a metatable.
-    fn meta_key(&mut self, data: &mut TraceData, f: &LiveFrame<'_>, ins: u32) -> Result<Key, RecErr> {
+    fn meta_key(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        ins: u32,
+    ) -> Result<Key, RecErr> {
         let op = bc::op(ins);
         let c = bc::c(ins) as usize;
         match op {
@@ -137,7 +146,11 @@ impl Recorder {
                 };
                 let r = data.ir.kstr(s.as_bytes());
                 self.gcvals.push((r, kv));
-                Ok(Key { r, v: kv, kstr: true })
+                Ok(Key {
+                    r,
+                    v: kv,
+                    kstr: true,
+                })
             }
             _ => {
                 let kv = f
@@ -147,7 +160,11 @@ impl Recorder {
                     .unwrap_or(Value::NIL);
                 let r = self.getslot(data, f, c)?;
                 match self.ty(data, r) {
-                    IrType::Int | IrType::Str => Ok(Key { r, v: kv, kstr: false }),
+                    IrType::Int | IrType::Str => Ok(Key {
+                        r,
+                        v: kv,
+                        kstr: false,
+                    }),
                     IrType::Num => {
                         let n = kv.as_num().unwrap_or(f64::NAN);
                         if n != n.trunc() || n.abs() >= 2f64.powi(31) {
@@ -158,7 +175,11 @@ impl Recorder {
                             .emitter(data)
                             .guard(IrOp::CONV, IrType::Int, r.0, lit)
                             .map_err(m)?;
-                        Ok(Key { r: ki, v: kv, kstr: false })
+                        Ok(Key {
+                            r: ki,
+                            v: kv,
+                            kstr: false,
+                        })
                     }
                     _ => Err(nyi(op)),
                 }
@@ -274,7 +295,11 @@ impl Recorder {
             if !v.is_nil() {
                 let r = data.ir.kstr(name.as_bytes());
                 self.gcvals.push((r, kv));
-                let key = Key { r, v: kv, kstr: true };
+                let key = Key {
+                    r,
+                    v: kv,
+                    kstr: true,
+                };
                 let (_, val) = self.load_present(data, mtr, mt, key, v)?;
                 return Ok(Some((val, v)));
             }
@@ -388,20 +413,24 @@ impl Recorder {
             // Storing nil to an absent key changes nothing.
             return Ok(RecResult::Continue);
         }
+        // LuaJIT's order: the new slot, then the value's conversion, then the store.
+        let dst = match aref {
+            Some(aref) => aref,
+            None => self
+                .emitter(data)
+                .op(IrOp::NEWREF, IrType::P64, tr.0, key.r.0)
+                .map_err(m)?,
+        };
         let val = self.tonum(data, v)?;
         let vt = self.ty(data, val);
         let mut e = self.emitter(data);
-        match aref {
-            Some(aref) => {
-                e.op(IrOp::ASTORE, vt, aref.0, val.0).map_err(m)?;
-                if is_gcv(vt) {
-                    e.op(IrOp::TBAR, IrType::Nil, tr.0, 0).map_err(m)?;
-                }
+        if aref.is_some() {
+            e.op(IrOp::ASTORE, vt, dst.0, val.0).map_err(m)?;
+            if is_gcv(vt) {
+                e.op(IrOp::TBAR, IrType::Nil, tr.0, 0).map_err(m)?;
             }
-            None => {
-                let nref = e.op(IrOp::NEWREF, IrType::P64, tr.0, key.r.0).map_err(m)?;
-                e.op(IrOp::HSTORE, vt, nref.0, val.0).map_err(m)?;
-            }
+        } else {
+            e.op(IrOp::HSTORE, vt, dst.0, val.0).map_err(m)?;
         }
         self.needsnap = true;
         Ok(RecResult::Continue)
