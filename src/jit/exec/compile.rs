@@ -575,7 +575,18 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
             Some("tab.asize") => XOp::FloadAsize { a },
             _ => XOp::Mov { a },
         },
-        IrOp::AREF => XOp::Mov { a },
+        IrOp::AREF | IrOp::FREF => XOp::Mov { a },
+        // Only the negative-metamethod cache is ever stored to (`record/meta.rs`).
+        IrOp::FSTORE => {
+            let fref = ir.at(IrRef(ins.op1));
+            if crate::jit::ir::IR_FIELDS.get(fref.op2 as usize).copied() != Some("tab.nomm") {
+                return Some(XOp::Unsupported);
+            }
+            XOp::TabField {
+                a: reg(nk, fref.op1),
+                f: super::ext::TabField::ClearNomm,
+            }
+        }
         IrOp::ALEN => XOp::Alen { a },
         IrOp::UREFO => XOp::Urefo { a, idx: ins.op2 },
         IrOp::ULOAD | IrOp::USTORE => {

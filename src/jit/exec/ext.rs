@@ -153,10 +153,13 @@ pub enum TabField {
     Meta,
     /// `int FLOAD tab.nomm`: the negative-metamethod cache bits.
     Nomm,
+    /// `FSTORE` of 0 through `FREF tab.nomm`: clears the cache (yields 0).
+    ClearNomm,
 }
 
-/// `FLOAD` of `f` from table `t` (0 for a non-table, which no guard accepts as a
-/// metatable, and an empty `nomm` set, which proves nothing).
+/// `FLOAD` of `f` from table `t`, or the `nomm` clearing store (0 for a non-table,
+/// which no guard accepts as a metatable, and an empty `nomm` set, which proves
+/// nothing).
 pub fn tab_field(t: Value, f: TabField) -> u64 {
     let Some(t) = t.as_tab() else {
         return 0;
@@ -165,6 +168,10 @@ pub fn tab_field(t: Value, f: TabField) -> u64 {
     match f {
         TabField::Meta => t.meta.map_or(0, |mt| Value::tab(mt).0),
         TabField::Nomm => t.nomm as u64,
+        TabField::ClearNomm => {
+            t.nomm = 0;
+            0
+        }
     }
 }
 

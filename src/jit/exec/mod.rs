@@ -155,6 +155,8 @@ pub fn supported(op: IrOp) -> bool {
             | CALLL
             | HIOP
             | VLOAD
+            | FREF
+            | FSTORE
     )
 }
 

@@ -233,8 +233,12 @@ impl Recorder {
         key: Key,
     ) -> Result<Option<IrRef>, RecErr> {
         let asize = t.get_mut().array.len() as i64;
+        // Tables without a metatable are also written by `tables.rs` (`AREF` +
+        // `ASTORE`, no `NEWREF`): their integer keys are checked through `AREF`, and no
+        // hash-mask shape guard stands for a key's absence there.
+        let has_meta = t.get_mut().meta.is_some();
         if let Some(i) = key.index() {
-            if i >= 1 && i <= asize {
+            if (i >= 1 && i <= asize) || !has_meta {
                 let mut e = self.emitter(data);
                 let aref = e.op(IrOp::AREF, IrType::P64, tr.0, key.r.0).map_err(m)?;
                 e.guard(IrOp::ALOAD, IrType::Nil, aref.0, 0).map_err(m)?;
@@ -249,7 +253,7 @@ impl Recorder {
                 e.guard(IrOp::ULE, IrType::Int, asz.0, key.r.0).map_err(m)?;
             }
         }
-        if hmask_of(t) == 0 {
+        if hmask_of(t) == 0 && has_meta {
             // No hash part: the key cannot be there while the table has none.
             let mut e = self.emitter(data);
             let hm = e
@@ -314,6 +318,35 @@ impl Recorder {
         let zero = e.ir.kint(0);
         e.guard(IrOp::NE, IrType::Int, and.0, zero.0).map_err(m)?;
         Ok(None)
+    }
+
+    /// LuaJIT's negative-cache invalidation before a store whose key may be a
+    /// metamethod name (a string slot, or a constant among `MM_NAMES`): `FREF tab.nomm`
+    /// + `FSTORE +0`, so no `tab.nomm` load of that table is reused across the store.
+    /// (The executor's store clears the cache itself; the `FSTORE` runs as a no-op.)
+    pub(crate) fn nomm_invalidate(
+        &mut self,
+        data: &mut TraceData,
+        tr: IrRef,
+        kref: IrRef,
+    ) -> Result<(), RecErr> {
+        if self.ty(data, kref) != IrType::Str {
+            return Ok(());
+        }
+        if let Some(crate::jit::ir::KValue::Gc(crate::jit::ir::GcConst::Str(b))) =
+            data.ir.const_value(kref)
+        {
+            if !crate::vm::MM_NAMES.iter().any(|n| n.as_bytes() == &b[..]) {
+                return Ok(());
+            }
+        }
+        let mut e = self.emitter(data);
+        let fref = e
+            .op(IrOp::FREF, IrType::P64, tr.0, field("tab.nomm"))
+            .map_err(m)?;
+        let zero = e.ir.kint(0);
+        e.op(IrOp::FSTORE, IrType::U8, fref.0, zero.0).map_err(m)?;
+        Ok(())
     }
 
     /// `TGETV` / `TGETS` / `TGETB` on a table with a metatable: a raw lookup, then the
@@ -389,6 +422,7 @@ impl Recorder {
             let (xref, _) = self.load_present(data, tr, t, key, old)?;
             let val = self.tonum(data, v)?;
             let vt = self.ty(data, val);
+            self.nomm_invalidate(data, tr, key.r)?;
             let store = if data.ir.at(xref).op == IrOp::AREF {
                 IrOp::ASTORE
             } else {
@@ -423,6 +457,7 @@ impl Recorder {
         };
         let val = self.tonum(data, v)?;
         let vt = self.ty(data, val);
+        self.nomm_invalidate(data, tr, key.r)?;
         let mut e = self.emitter(data);
         if aref.is_some() {
             e.op(IrOp::ASTORE, vt, dst.0, val.0).map_err(m)?;

@@ -172,7 +172,9 @@ impl Recorder {
             self.hash_store(data, tr, t, kref, kv, v)?;
             return Ok(RecResult::Continue);
         }
-        let (aref, _, _, _) = self.table_key(data, f, ins, true)?;
+        let (aref, kref, _, _) = self.table_key(data, f, ins, true)?;
+        let tr = IrRef(data.ir.at(aref).op1);
+        self.nomm_invalidate(data, tr, kref)?;
         let vt = self.ty(data, v);
         self.emitter(data)
             .op(IrOp::ASTORE, vt, aref.0, v.0)
@@ -392,10 +394,12 @@ impl Recorder {
         let envr = e
             .op(IrOp::FLOAD, IrType::Tab, fref.0, field("func.env"))
             .map_err(m)?;
+        self.nomm_invalidate(data, envr, kname)?;
         if !present {
             self.hash_store(data, envr, env, kname, kv, v)?;
             return Ok(RecResult::Continue);
         }
+        let mut e = self.emitter(data);
         let hm = e
             .op(IrOp::FLOAD, IrType::Int, envr.0, field("tab.hmask"))
             .map_err(m)?;
