@@ -235,6 +235,7 @@ fn metatable_programs_print_luajits_results_with_the_jit_on() {
         ("meta_stores", "260275\t1\t1\t0\n500\t1600\n1800\n"),
         ("meta_arrays", "49934\n6310\n20100\n"),
         ("meta_index_function_return", "2500\n"),
+        ("meta_aliasing", "15150\n600\n600\n5050\n28\n"),
     ] {
         for jit in ["-jon", "-joff"] {
             let out = Command::new(BIN)

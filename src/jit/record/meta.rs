@@ -11,9 +11,10 @@
 //!   `FLOAD tab.node`, `HREFK`, typed `HLOAD`; an integer key `AREF` + typed `ALOAD`;
 //!   a string key in a slot `HREF` + typed `HLOAD`. The type guard on the loaded value
 //!   fails if the key lost its value, so the metatable never needs checking.
-//! - An absent key: `HREF` + `EQ [niltv]`, or `FLOAD tab.hmask` + `EQ +0` when the
-//!   table has no hash part at all (an integer key past the array part first gets
-//!   LuaJIT's `FLOAD tab.asize` + `ULE` guard; one inside the array part is
+//! - An absent key: `HREF` + `EQ [niltv]`, or `FLOAD tab.hmask` + `EQ +0` when a
+//!   table with a metatable has no hash part at all (an integer key past the array
+//!   part of such a table first gets LuaJIT's `FLOAD tab.asize` + `ULE` guard; one
+//!   inside the array part, or any integer key of a table without a metatable, is
 //!   `AREF` + `nil ALOAD`), then `FLOAD tab.meta` and `NE NULL` (or `EQ NULL` and the
 //!   result is nil when the table has none), then the metamethod lookup in the
 //!   metatable: a present `__index` is an `HREFK` + `tab HLOAD` and the lookup
@@ -23,7 +24,16 @@
 //!   `ALOAD` guard) and needs no metatable check; a new key gets the absence guard, the
 //!   metatable guard and the `__newindex` absence guard, then `NEWREF` + `HSTORE`
 //!   (`ASTORE` inside the array part). `HSTORE` through `HREFK`/`HREF` is followed by
-//!   `TBAR`, as in LuaJIT; through `NEWREF` it is not.
+//!   `TBAR`, as in LuaJIT; through `NEWREF` it is not. A store whose key may be a
+//!   metamethod name first invalidates the table's negative cache (`FREF tab.nomm` +
+//!   `FSTORE +0`, here and in `tables.rs`), so no cache load is reused across it.
+//!
+//! Who writes which table matters for load forwarding: tables with a metatable are
+//! only written here (new hash keys through `NEWREF`, a barrier for the shape loads
+//! `tab.hmask`/`tab.asize`); tables without one also by `tables.rs` with `AREF` +
+//! `ASTORE` and no `NEWREF`. Hence the shape-guard forms only for tables with a
+//! metatable, and `opt/fwd.rs` treats an `AREF` and a hash reference with a possibly
+//! equal key as aliases.
 //!
 //! Deviation from LuaJIT, on purpose: LuaJIT checks an absent metamethod with
 //! `HREF mt "__index"` + `EQ [niltv]`. The portable executor looks keys up by their
@@ -322,8 +332,8 @@ impl Recorder {
 
     /// LuaJIT's negative-cache invalidation before a store whose key may be a
     /// metamethod name (a string slot, or a constant among `MM_NAMES`): `FREF tab.nomm`
-    /// + `FSTORE +0`, so no `tab.nomm` load of that table is reused across the store.
-    /// (The executor's store clears the cache itself; the `FSTORE` runs as a no-op.)
+    /// and `FSTORE +0`, so no `tab.nomm` load of that table is reused across the store
+    /// (the executor clears the cache there, as the store itself does).
     pub(crate) fn nomm_invalidate(
         &mut self,
         data: &mut TraceData,
