@@ -27,6 +27,9 @@
 //!   `TBAR`, as in LuaJIT; through `NEWREF` it is not. A store whose key may be a
 //!   metamethod name first invalidates the table's negative cache (`FREF tab.nomm` +
 //!   `FSTORE +0`, here and in `tables.rs`), so no cache load is reused across it.
+//!   A present `__newindex` table takes the store (`HREFK` + `tab HLOAD`, chains of
+//!   them); a plain table reached that way is stored into raw after LuaJIT's
+//!   `EQ NULL` metatable guard.
 //!
 //! Who writes which table matters for load forwarding: tables with a metatable are
 //! only written here (new hash keys through `NEWREF`, a barrier for the shape loads
@@ -45,8 +48,8 @@
 //! instruction being recorded ran in the iterations before.
 //!
 //! Not recorded (they abort with `NYI: bytecode N` as before): `__index` /
-//! `__newindex` functions (LuaJIT records a metamethod call frame), a present
-//! `__newindex` table, non-table `__index` values, keys other than int or string
+//! `__newindex` functions (LuaJIT records a metamethod call frame), non-table
+//! `__index` / `__newindex` values, keys other than int or string
 //! (number-typed integral keys are converted with a checked `CONV`), and non-table
 //! receivers. More than 100 `__index` levels abort with "looping index lookup".
 //!
@@ -408,7 +411,8 @@ impl Recorder {
     }
 
     /// `TSETV` / `TSETS` / `TSETB` on a table with a metatable: a store to an existing
-    /// key, or a new key when the metatable has no `__newindex`.
+    /// key, or a new key when the metatable has no `__newindex`; a `__newindex` table
+    /// takes the store instead (chains of them, as LuaJIT follows them).
     pub(crate) fn rec_tset_meta(
         &mut self,
         data: &mut TraceData,
@@ -417,67 +421,146 @@ impl Recorder {
     ) -> Result<RecResult, RecErr> {
         let op = bc::op(ins);
         let b = bc::b(ins) as usize;
-        let Some(t) = f.stack.get(self.baseslot + b).and_then(|v| v.as_tab()) else {
-            return Err(nyi(op));
-        };
-        let Some(mt) = t.get_mut().meta else {
+        let Some(mut t) = f.stack.get(self.baseslot + b).and_then(|v| v.as_tab()) else {
             return Err(nyi(op));
         };
         // Operands load in LuaJIT's order: value (A), table (B), key (C).
         let v = self.getslot(data, f, bc::a(ins) as usize)?;
-        let tr = self.getslot(data, f, b)?;
+        let mut tr = self.getslot(data, f, b)?;
         let key = self.meta_key(data, f, ins)?;
-        let old = t.get_mut().get(key.v);
-        if !old.is_nil() {
-            let (xref, _) = self.load_present(data, tr, t, key, old)?;
-            let val = self.tonum(data, v)?;
-            let vt = self.ty(data, val);
-            self.nomm_invalidate(data, tr, key.r)?;
-            let store = if data.ir.at(xref).op == IrOp::AREF {
-                IrOp::ASTORE
-            } else {
-                IrOp::HSTORE
+        for _ in 0..MAX_INDEX_CHAIN {
+            let old = t.get_mut().get(key.v);
+            let Some(mt) = t.get_mut().meta else {
+                // Reached through `__newindex`: a raw store into a plain table.
+                self.store_plain(data, tr, t, key, v, old)?;
+                return Ok(RecResult::Continue);
             };
-            let mut e = self.emitter(data);
-            e.op(store, vt, xref.0, val.0).map_err(m)?;
-            if store == IrOp::HSTORE || is_gcv(vt) {
-                e.op(IrOp::TBAR, IrType::Nil, tr.0, 0).map_err(m)?;
+            if !old.is_nil() {
+                let (xref, _) = self.load_present(data, tr, t, key, old)?;
+                self.store_to(data, tr, xref, key, v, true)?;
+                return Ok(RecResult::Continue);
             }
-            self.needsnap = true;
-            return Ok(RecResult::Continue);
+            // A new key: `__newindex` decides.
+            let aref = self.guard_absent(data, tr, t, key)?;
+            let meta = self.guard_meta(data, tr, true)?;
+            match self.mm_lookup(data, meta, mt, MM::Newindex)? {
+                None => {
+                    self.store_new(data, tr, aref, key, v)?;
+                    return Ok(RecResult::Continue);
+                }
+                Some((r, mv)) => {
+                    // A `__newindex` function would be a metamethod call frame.
+                    let Some(next) = mv.as_tab() else {
+                        return Err(nyi(op));
+                    };
+                    tr = r;
+                    t = next;
+                }
+            }
         }
-        // A new key: no `__newindex` may be consulted.
-        let aref = self.guard_absent(data, tr, t, key)?;
-        let meta = self.guard_meta(data, tr, true)?;
-        if self.mm_lookup(data, meta, mt, MM::Newindex)?.is_some() {
-            return Err(nyi(op));
-        }
-        let vt = self.ty(data, v);
-        if vt == IrType::Nil {
-            // Storing nil to an absent key changes nothing.
-            return Ok(RecResult::Continue);
-        }
-        // LuaJIT's order: the new slot, then the value's conversion, then the store.
-        let dst = match aref {
-            Some(aref) => aref,
-            None => self
-                .emitter(data)
-                .op(IrOp::NEWREF, IrType::P64, tr.0, key.r.0)
-                .map_err(m)?,
-        };
+        Err(m(TraceError::LoopingIndex))
+    }
+
+    /// Stores `v` through reference `xref` (`AREF` → `ASTORE`, else `HSTORE` +
+    /// `TBAR`; `ASTORE` of a GC value is followed by `TBAR` when `abar`).
+    fn store_to(
+        &mut self,
+        data: &mut TraceData,
+        tr: IrRef,
+        xref: IrRef,
+        key: Key,
+        v: IrRef,
+        abar: bool,
+    ) -> Result<(), RecErr> {
         let val = self.tonum(data, v)?;
         let vt = self.ty(data, val);
         self.nomm_invalidate(data, tr, key.r)?;
-        let mut e = self.emitter(data);
-        if aref.is_some() {
-            e.op(IrOp::ASTORE, vt, dst.0, val.0).map_err(m)?;
-            if is_gcv(vt) {
-                e.op(IrOp::TBAR, IrType::Nil, tr.0, 0).map_err(m)?;
-            }
+        let store = if data.ir.at(xref).op == IrOp::AREF {
+            IrOp::ASTORE
         } else {
-            e.op(IrOp::HSTORE, vt, dst.0, val.0).map_err(m)?;
+            IrOp::HSTORE
+        };
+        let mut e = self.emitter(data);
+        e.op(store, vt, xref.0, val.0).map_err(m)?;
+        if store == IrOp::HSTORE || (abar && is_gcv(vt)) {
+            e.op(IrOp::TBAR, IrType::Nil, tr.0, 0).map_err(m)?;
         }
         self.needsnap = true;
-        Ok(RecResult::Continue)
+        Ok(())
+    }
+
+    /// Stores `v` under a key absent from `tr`: through the `AREF` inside the array
+    /// part, else `NEWREF` + `HSTORE` (LuaJIT's order: the new slot, then the value's
+    /// conversion). Storing nil to an absent key changes nothing.
+    fn store_new(
+        &mut self,
+        data: &mut TraceData,
+        tr: IrRef,
+        aref: Option<IrRef>,
+        key: Key,
+        v: IrRef,
+    ) -> Result<(), RecErr> {
+        if self.ty(data, v) == IrType::Nil {
+            return Ok(());
+        }
+        if let Some(aref) = aref {
+            return self.store_to(data, tr, aref, key, v, true);
+        }
+        let nref = self
+            .emitter(data)
+            .op(IrOp::NEWREF, IrType::P64, tr.0, key.r.0)
+            .map_err(m)?;
+        let val = self.tonum(data, v)?;
+        let vt = self.ty(data, val);
+        self.nomm_invalidate(data, tr, key.r)?;
+        self.emitter(data)
+            .op(IrOp::HSTORE, vt, nref.0, val.0)
+            .map_err(m)?;
+        self.needsnap = true;
+        Ok(())
+    }
+
+    /// A raw store into `tr` (live `t`, no metatable), reached through `__newindex`:
+    /// an existing key is its reference (`HREFK` after the hash-mask guard, `AREF`,
+    /// `HREF`) and the no-metatable guard (LuaJIT's `EQ NULL`, no load of the old
+    /// value); a new key the absence guard, `EQ NULL`, then the new slot.
+    fn store_plain(
+        &mut self,
+        data: &mut TraceData,
+        tr: IrRef,
+        t: TabRef,
+        key: Key,
+        v: IrRef,
+        old: Value,
+    ) -> Result<(), RecErr> {
+        if old.is_nil() {
+            let aref = self.guard_absent(data, tr, t, key)?;
+            self.guard_meta(data, tr, false)?;
+            return self.store_new(data, tr, aref, key, v);
+        }
+        let mut e = self.emitter(data);
+        let xref = if key.kstr {
+            let hm = e
+                .op(IrOp::FLOAD, IrType::Int, tr.0, field("tab.hmask"))
+                .map_err(m)?;
+            let k = e.ir.kint(hmask_of(t));
+            e.guard(IrOp::EQ, IrType::Int, hm.0, k.0).map_err(m)?;
+            let node = e
+                .op(IrOp::FLOAD, IrType::P64, tr.0, field("tab.node"))
+                .map_err(m)?;
+            let ks = e.ir.kslot(key.r, 0);
+            e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?
+        } else if key.index().is_some() {
+            e.op(IrOp::AREF, IrType::P64, tr.0, key.r.0).map_err(m)?
+        } else {
+            let href = e.op(IrOp::HREF, IrType::P64, tr.0, key.r.0).map_err(m)?;
+            let niltv = kniltv(data);
+            self.emitter(data)
+                .guard(IrOp::NE, IrType::P64, href.0, niltv.0)
+                .map_err(m)?;
+            href
+        };
+        self.guard_meta(data, tr, false)?;
+        self.store_to(data, tr, xref, key, v, true)
     }
 }
