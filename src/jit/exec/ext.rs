@@ -226,6 +226,22 @@ mod tests {
     }
 
     #[test]
+    fn metatable_fields() {
+        let mut l = Lua::new();
+        let mt = l.new_table(0, 0);
+        let t = l.new_table(0, 0);
+        t.get_mut().meta = Some(mt);
+        let tv = Value::tab(t);
+        assert_eq!(tab_field(tv, TabField::Meta), Value::tab(mt).0);
+        assert_eq!(tab_field(Value::tab(mt), TabField::Meta), 0);
+        assert_eq!(tab_field(Value::num(1.0), TabField::Meta), 0);
+        mt.get_mut().nomm = 3;
+        assert_eq!(tab_field(Value::tab(mt), TabField::Nomm), 3);
+        assert_eq!(tab_field(Value::tab(mt), TabField::ClearNomm), 0);
+        assert_eq!(mt.get_mut().nomm, 0);
+    }
+
+    #[test]
     fn string_buffer_and_slot_results() {
         let mut buf = Vec::new();
         let mut l = Lua::new();

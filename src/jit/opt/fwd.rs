@@ -279,6 +279,40 @@ mod tests {
     use crate::jit::params::OptFlags;
 
     #[test]
+    fn array_refs_with_string_keys_alias_hash_refs() {
+        let mut ir = IrBuf::new();
+        let mut e = Emitter::new(&mut ir, OptFlags::default());
+        let t = e.op(IrOp::SLOAD, IrType::Tab, 2, 0).unwrap();
+        let node = e.op(IrOp::FLOAD, IrType::P64, t.0, 7).unwrap();
+        let (ka, kb) = (e.ir.kstr(b"a"), e.ir.kstr(b"b"));
+        let sa = e.ir.kslot(ka, 0);
+        let ra = e.op(IrOp::HREFK, IrType::P64, node.0, sa.0).unwrap();
+        let la = e.op(IrOp::HLOAD, IrType::Num, ra.0, 0).unwrap();
+        let v = e.ir.knum(5.0);
+        // t.b = 5 through skein's generic AREF: another key, t.a is reused.
+        let ab = e.op(IrOp::AREF, IrType::P64, t.0, kb.0).unwrap();
+        e.op(IrOp::ASTORE, IrType::Num, ab.0, v.0).unwrap();
+        assert_eq!(e.op(IrOp::HLOAD, IrType::Num, ra.0, 0).unwrap(), la);
+        let missing = e.op(IrOp::HREF, IrType::P64, t.0, ka.0).unwrap();
+        // t.a = 5 through AREF: the hash load and the HREF of "a" are redone.
+        let aa = e.op(IrOp::AREF, IrType::P64, t.0, ka.0).unwrap();
+        e.op(IrOp::ASTORE, IrType::Num, aa.0, v.0).unwrap();
+        assert_ne!(e.op(IrOp::HLOAD, IrType::Num, ra.0, 0).unwrap(), la);
+        assert_ne!(e.op(IrOp::HREF, IrType::P64, t.0, ka.0).unwrap(), missing);
+        // An integer-keyed array load is not disturbed by a string-keyed hash store.
+        let i1 = e.ir.kint(1);
+        let a1 = e.op(IrOp::AREF, IrType::P64, t.0, i1.0).unwrap();
+        let l1 = e.op(IrOp::ALOAD, IrType::Num, a1.0, 0).unwrap();
+        e.op(IrOp::HSTORE, IrType::Num, ra.0, v.0).unwrap();
+        assert_eq!(e.op(IrOp::ALOAD, IrType::Num, a1.0, 0).unwrap(), l1);
+        // ... but a string-keyed array load of the same key is.
+        let l2 = e.op(IrOp::ALOAD, IrType::Num, aa.0, 0).unwrap();
+        e.op(IrOp::HSTORE, IrType::Num, ra.0, v.0).unwrap();
+        assert_ne!(e.op(IrOp::ALOAD, IrType::Num, aa.0, 0).unwrap(), l2);
+        e.ir.verify().unwrap();
+    }
+
+    #[test]
     fn forwards_stores_and_respects_aliasing() {
         let mut ir = IrBuf::new();
         let mut e = Emitter::new(&mut ir, OptFlags::default());
