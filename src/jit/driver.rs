@@ -19,7 +19,7 @@ use crate::jit::events::{Cursor, TraceEvent, TraceNo};
 use crate::jit::exec::{self, ExecOutcome};
 use crate::jit::hotcount::HotKey;
 use crate::jit::ids::{BcPos, FuncRef, ProtoKey, TraceId};
-use crate::jit::ir::{sload, IrOp, IrRef, KValue};
+use crate::jit::ir::{sload, IrOp, IrRef, IrType, KValue};
 use crate::jit::lifecycle::{Backend, Jit, TraceState, VmCommand};
 use crate::jit::log_dump::{DumpLog, TraceView};
 use crate::jit::log_v::VLog;
@@ -49,12 +49,20 @@ pub struct ExecBackend<'a> {
 impl Backend for ExecBackend<'_> {
     fn assemble(&mut self, world: &mut World, id: TraceId) -> Result<(), TraceError> {
         let data = &world.data[id];
-        for r in data.ir.refs() {
-            if !exec::supported(data.ir.at(r).op) {
-                return Err(TraceError::NyiAssemble);
-            }
-        }
-        let code = exec::compile::compile(data, self.gcvals).ok_or(TraceError::NyiAssemble)?;
+        let unsupported = data
+            .ir
+            .refs()
+            .map(|r| data.ir.at(r).op)
+            .find(|&op| !exec::supported(op));
+        let code = match unsupported {
+            Some(_) => None,
+            None => exec::compile::compile(data, self.gcvals),
+        };
+        let Some(code) = code else {
+            let op = unsupported.or_else(|| exec::compile::first_unsupported(&data.ir));
+            world.unassembled_op = op.map(|op| op as u8);
+            return Err(TraceError::NyiAssemble);
+        };
         world.code.insert(id, TraceCode::Portable(code));
         Ok(())
     }
@@ -473,7 +481,9 @@ impl JitDriver {
                 .filter(|&no| world.by_number(no).is_some())
         };
         let next_fn = lua.next_fn.map(Value::func);
+        let type_names = crate::jit::record::TYPE_NAMES.map(|n| lua.str_value(n.as_bytes()));
         let lf = LiveFrame {
+            type_names: &type_names,
             loop_left: &loop_left,
             iter_trace: &iter_trace,
             next_fn,
@@ -727,7 +737,11 @@ impl JitDriver {
                         _ => continue,
                     }
                 } else {
-                    let ty = pd.ir.at(pr).ty;
+                    let ty = match pd.ir.at(pr).ty {
+                        // A loaded byte reaches the side trace as the int it is.
+                        IrType::U8 => IrType::Int,
+                        t => t,
+                    };
                     let mut e = crate::jit::opt::Emitter::new(&mut data.ir, flags);
                     match e.op(IrOp::SLOAD, ty, s as u16, sload::PARENT | sload::INHERIT) {
                         Ok(x) => x,
@@ -1337,7 +1351,13 @@ impl JitHook for JitDriver {
                 let mut func = func;
                 if let Some(name) = act.rec.stitch_name {
                     let n = self.ffids.len() as u8;
-                    let id = *self.ffids.entry(name).or_insert(100u8.wrapping_add(n));
+                    let known = crate::stdlib::fastfn::FFNAMES
+                        .iter()
+                        .position(|f| *f == name);
+                    let id = match known {
+                        Some(i) => i as u8,
+                        None => *self.ffids.entry(name).or_insert(100u8.wrapping_add(n)),
+                    };
                     self.jit.world.ffnames.insert(id, name.to_string());
                     func = FuncRef::Fast(id);
                 }

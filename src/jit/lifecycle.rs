@@ -390,7 +390,8 @@ impl Jit {
         }
         self.step(TraceInput::Done);
         if let Err(e) = backend.assemble(&mut self.world, rec.id) {
-            self.abort(func, pc, e, None);
+            let arg = self.world.unassembled_op.take().map(|op| op.to_string());
+            self.abort(func, pc, e, arg);
             return Err(e);
         }
         self.step(TraceInput::Done);

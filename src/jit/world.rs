@@ -155,6 +155,9 @@ pub struct World {
     /// IR and snapshots of the most recently aborted trace (jit.dump mode `a` prints
     /// them after the trace itself is gone).
     pub last_aborted: Option<TraceData>,
+    /// The IR op a backend could not assemble (the argument of "NYI: cannot assemble IR
+    /// instruction %d"), set by the backend and taken by the abort.
+    pub unassembled_op: Option<u8>,
     /// The event stream.
     pub events: EventStream,
     /// Names of fast functions by id (`vmdef.ffnames`), registered by the VM.
@@ -186,6 +189,7 @@ impl World {
             code: SecondaryMap::new(),
             aborts: Vec::new(),
             last_aborted: None,
+            unassembled_op: None,
             events: EventStream::default(),
             ffnames: hashbrown::HashMap::new(),
         }
@@ -323,6 +327,7 @@ impl super::ids::FuncNames for World {
         self.ffnames
             .get(&ffid)
             .cloned()
+            .or_else(|| crate::stdlib::fastfn::id_name(ffid).map(str::to_string))
             .unwrap_or_else(|| format!("ff#{ffid}"))
     }
 }

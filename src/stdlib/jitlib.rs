@@ -334,6 +334,7 @@ fn util_funcinfo(l: &mut Lua) -> Result<usize, LuaError> {
 /// Installs the JIT driver and the `jit` library (`jit.opt` and `jit.util` in
 /// `package.loaded`, `jit.v` and `jit.dump` in `package.preload`).
 pub fn open(l: &mut Lua) {
+    crate::stdlib::fastfn::init();
     driver::install(l);
     let jit = table_with(
         l,

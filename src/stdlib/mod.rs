@@ -19,6 +19,7 @@ pub mod chunkname;
 pub mod coroutine;
 pub mod date;
 pub mod debug;
+pub mod fastfn;
 pub mod format;
 pub mod io;
 pub mod jitlib;

@@ -194,3 +194,40 @@ fn a_failing_handler_is_reported_and_aborts_the_trace_it_started() {
     assert!(!o.status.success());
     assert!(text(&o.stderr).contains("bad argument #1 to 'attach' (function expected, got number)"));
 }
+
+#[test]
+fn string_fast_functions_record_luajits_ir() {
+    // string.byte, string.len and type() inline: the function guards, `FLOAD str.len`,
+    // the index checks, `STRREF` + `XLOAD u8`, and type() folded into a constant. The
+    // hash slot of "type" in the globals (`@N`) follows each VM's table layout.
+    let mask = |t: &str| -> String {
+        t.lines()
+            .map(|l| match l.rfind(" @") {
+                Some(i) if l.contains("HREFK") => format!("{}\n", &l[..i]),
+                _ => format!("{l}\n"),
+            })
+            .collect()
+    };
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        Path::new(GOLDEN).join("ff_string.lua"),
+        d.path().join("ff_string.lua"),
+    )
+    .unwrap();
+    let want = std::fs::read_to_string(Path::new(GOLDEN).join("ff_string.dump_i")).unwrap();
+    for exe in [BIN, "luajit"] {
+        let _ = std::fs::remove_file(d.path().join("out.txt"));
+        match run(exe, d.path(), &["-jdump=i,out.txt", "ff_string.lua"], &[]) {
+            Some(o) if o.status.success() => {}
+            _ if exe == "luajit" => return,
+            Some(o) => panic!("{}", text(&o.stderr)),
+            None => panic!("cannot run {exe}"),
+        }
+        let got = std::fs::read_to_string(d.path().join("out.txt")).unwrap_or_default();
+        assert_eq!(
+            mask(&got),
+            mask(&want),
+            "{exe}'s IR differs from the golden file"
+        );
+    }
+}

@@ -61,7 +61,7 @@ impl ValKind {
     /// The kind of a value of IR type `ty`.
     pub fn of(ty: IrType) -> ValKind {
         match ty {
-            IrType::Int => ValKind::Int,
+            IrType::Int | IrType::U8 => ValKind::Int,
             IrType::Num => ValKind::Num,
             _ => ValKind::Raw,
         }
@@ -219,6 +219,14 @@ pub enum XOp {
     NoMeta { a: u16 },
     /// `str.len`.
     FloadStrLen { a: u16 },
+    /// `XLOAD u8` of a `STRREF`: byte `at` (0-based) of the string in `s`, fused at
+    /// compile time (the recorder's guards keep `at` in range; out of range reads 0).
+    StrByte { s: u16, at: u16 },
+    /// `SNEW` of a `STRREF`: the `n` bytes of the string in `s` from `at` (0-based),
+    /// fused at compile time (the recorder's guards keep the range inside the string).
+    StrSub { s: u16, at: u16, n: u16 },
+    /// `CALLN lj_str_cmp` of two strings (from its `CARG`): -1, 0 or 1, bytewise.
+    StrCmp { a: u16, b: u16 },
     /// `tab.hmask`.
     FloadHmask { a: u16 },
     /// Table length.
@@ -310,7 +318,7 @@ pub enum XOp {
     /// A copy of the template table in `a` (allocates).
     Tdup { a: u16 },
     /// A number as a string (allocates).
-    Tostr { a: u16, ak: ValKind },
+    Tostr { a: u16, ak: ValKind, char: bool },
     /// Starts the string buffer.
     Bufhdr,
     /// Appends `val` (a string or number) to the buffer; other types fail.
@@ -368,6 +376,9 @@ impl XOp {
             | CmpI { a, b, .. }
             | CmpN { a, b, .. }
             | Eq { a, b, .. } => [a, b, 0],
+            StrByte { s, at } => [s, at, 0],
+            StrCmp { a, b } => [a, b, 0],
+            StrSub { s, at, n } => [s, at, n],
             Uload { clo, .. } => [clo, 0, 0],
             Ustore { clo, val, .. } => [clo, val, 0],
             Astore { tab, key, val, .. } => [tab, key, val],
@@ -522,6 +533,14 @@ fn hash_slot(ir: &IrBuf, r: IrRef) -> Option<(u16, u16, ValKind)> {
     }
 }
 
+/// The first IR instruction the executor cannot run in this shape (an `XLOAD` not fed
+/// by a `STRREF`, a call it does not know, ...), for the abort message.
+pub fn first_unsupported(ir: &IrBuf) -> Option<IrOp> {
+    ir.refs()
+        .find(|&r| compile_op(ir, r) == Some(XOp::Unsupported))
+        .map(|r| ir.at(r).op)
+}
+
 /// Compiles one IR instruction at `r` to its op (`None`: nothing to run).
 fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
     let nk = ir.nk().0;
@@ -531,6 +550,29 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
     let num = ins.ty == IrType::Num;
     let op = match ins.op {
         IrOp::NOP | IrOp::LOOP | IrOp::PHI | IrOp::BASE | IrOp::RENAME => return None,
+        // A string reference only feeds the XLOAD it is fused into.
+        IrOp::STRREF => return None,
+        IrOp::SNEW => {
+            let p = ir.at(IrRef(ins.op1));
+            if p.op != IrOp::STRREF {
+                return Some(XOp::Unsupported);
+            }
+            XOp::StrSub {
+                s: reg(nk, p.op1),
+                at: reg(nk, p.op2),
+                n: b,
+            }
+        }
+        IrOp::XLOAD => {
+            let p = ir.at(IrRef(ins.op1));
+            if p.op != IrOp::STRREF || ins.ty != IrType::U8 {
+                return Some(XOp::Unsupported);
+            }
+            XOp::StrByte {
+                s: reg(nk, p.op1),
+                at: reg(nk, p.op2),
+            }
+        }
         IrOp::RETF => XOp::Retf {
             want_pc: match ir.kvalue(IrRef(ins.op2)) {
                 KValue::Int64(v) => *v as u32,
@@ -683,6 +725,7 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
         IrOp::TOSTR => XOp::Tostr {
             a,
             ak: ValKind::of(ir.at(IrRef(ins.op1)).ty),
+            char: ins.op2 == 2,
         },
         IrOp::BUFHDR => XOp::Bufhdr,
         IrOp::BUFPUT => XOp::Bufput {
@@ -719,6 +762,18 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
                 _ => FpFn::Ident,
             },
         },
+        IrOp::CALLN
+            if crate::jit::ir::IR_CALLS.get(ins.op2 as usize).copied() == Some("lj_str_cmp") =>
+        {
+            let carg = ir.at(IrRef(ins.op1));
+            if carg.op != IrOp::CARG {
+                return Some(XOp::Unsupported);
+            }
+            XOp::StrCmp {
+                a: reg(nk, carg.op1),
+                b: reg(nk, carg.op2),
+            }
+        }
         IrOp::CALLN => XOp::Calln {
             a,
             f: match crate::jit::ir::IR_CALLS.get(ins.op2 as usize).copied() {
@@ -968,7 +1023,7 @@ pub fn compile(data: &TraceData, gcvals: &[(IrRef, Value)]) -> Option<ExecCode> 
                 loop_snap = data.snaps.snap_for(r).map(|s| s.0);
             }
             IrOp::PHI => phis.push((reg(nk, ins.op1), reg(nk, ins.op2))),
-            IrOp::TNEW | IrOp::TDUP | IrOp::TOSTR | IrOp::BUFSTR => has_tnew = true,
+            IrOp::TNEW | IrOp::TDUP | IrOp::TOSTR | IrOp::BUFSTR | IrOp::SNEW => has_tnew = true,
             _ => {}
         }
         if let Some(op) = compile_op(ir, r) {

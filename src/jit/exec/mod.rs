@@ -157,6 +157,9 @@ pub fn supported(op: IrOp) -> bool {
             | VLOAD
             | FREF
             | FSTORE
+            | STRREF
+            | XLOAD
+            | SNEW
     )
 }
 
@@ -500,6 +503,10 @@ fn step(
         XOp::FloadMeta { a } => fload_meta(Value(r!(a))),
         XOp::NoMeta { a } => return fload_meta(Value(r!(a))) as i32 == 0,
         XOp::FloadStrLen { a } => fload_strlen(Value(r!(a))),
+        XOp::StrByte { s, at } => Value(r!(s))
+            .as_str()
+            .and_then(|st| st.as_bytes().get(as_int(r!(at)) as usize).copied())
+            .map_or(0, |b| int_bits(i32::from(b))),
         XOp::FloadHmask { a } => fload_hmask(Value(r!(a))),
         XOp::Alen { a } => alen(Value(r!(a))),
         XOp::Urefo { a, idx } => {
@@ -595,10 +602,32 @@ fn step(
             }
             None => return false,
         },
-        XOp::Tostr { a, ak } => {
+        XOp::StrCmp { a, b } => {
+            let bytes = |x: u64| Value(x).as_str().map_or(&[][..], |s| s.as_bytes());
+            int_bits(bytes(r!(a)).cmp(bytes(r!(b))) as i32)
+        }
+        XOp::StrSub { s, at, n } => {
+            let (at, n) = (
+                as_int(r!(at)).max(0) as usize,
+                as_int(r!(n)).max(0) as usize,
+            );
+            let bytes = Value(r!(s))
+                .as_str()
+                .and_then(|st| st.as_bytes().get(at..at.saturating_add(n)))
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default();
+            xs.allocs += 1;
+            lua.str_value(&bytes).0
+        }
+        XOp::Tostr { a, ak, char } => {
             let x = to_value(r!(a), ak).as_num().unwrap_or(0.0);
             xs.allocs += 1;
-            lua.str_value(ext::number_text(x).as_bytes()).0
+            if char {
+                // `TOSTR CHAR`: the recorder's `ULE x +255` guard keeps x a byte.
+                lua.str_value(&[x as u8]).0
+            } else {
+                lua.str_value(ext::number_text(x).as_bytes()).0
+            }
         }
         XOp::Bufhdr => {
             xs.buf.clear();

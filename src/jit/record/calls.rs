@@ -16,12 +16,17 @@
 use super::ops::{type_of, RecErr};
 use super::{LiveFrame, RecResult, Recorder};
 use crate::bc::{self, Op};
-use crate::jit::ir::{sload, GcConst, IrOp, IrType, REF_NIL};
+use crate::jit::ir::{sload, GcConst, IrOp, IrRef, IrType, REF_NIL};
 use crate::jit::link::LinkType;
 use crate::jit::snap::SNAP_FRAME;
 use crate::jit::traceerr::TraceError;
 use crate::jit::world::TraceData;
 use crate::vm::Value;
+
+/// `XLOAD` mode: a read-only location (printed `R`).
+const XLOAD_READONLY: u16 = 1;
+/// `TOSTR` mode: the one-character string of a byte (printed `CHAR`).
+const TOSTR_CHAR: u16 = 2;
 
 /// A frame the recorder inlined.
 #[derive(Copy, Clone, Debug)]
@@ -76,10 +81,18 @@ impl Recorder {
         };
         let c = nargs + 1;
         let (fv, fc) = self.callee(f, a, op)?;
-        if let crate::vm::object::FuncKind::Native { name, .. } = fc.kind() {
+        if let crate::vm::object::FuncKind::Native {
+            name, f: native, ..
+        } = fc.kind()
+        {
+            // LuaJIT's name for it (`string.format`), if it is a library function.
+            let lib = crate::stdlib::fastfn::library_name(*native);
+            let name: &'static str = lib.unwrap_or(name);
             let nres = bc::b(ins) as i32 - 1;
-            if let Some(r) = self.rec_fastfunc(data, f, a, nargs, nres, fv, name)? {
-                return Ok(r);
+            if let Some(lib) = lib {
+                if let Some(r) = self.rec_fastfunc(data, f, a, nargs, nres, fv, lib)? {
+                    return Ok(r);
+                }
             }
             // A native callee is not recorded: the trace stops before the call and a
             // continuation trace is stitched on after it returns.
@@ -192,11 +205,19 @@ impl Recorder {
             // (recnyi) pairs / ipairs loops: see iter.rs.
             return self.rec_pairs(data, f, (a, nargs, nres), fv);
         }
+        if matches!(
+            name,
+            "type" | "string.len" | "string.byte" | "string.char" | "string.sub"
+        ) {
+            return self.rec_string_ff(data, f, (a, nargs, nres), fv, name);
+        }
         let want_args = match name {
-            "floor" | "ceil" | "sqrt" | "abs" | "sin" | "cos" | "tan" | "exp" => 1,
-            "min" | "max" => 2,
+            "math.floor" | "math.ceil" | "math.sqrt" | "math.abs" | "math.sin" | "math.cos"
+            | "math.tan" | "math.exp" => 1,
+            "math.min" | "math.max" => 2,
             _ => return Ok(None),
         };
+        let name = name.strip_prefix("math.").unwrap_or(name);
         if nargs != want_args || !(0..=1).contains(&nres) {
             return Ok(None);
         }
@@ -243,6 +264,28 @@ impl Recorder {
             _ => e.op(IrOp::MAX, IrType::Num, args[0].0, args[1].0),
         }
         .map_err(m)?;
+        Ok(Some(self.ff_result(a, nargs, nres, r)))
+    }
+
+    /// A fast function's integer argument: an int ref as is, a number through a checked
+    /// `CONV int.num` (the guard fails for a fractional value).
+    fn int_arg(&mut self, data: &mut TraceData, r: IrRef) -> Result<IrRef, RecErr> {
+        match self.ty(data, r) {
+            IrType::Int => Ok(r),
+            IrType::Num => {
+                let lit = crate::jit::ir::conv_lit(IrType::Int, IrType::Num)
+                    | crate::jit::ir::conv::CHECK;
+                self.emitter(data)
+                    .guard(IrOp::CONV, IrType::Int, r.0, lit)
+                    .map_err(|e| (e, None))
+            }
+            _ => Err(nyi(Op::CALL)),
+        }
+    }
+
+    /// Finishes an inlined fast-function call at `a` with `nargs` arguments: the call
+    /// slots are cleared and the single result `r` (if wanted) lands at `a`.
+    fn ff_result(&mut self, a: usize, nargs: usize, nres: i32, r: IrRef) -> RecResult {
         for s in a..(a + 2 + nargs) {
             if self.baseslot + s < self.slots.len() {
                 self.slots[self.baseslot + s] = None;
@@ -254,7 +297,208 @@ impl Recorder {
         } else {
             self.maxslot = a;
         }
-        Ok(Some(RecResult::Continue))
+        RecResult::Continue
+    }
+
+    /// `type(x)`, `string.len(s)` and one-byte `string.byte(s [, i])`, recorded inline as
+    /// LuaJIT records them: `type` is a constant string (the argument's type is fixed by
+    /// its typed load), `len` is `FLOAD str.len`, and `byte` checks its index against the
+    /// length (`ULE i len` and `GE i-1 0`, or `UGE len +1` without an index) and reads
+    /// the byte with `STRREF` + `XLOAD u8`. Other arities, negative or out-of-range
+    /// indexes and multiple results are left to the caller (it stitches).
+    fn rec_string_ff(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        (a, nargs, nres): (usize, usize, i32),
+        fv: Value,
+        name: &str,
+    ) -> Result<Option<RecResult>, RecErr> {
+        let live = |s: usize| {
+            f.stack
+                .get(self.baseslot + s)
+                .copied()
+                .unwrap_or(Value::NIL)
+        };
+        if !(0..=1).contains(&nres) || nargs == 0 {
+            return Ok(None);
+        }
+        let arg0 = live(a + 2);
+        let tn = arg0.type_name();
+        let type_str = crate::jit::record::TYPE_NAMES
+            .iter()
+            .position(|n| *n == tn)
+            .and_then(|i| f.type_names.get(i).copied())
+            .unwrap_or(Value::NIL);
+        match name {
+            "type" => {
+                if type_str.is_nil() {
+                    return Ok(None);
+                }
+            }
+            "string.len" => {
+                if !arg0.is_str() {
+                    return Ok(None);
+                }
+            }
+            "string.sub" => {
+                // Positive, in-range, non-empty ranges only: 1 <= i <= j <= #s.
+                let Some(st) = arg0.as_str() else {
+                    return Ok(None);
+                };
+                let len = st.as_bytes().len() as f64;
+                let int = |v: Value| v.as_num().filter(|x| *x == x.trunc());
+                let i = int(live(a + 3));
+                let j = if nargs == 3 {
+                    int(live(a + 4))
+                } else {
+                    Some(len)
+                };
+                let ok = matches!((i, j), (Some(i), Some(j)) if 1.0 <= i && i <= j && j <= len);
+                if !(2..=3).contains(&nargs) || !ok {
+                    return Ok(None);
+                }
+            }
+            "string.char" => {
+                let byte = arg0
+                    .as_num()
+                    .is_some_and(|x| x == x.trunc() && (0.0..=255.0).contains(&x));
+                if nargs != 1 || !byte {
+                    return Ok(None);
+                }
+            }
+            _ => {
+                let Some(s) = arg0.as_str() else {
+                    return Ok(None);
+                };
+                let len = s.as_bytes().len() as f64;
+                let ok = match nargs {
+                    1 => len >= 1.0,
+                    2 => live(a + 3)
+                        .as_num()
+                        .is_some_and(|i| i == i.trunc() && i >= 1.0 && i <= len),
+                    _ => false,
+                };
+                if !ok {
+                    return Ok(None);
+                }
+            }
+        }
+        let m = |e: TraceError| (e, None);
+        let fr = self.getslot(data, f, a)?;
+        let mut args = Vec::with_capacity(nargs);
+        for i in 0..nargs.min(3) {
+            args.push(self.getslot(data, f, a + 2 + i)?);
+        }
+        let kf = self.kfunc(data, fv);
+        if fr != kf {
+            self.emitter(data)
+                .guard(IrOp::EQ, IrType::Func, fr.0, kf.0)
+                .map_err(m)?;
+        }
+        let r = match name {
+            "type" => {
+                let k = data.ir.kstr(arg0.type_name().as_bytes());
+                self.gcvals.push((k, type_str));
+                k
+            }
+            "string.char" => {
+                // The code must be an int in 0..=255 (`ULE x +255`), then `TOSTR CHAR`.
+                let x = self.int_arg(data, args[0])?;
+                let k255 = data.ir.kint(255);
+                self.emitter(data)
+                    .guard(IrOp::ULE, IrType::Int, x.0, k255.0)
+                    .map_err(m)?;
+                self.emitter(data)
+                    .op(IrOp::TOSTR, IrType::Str, x.0, TOSTR_CHAR)
+                    .map_err(m)?
+            }
+            "string.sub" => {
+                // `ULE j len`, `GE i-1 0`, then `SNEW (STRREF s i-1) (j-(i-1))` with the
+                // length checked non-negative (a later empty range yields "").
+                let lenf = field("str.len");
+                let len = self
+                    .emitter(data)
+                    .op(IrOp::FLOAD, IrType::Int, args[0].0, lenf)
+                    .map_err(m)?;
+                let end = if nargs == 3 {
+                    let j = self.int_arg(data, args[2])?;
+                    self.emitter(data)
+                        .guard(IrOp::ULE, IrType::Int, j.0, len.0)
+                        .map_err(m)?;
+                    j
+                } else {
+                    len
+                };
+                let i = self.int_arg(data, args[1])?;
+                let minus1 = data.ir.kint(-1);
+                let start0 = self
+                    .emitter(data)
+                    .op(IrOp::ADD, IrType::Int, i.0, minus1.0)
+                    .map_err(m)?;
+                let zero = data.ir.kint(0);
+                self.emitter(data)
+                    .guard(IrOp::GE, IrType::Int, start0.0, zero.0)
+                    .map_err(m)?;
+                let n = self
+                    .emitter(data)
+                    .op(IrOp::SUB, IrType::Int, end.0, start0.0)
+                    .map_err(m)?;
+                self.emitter(data)
+                    .guard(IrOp::GE, IrType::Int, n.0, zero.0)
+                    .map_err(m)?;
+                let p = self
+                    .emitter(data)
+                    .op(IrOp::STRREF, IrType::P64, args[0].0, start0.0)
+                    .map_err(m)?;
+                self.emitter(data)
+                    .op(IrOp::SNEW, IrType::Str, p.0, n.0)
+                    .map_err(m)?
+            }
+            "string.len" => {
+                let len = field("str.len");
+                self.emitter(data)
+                    .op(IrOp::FLOAD, IrType::Int, args[0].0, len)
+                    .map_err(m)?
+            }
+            _ => {
+                let lenf = field("str.len");
+                let len = self
+                    .emitter(data)
+                    .op(IrOp::FLOAD, IrType::Int, args[0].0, lenf)
+                    .map_err(m)?;
+                let start0 = if nargs == 1 {
+                    let one = data.ir.kint(1);
+                    self.emitter(data)
+                        .guard(IrOp::UGE, IrType::Int, len.0, one.0)
+                        .map_err(m)?;
+                    data.ir.kint(0)
+                } else {
+                    let i = self.int_arg(data, args[1])?;
+                    self.emitter(data)
+                        .guard(IrOp::ULE, IrType::Int, i.0, len.0)
+                        .map_err(m)?;
+                    let minus1 = data.ir.kint(-1);
+                    let start0 = self
+                        .emitter(data)
+                        .op(IrOp::ADD, IrType::Int, i.0, minus1.0)
+                        .map_err(m)?;
+                    let zero = data.ir.kint(0);
+                    self.emitter(data)
+                        .guard(IrOp::GE, IrType::Int, start0.0, zero.0)
+                        .map_err(m)?;
+                    start0
+                };
+                let p = self
+                    .emitter(data)
+                    .op(IrOp::STRREF, IrType::P64, args[0].0, start0.0)
+                    .map_err(m)?;
+                self.emitter(data)
+                    .op(IrOp::XLOAD, IrType::U8, p.0, XLOAD_READONLY)
+                    .map_err(m)?
+            }
+        };
+        Ok(Some(self.ff_result(a, nargs, nres, r)))
     }
 
     /// `select('#', ...)` and `select(k, ...)` with a constant selector, as LuaJIT records
@@ -523,9 +767,15 @@ impl Recorder {
 
     pub(crate) fn kfunc(&mut self, data: &mut TraceData, fv: Value) -> crate::jit::ir::IrRef {
         let fc = fv.as_func().expect("function");
-        let func = match self.key_of_func(fv) {
-            Some(k) => crate::jit::ids::FuncRef::Lua(k),
-            None => crate::jit::ids::FuncRef::C(fc.addr() as u64),
+        let func = match (self.key_of_func(fv), fc.kind()) {
+            (Some(k), _) => crate::jit::ids::FuncRef::Lua(k),
+            (None, crate::vm::object::FuncKind::Native { f, .. }) => {
+                match crate::stdlib::fastfn::native_id(*f) {
+                    Some(id) => crate::jit::ids::FuncRef::Fast(id),
+                    None => crate::jit::ids::FuncRef::C(fc.addr() as u64),
+                }
+            }
+            (None, _) => crate::jit::ids::FuncRef::C(fc.addr() as u64),
         };
         let kf = data.ir.kgc(
             GcConst::Func {
@@ -984,6 +1234,7 @@ mod tests {
         let stack = [Value::NIL, Value::NIL, Value::num(5.0)];
         let no_trace = |_: u32| None;
         let lf = LiveFrame {
+            type_names: &[],
             key: ProtoKey::default(),
             code: &code,
             knum: &[],
@@ -1027,6 +1278,7 @@ mod tests {
         let stack = [Value::NIL, Value::NIL, Value::num(5.0)];
         let no_trace = |_: u32| None;
         let lf = LiveFrame {
+            type_names: &[],
             key,
             code: &code,
             knum: &[],

@@ -320,6 +320,7 @@ impl Recorder {
         stack[bs + a + 2] = st;
         stack[bs + a + 3] = ctl;
         let view = LiveFrame {
+            type_names: f.type_names,
             key: f.key,
             code: f.code,
             knum: f.knum,

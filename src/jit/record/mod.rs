@@ -95,7 +95,14 @@ pub struct LiveFrame<'a> {
     pub iter_trace: &'a dyn Fn(usize) -> Option<TraceNo>,
     /// The builtin `next` (what `pairs` returns and `ISNEXT` checks for).
     pub next_fn: Option<Value>,
+    /// The strings `type()` returns, in [`TYPE_NAMES`] order (empty: not available).
+    pub type_names: &'a [Value],
 }
+
+/// The names `type()` returns, in the order of [`LiveFrame::type_names`].
+pub const TYPE_NAMES: [&str; 8] = [
+    "nil", "boolean", "number", "string", "table", "function", "thread", "userdata",
+];
 
 /// The Lua frame below the running one (for returns below the trace's start frame).
 #[derive(Copy, Clone, Debug)]

@@ -118,7 +118,11 @@ impl Recorder {
 
     /// The IR type of `r` (constants included).
     pub(crate) fn ty(&self, data: &TraceData, r: IrRef) -> IrType {
-        data.ir.at(r).ty
+        match data.ir.at(r).ty {
+            // A loaded byte is an int to everything the recorder does with it.
+            IrType::U8 => IrType::Int,
+            t => t,
+        }
     }
 
     /// `r` as a number: int constants become number constants, int refs are widened.
@@ -331,6 +335,64 @@ impl Recorder {
         self.snap_shrink(data, f.code);
     }
 
+    /// An ordering comparison of two strings, as LuaJIT records it: `CALLN lj_str_cmp`
+    /// of both (bytewise, like the interpreter) and an int guard of its sign against 0
+    /// that asserts the outcome seen while recording.
+    #[allow(clippy::too_many_arguments)]
+    fn rec_str_comp(
+        &mut self,
+        data: &mut TraceData,
+        f: &LiveFrame<'_>,
+        pc: usize,
+        op: Op,
+        (ra, va): (IrRef, Value),
+        (rd, vd): (IrRef, Value),
+        both_const: bool,
+    ) -> Result<(), RecErr> {
+        use std::cmp::Ordering;
+        let bytes = |v: Value| {
+            v.as_str()
+                .map(|s| s.as_bytes().to_vec())
+                .unwrap_or_default()
+        };
+        let ord = bytes(va).cmp(&bytes(vd));
+        // Which way the bytecode goes (its condition) and which int guard holds.
+        let (cond, held) = match op {
+            Op::ISLT => (ord == Ordering::Less, IrOp::LT),
+            Op::ISGE => (ord != Ordering::Less, IrOp::GE),
+            Op::ISLE => (ord != Ordering::Greater, IrOp::LE),
+            _ => (ord == Ordering::Greater, IrOp::GT),
+        };
+        if both_const {
+            return Ok(());
+        }
+        let guard = if cond {
+            held
+        } else {
+            match held {
+                IrOp::LT => IrOp::GE,
+                IrOp::GE => IrOp::LT,
+                IrOp::LE => IrOp::GT,
+                _ => IrOp::LE,
+            }
+        };
+        self.comp_prep(data);
+        let m = |e: TraceError| (e, None);
+        let id = crate::jit::ir::IR_CALLS
+            .iter()
+            .position(|c| *c == "lj_str_cmp")
+            .unwrap_or(0) as u16;
+        let mut e = self.emitter(data);
+        let carg = e.op(IrOp::CARG, IrType::Nil, ra.0, rd.0).map_err(m)?;
+        let cmp = e.op(IrOp::CALLN, IrType::Int, carg.0, id).map_err(m)?;
+        let zero = data.ir.kint(0);
+        self.emitter(data)
+            .guard(guard, IrType::Int, cmp.0, zero.0)
+            .map_err(m)?;
+        self.comp_fixup(data, f, pc, cond);
+        Ok(())
+    }
+
     /// Comparisons `ISLT` … `ISNEP`.
     pub(crate) fn rec_comp(
         &mut self,
@@ -386,6 +448,9 @@ impl Recorder {
         let td = self.ty(data, rd);
         let isnum = |t: IrType| matches!(t, IrType::Num | IrType::Int);
         match op {
+            Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT if ta == IrType::Str && td == IrType::Str => {
+                return self.rec_str_comp(data, f, pc, op, (ra, va), (rd, vd), both_const);
+            }
             Op::ISLT | Op::ISGE | Op::ISLE | Op::ISGT => {
                 if !(isnum(ta) && isnum(td)) {
                     return Err(nyi(op));
