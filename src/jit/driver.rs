@@ -442,6 +442,19 @@ impl JitDriver {
             th.stack[cf.base as usize - 2]
                 .as_func()
                 .and_then(|f| f.lua_proto())
+                // Only a frame entered by a call (CALL, CALLM, ITERC) returns into its
+                // caller's call slots; a metamethod frame (`__index` called by a
+                // TGETS, ...) does not.
+                .filter(|cp| {
+                    let at = (cf.pc as usize).checked_sub(1);
+                    let op = at
+                        .and_then(|i| cp.get_mut().bc.get(i).copied())
+                        .map(crate::bc::op);
+                    matches!(
+                        op,
+                        Some(crate::bc::Op::CALL | crate::bc::Op::CALLM | crate::bc::Op::ITERC)
+                    )
+                })
                 .and_then(|cp| keys.get(&cp.addr()).copied())
                 .map(|key| crate::jit::record::Caller {
                     key,

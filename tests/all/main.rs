@@ -10,6 +10,7 @@ mod jit;
 mod jit_exec;
 mod jit_logs;
 mod reccalls;
+mod recmeta;
 mod recnyi;
 mod stdlib;
 mod stdlib_engines;

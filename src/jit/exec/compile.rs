@@ -313,6 +313,8 @@ pub enum XOp {
     },
     /// `tab.asize`.
     FloadAsize { a: u16 },
+    /// A table field of the metatable paths (`ext::tab_field`).
+    TabField { a: u16, f: super::ext::TabField },
     /// A copy of the template table in `a` (allocates).
     Tdup { a: u16 },
     /// A number as a string (allocates).
@@ -337,7 +339,7 @@ impl XOp {
         use XOp::*;
         match *self {
             Zero | Unsupported | Retf { .. } | Tnew | Konst { .. } | Bufhdr | Bufstr => [0; 3],
-            FloadAsize { a } | Tdup { a } | Tostr { a, .. } => [a, 0, 0],
+            FloadAsize { a } | TabField { a, .. } | Tdup { a } | Tostr { a, .. } => [a, 0, 0],
             Bufput { val, .. } => [val, 0, 0],
             Hiop { call } | Vload { call, .. } => [call, 0, 0],
             Href { tab, key, .. } | HloadV { tab, key, .. } | CallNext { tab, pos: key } => {
@@ -601,13 +603,32 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
         }
         IrOp::FLOAD => match crate::jit::ir::IR_FIELDS.get(ins.op2 as usize).copied() {
             Some("func.env") => XOp::FloadEnv { a },
+            Some("tab.meta") if ins.ty == IrType::Tab => XOp::TabField {
+                a,
+                f: super::ext::TabField::Meta,
+            },
+            Some("tab.nomm") => XOp::TabField {
+                a,
+                f: super::ext::TabField::Nomm,
+            },
             Some("tab.meta") => XOp::FloadMeta { a },
             Some("str.len") => XOp::FloadStrLen { a },
             Some("tab.hmask") => XOp::FloadHmask { a },
             Some("tab.asize") => XOp::FloadAsize { a },
             _ => XOp::Mov { a },
         },
-        IrOp::AREF => XOp::Mov { a },
+        IrOp::AREF | IrOp::FREF => XOp::Mov { a },
+        // Only the negative-metamethod cache is ever stored to (`record/meta.rs`).
+        IrOp::FSTORE => {
+            let fref = ir.at(IrRef(ins.op1));
+            if crate::jit::ir::IR_FIELDS.get(fref.op2 as usize).copied() != Some("tab.nomm") {
+                return Some(XOp::Unsupported);
+            }
+            XOp::TabField {
+                a: reg(nk, fref.op1),
+                f: super::ext::TabField::ClearNomm,
+            }
+        }
         IrOp::ALEN => XOp::Alen { a },
         IrOp::UREFO => XOp::Urefo { a, idx: ins.op2 },
         IrOp::ULOAD | IrOp::USTORE => {

@@ -22,6 +22,11 @@
 //! then nodes; the control slot of an `ITERN` loop holds the position after the last
 //! entry returned), so snapshots restore them unchanged.
 //!
+//! Metatable accesses (`record/meta.rs`): `tab FLOAD tab.meta` yields the metatable as
+//! a table value (0 = `NULL`, so `EQ`/`NE NULL` compare raw bits) and `FLOAD tab.nomm`
+//! the VM's negative-metamethod cache ([`tab_field`]); the `HREFK`/`HREF`/`HLOAD` that
+//! follow read the metatable like any table.
+//!
 //! Rules for whoever changes this: no function here may panic on any input (a wrong
 //! type is a failed guard, reported by returning `None`/`false`).
 
@@ -141,6 +146,35 @@ pub fn asize(t: Value) -> u64 {
     t.as_tab().map_or(0, |t| t.get_mut().array.len() as u64)
 }
 
+/// A table field the metatable paths read (`exec/compile.rs` maps `FLOAD`s to it).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TabField {
+    /// `tab FLOAD tab.meta`: the metatable itself (its value bits), 0 (`NULL`) if none.
+    Meta,
+    /// `int FLOAD tab.nomm`: the negative-metamethod cache bits.
+    Nomm,
+    /// `FSTORE` of 0 through `FREF tab.nomm`: clears the cache (yields 0).
+    ClearNomm,
+}
+
+/// `FLOAD` of `f` from table `t`, or the `nomm` clearing store (0 for a non-table,
+/// which no guard accepts as a metatable, and an empty `nomm` set, which proves
+/// nothing).
+pub fn tab_field(t: Value, f: TabField) -> u64 {
+    let Some(t) = t.as_tab() else {
+        return 0;
+    };
+    let t = t.get_mut();
+    match f {
+        TabField::Meta => t.meta.map_or(0, |mt| Value::tab(mt).0),
+        TabField::Nomm => t.nomm as u64,
+        TabField::ClearNomm => {
+            t.nomm = 0;
+            0
+        }
+    }
+}
+
 /// `CALLL lj_vm_next(t, pos)`: the entry at traversal position `pos` or later.
 pub fn vm_next(t: Value, pos: i32) -> NextEntry {
     let t = t.as_tab()?;
@@ -189,6 +223,22 @@ mod tests {
         assert_eq!((key.as_num(), v.as_num()), (Some(1.5), Some(7.0)));
         assert!(vm_next(t, p as i32).is_none());
         assert!(vm_next(Value::NIL, 0).is_none());
+    }
+
+    #[test]
+    fn metatable_fields() {
+        let mut l = Lua::new();
+        let mt = l.new_table(0, 0);
+        let t = l.new_table(0, 0);
+        t.get_mut().meta = Some(mt);
+        let tv = Value::tab(t);
+        assert_eq!(tab_field(tv, TabField::Meta), Value::tab(mt).0);
+        assert_eq!(tab_field(Value::tab(mt), TabField::Meta), 0);
+        assert_eq!(tab_field(Value::num(1.0), TabField::Meta), 0);
+        mt.get_mut().nomm = 3;
+        assert_eq!(tab_field(Value::tab(mt), TabField::Nomm), 3);
+        assert_eq!(tab_field(Value::tab(mt), TabField::ClearNomm), 0);
+        assert_eq!(mt.get_mut().nomm, 0);
     }
 
     #[test]

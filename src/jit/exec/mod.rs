@@ -155,6 +155,8 @@ pub fn supported(op: IrOp) -> bool {
             | CALLL
             | HIOP
             | VLOAD
+            | FREF
+            | FSTORE
             | STRREF
             | XLOAD
             | SNEW
@@ -591,6 +593,7 @@ fn step(
             0
         }
         XOp::FloadAsize { a } => ext::asize(Value(r!(a))),
+        XOp::TabField { a, f } => ext::tab_field(Value(r!(a)), f),
         XOp::Tdup { a } => match Value(r!(a)).as_tab() {
             Some(t) => {
                 xs.allocs += 1;

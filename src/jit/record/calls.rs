@@ -53,9 +53,14 @@ fn nyi(op: Op) -> RecErr {
     (TraceError::NyiBytecode, Some((op as u8).to_string()))
 }
 
-/// The hash mask the executor and the recorder agree on for a table (a shape guard).
-pub fn hmask_of(_t: crate::vm::TabRef) -> i32 {
-    63
+/// The hash mask the executor and the recorder agree on for a table (a shape guard):
+/// 0 for a table without a hash part (LuaJIT's "key cannot be there" check), else 63.
+pub fn hmask_of(t: crate::vm::TabRef) -> i32 {
+    if t.get_mut().nodes.is_empty() {
+        0
+    } else {
+        63
+    }
 }
 
 impl Recorder {

@@ -29,6 +29,7 @@ mod concat;
 mod iter;
 
 mod loops;
+mod meta;
 mod ops;
 mod snapshot;
 mod tables;

@@ -18,7 +18,8 @@
 //! guard (`FLOAD tab.meta` + `EQ NULL`), `NEWREF` for a new key, `HSTORE` and `TBAR`
 //! when a GC value is stored. `GSET` uses the same pieces on the environment of the
 //! current closure (`HREFK` when the key exists, with the `tab.hmask` guard GGET uses).
-//! `TDUP` is a `TDUP` of the template constant. Rules: every store sets `needsnap`;
+//! `TDUP` is a `TDUP` of the template constant. Accesses of tables that have a
+//! metatable go to `meta.rs` (`__index` chains, stores with `__newindex` absent). Rules: every store sets `needsnap`;
 //! a key that could be nil or NaN at run time must never reach `HSTORE` unguarded
 //! (the executor refuses such stores by failing the instruction).
 
@@ -163,12 +164,17 @@ impl Recorder {
         f: &LiveFrame<'_>,
         ins: u32,
     ) -> Result<RecResult, RecErr> {
+        if self.is_meta_access(f, ins) {
+            return self.rec_tset_meta(data, f, ins);
+        }
         let v = self.getslot(data, f, bc::a(ins) as usize)?;
         if let Some((tr, t, kref, kv)) = self.hash_key(data, f, ins)? {
             self.hash_store(data, tr, t, kref, kv, v)?;
             return Ok(RecResult::Continue);
         }
-        let (aref, _, _, _) = self.table_key(data, f, ins, true)?;
+        let (aref, kref, _, _) = self.table_key(data, f, ins, true)?;
+        let tr = IrRef(data.ir.at(aref).op1);
+        self.nomm_invalidate(data, tr, kref)?;
         let vt = self.ty(data, v);
         self.emitter(data)
             .op(IrOp::ASTORE, vt, aref.0, v.0)
@@ -185,6 +191,9 @@ impl Recorder {
         f: &LiveFrame<'_>,
         ins: u32,
     ) -> Result<RecResult, RecErr> {
+        if self.is_meta_access(f, ins) {
+            return self.rec_tget_meta(data, f, ins);
+        }
         if let Some((tr, t, kref, kv)) = self.hash_key(data, f, ins)? {
             let r = self.hash_load(data, tr, t, kref, kv)?;
             self.setslot(bc::a(ins) as usize, r);
@@ -385,10 +394,12 @@ impl Recorder {
         let envr = e
             .op(IrOp::FLOAD, IrType::Tab, fref.0, field("func.env"))
             .map_err(m)?;
+        self.nomm_invalidate(data, envr, kname)?;
         if !present {
             self.hash_store(data, envr, env, kname, kv, v)?;
             return Ok(RecResult::Continue);
         }
+        let mut e = self.emitter(data);
         let hm = e
             .op(IrOp::FLOAD, IrType::Int, envr.0, field("tab.hmask"))
             .map_err(m)?;
