@@ -167,6 +167,16 @@ impl Table {
         }
     }
 
+    /// The hash-part node holding key `k` (index and value), if `k` lives in the hash
+    /// part. Node indexes stay valid until the hash part is resized.
+    pub fn node_of(&self, k: Value) -> Option<(usize, Value)> {
+        if k.is_nil() {
+            return None;
+        }
+        self.find_node(k, key_hash(k))
+            .map(|i| (i, self.nodes[i].val))
+    }
+
     /// Looks up an integer key.
     #[inline(always)]
     pub fn get_int(&self, i: i64) -> Value {

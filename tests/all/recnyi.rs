@@ -123,6 +123,16 @@ fn mask(text: &str) -> String {
                 continue;
             }
         }
+        // `HREFK`'s `@slot` is each VM's own hash-node index.
+        if b[i] == b'@' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            let mut j = i + 1;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            out.push_str("@0");
+            i = j;
+            continue;
+        }
         out.push(b[i] as char);
         i += 1;
     }

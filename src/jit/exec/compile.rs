@@ -257,10 +257,18 @@ pub enum XOp {
         kk: KeyKind,
         ty: IrType,
     },
-    /// Constant-key hash reference: the table, guarded to hold the key.
-    Hrefk { tab: u16, key: u16 },
-    /// Constant-key hash load, type-guarded.
-    Hload { tab: u16, key: u16, ty: IrType },
+    /// Constant-key hash reference: the table, guarded to hold the key; yields the index
+    /// of the key's node in the table's hash part (`u64::MAX` for a key found elsewhere).
+    /// `hint` is the node the key was in while recording (the `KSLOT`), tried first.
+    Hrefk { tab: u16, key: u16, hint: u16 },
+    /// Constant-key hash load, type-guarded: reads the node its `HREFK` (register
+    /// `node`) found when it still holds the key, else looks the key up again.
+    Hload {
+        tab: u16,
+        key: u16,
+        node: u16,
+        ty: IrType,
+    },
     /// A new empty table.
     Tnew,
     /// A math function.
@@ -382,7 +390,8 @@ impl XOp {
             Uload { clo, .. } => [clo, 0, 0],
             Ustore { clo, val, .. } => [clo, val, 0],
             Astore { tab, key, val, .. } => [tab, key, val],
-            Aload { tab, key, .. } | Hrefk { tab, key } | Hload { tab, key, .. } => [tab, key, 0],
+            Aload { tab, key, .. } | Hrefk { tab, key, .. } => [tab, key, 0],
+            Hload { tab, key, node, .. } => [tab, key, node],
         }
     }
 }
@@ -678,6 +687,7 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
         IrOp::HREFK => XOp::Hrefk {
             tab: a,
             key: reg(nk, ir.at(IrRef(ins.op2)).op1),
+            hint: ir.at(IrRef(ins.op2)).op2,
         },
         IrOp::HLOAD => {
             let h = ir.at(IrRef(ins.op1));
@@ -688,6 +698,7 @@ fn compile_op(ir: &IrBuf, r: IrRef) -> Option<XOp> {
                 XOp::Hload {
                     tab,
                     key,
+                    node: reg(nk, ins.op1),
                     ty: ins.ty,
                 }
             } else {

@@ -253,10 +253,14 @@ fn as_num(bits: u64) -> f64 {
 /// Whether `v` has IR type `ty` (the recorder's rule).
 #[inline]
 fn type_ok(v: Value, ty: IrType) -> bool {
-    if ty == IrType::Num {
-        return v.is_num();
+    match ty {
+        IrType::Num => v.is_num(),
+        IrType::Str => v.is_str(),
+        IrType::Tab => v.is_tab(),
+        IrType::Func => v.is_func(),
+        IrType::Nil => v.is_nil(),
+        _ => super::record::type_ok(v, ty),
     }
-    super::record::type_ok(v, ty)
 }
 
 /// Upvalue `i` of closure `c`, if it is a Lua closure with that many upvalues.
@@ -551,14 +555,29 @@ fn step(
             }
             v.0
         }
-        XOp::Hrefk { tab, key } => {
-            if table_get(Value(r!(tab)), Value(r!(key))).is_nil() {
-                return false;
+        XOp::Hrefk { tab, key, hint } => {
+            let (t, k) = (Value(r!(tab)), Value(r!(key)));
+            let hinted = t.as_tab().and_then(|t| {
+                let n = t.get_mut().nodes.get(hint as usize).copied()?;
+                (n.key == k).then_some((hint as usize, n.val))
+            });
+            match hinted.or_else(|| t.as_tab().and_then(|t| t.get_mut().node_of(k))) {
+                Some((i, v)) if !v.is_nil() => i as u64,
+                Some(_) => return false,
+                None if table_get(t, k).is_nil() => return false,
+                None => u64::MAX,
             }
-            r!(tab)
         }
-        XOp::Hload { tab, key, ty } => {
-            let v = table_get(Value(r!(tab)), Value(r!(key)));
+        XOp::Hload { tab, key, node, ty } => {
+            let (t, k) = (Value(r!(tab)), Value(r!(key)));
+            let at = t
+                .as_tab()
+                .and_then(|t| t.get_mut().nodes.get(r!(node) as usize).copied())
+                .filter(|n| n.key == k);
+            let v = match at {
+                Some(n) => n.val,
+                None => table_get(t, k),
+            };
             if !type_ok(v, ty) {
                 return false;
             }

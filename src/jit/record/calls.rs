@@ -23,6 +23,15 @@ use crate::jit::traceerr::TraceError;
 use crate::jit::world::TraceData;
 use crate::vm::Value;
 
+/// The `HREFK` slot of key `k` in table `t`: the index of its node in skein's hash part
+/// (LuaJIT's slot is its own node index), so the executor checks that node first.
+pub(crate) fn node_hint(t: crate::vm::TabRef, k: Value) -> u16 {
+    t.get_mut()
+        .node_of(k)
+        .and_then(|(i, _)| u16::try_from(i).ok())
+        .unwrap_or(0)
+}
+
 /// `XLOAD` mode: a read-only location (printed `R`).
 const XLOAD_READONLY: u16 = 1;
 /// `TOSTR` mode: the one-character string of a byte (printed `CHAR`).
@@ -1213,7 +1222,7 @@ impl Recorder {
         let node = e
             .op(IrOp::FLOAD, IrType::P64, envr.0, field("tab.node"))
             .map_err(m)?;
-        let ks = e.ir.kslot(kname, 0);
+        let ks = e.ir.kslot(kname, node_hint(env, kv));
         let href = e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?;
         let r = e.guard(IrOp::HLOAD, type_of(v), href.0, 0).map_err(m)?;
         self.setslot(a, r);

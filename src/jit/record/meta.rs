@@ -221,7 +221,7 @@ impl Recorder {
             let node = e
                 .op(IrOp::FLOAD, IrType::P64, tr.0, field("tab.node"))
                 .map_err(m)?;
-            let ks = e.ir.kslot(key.r, 0);
+            let ks = e.ir.kslot(key.r, super::calls::node_hint(t, key.v));
             let href = e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?;
             let val = e.guard(IrOp::HLOAD, ty, href.0, 0).map_err(m)?;
             return Ok((href, val));
@@ -548,7 +548,7 @@ impl Recorder {
             let node = e
                 .op(IrOp::FLOAD, IrType::P64, tr.0, field("tab.node"))
                 .map_err(m)?;
-            let ks = e.ir.kslot(key.r, 0);
+            let ks = e.ir.kslot(key.r, super::calls::node_hint(t, key.v));
             e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?
         } else if key.index().is_some() {
             e.op(IrOp::AREF, IrType::P64, tr.0, key.r.0).map_err(m)?

@@ -408,7 +408,7 @@ impl Recorder {
         let node = e
             .op(IrOp::FLOAD, IrType::P64, envr.0, field("tab.node"))
             .map_err(m)?;
-        let ks = e.ir.kslot(kname, 0);
+        let ks = e.ir.kslot(kname, super::calls::node_hint(env, kv));
         let href = e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?;
         self.guard_nometa(data, envr)?;
         let val = self.tonum(data, v)?;
