@@ -143,10 +143,13 @@ fn loop_decisions_match_luajit_on_benchmarks() {
     // compiled as trace 1, and links to it (`-> 1`) instead of aborting.
     // nbody: the inner j loop's root trace leaves the loop at its own FORL; the abort
     // is reported at the instruction after the loop (`at nbody.lua:92`).
+    // fannkuch: "inner loop in root trace" is reported where the inner loop's body
+    // starts (`at fannkuch.lua:62` for the `for` at line 61, `:38` for a `while`).
     let benches = concat!(env!("CARGO_MANIFEST_DIR"), "/benches");
     for (prog, arg, golden) in [
         ("mandelbrot", "64", "mandelbrot_64.v"),
         ("nbody", "1000", "nbody_1000.head.v"),
+        ("fannkuch", "7", "fannkuch_7.head.v"),
     ] {
         let d = tempfile::tempdir().unwrap();
         let log = d.path().join("v.log");

@@ -145,9 +145,11 @@ impl Recorder {
             }
             return Err((TraceError::InnerLoop, None));
         }
+        // Like LuaJIT, loop aborts are reported where the loop body starts.
         if self.is_side() {
             self.loopunroll -= 1;
             if self.loopunroll < 0 {
+                self.abort_pc = Some(pc + 1);
                 return Err((TraceError::LoopUnroll, None));
             }
             return Ok(RecResult::Continue);
@@ -155,10 +157,12 @@ impl Recorder {
         if at_start {
             return self.stop(data, LinkType::Loop, Some(self.no), pc + 1);
         }
+        self.abort_pc = Some(pc + 1);
         if !(f.loop_left)(pc) {
             return Err((TraceError::InnerLoop, None));
         }
         self.unroll_inner_loop(data, false)?;
+        self.abort_pc = None;
         Ok(RecResult::Continue)
     }
 
@@ -465,17 +469,21 @@ impl Recorder {
             }
             if enter {
                 // An inner loop: abort and let it get its own trace, unless it is empty
-                // or keeps being left early (then unroll it, within limits).
+                // or keeps being left early (then unroll it, within limits). Like
+                // LuaJIT, the abort is reported where the loop body starts.
+                self.abort_pc = Some(fori + 1);
                 if bc::j(ins) != -1 && !(f.loop_left)(pc) {
                     return Err((TraceError::InnerLoop, None));
                 }
                 let low = low_trip_count(f, fori, self.baseslot, true);
                 self.unroll_inner_loop(data, low)?;
+                self.abort_pc = None;
             }
         } else if enter {
             self.loopref = data.ir.nins().0 as usize;
             self.loopunroll -= 1;
             if self.loopunroll < 0 {
+                self.abort_pc = Some(fori + 1);
                 return Err((TraceError::LoopUnroll, None));
             }
         }
