@@ -32,6 +32,23 @@ pub(crate) fn node_hint(t: crate::vm::TabRef, k: Value) -> u16 {
         .unwrap_or(0)
 }
 
+/// `HREFK` of constant key `kref` (live value `kv`) in table `tr` (live `t`), as LuaJIT
+/// emits it: the hash-mask guard, `FLOAD tab.node`, then `HREFK` with the key's slot.
+pub(crate) fn emit_hrefk(
+    e: &mut crate::jit::opt::Emitter<'_>,
+    tr: IrRef,
+    t: crate::vm::TabRef,
+    kref: IrRef,
+    kv: Value,
+) -> Result<IrRef, TraceError> {
+    let hm = e.op(IrOp::FLOAD, IrType::Int, tr.0, field("tab.hmask"))?;
+    let k = e.ir.kint(hmask_of(t));
+    e.guard(IrOp::EQ, IrType::Int, hm.0, k.0)?;
+    let node = e.op(IrOp::FLOAD, IrType::P64, tr.0, field("tab.node"))?;
+    let ks = e.ir.kslot(kref, node_hint(t, kv));
+    e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0)
+}
+
 /// `XLOAD` mode: a read-only location (printed `R`).
 const XLOAD_READONLY: u16 = 1;
 /// `TOSTR` mode: the one-character string of a byte (printed `CHAR`).
@@ -1214,16 +1231,7 @@ impl Recorder {
         let envr = e
             .op(IrOp::FLOAD, IrType::Tab, fref.0, field("func.env"))
             .map_err(m)?;
-        let hm = e
-            .op(IrOp::FLOAD, IrType::Int, envr.0, field("tab.hmask"))
-            .map_err(m)?;
-        let k = e.ir.kint(hmask_of(env));
-        e.guard(IrOp::EQ, IrType::Int, hm.0, k.0).map_err(m)?;
-        let node = e
-            .op(IrOp::FLOAD, IrType::P64, envr.0, field("tab.node"))
-            .map_err(m)?;
-        let ks = e.ir.kslot(kname, node_hint(env, kv));
-        let href = e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?;
+        let href = emit_hrefk(&mut e, envr, env, kname, kv).map_err(m)?;
         let r = e.guard(IrOp::HLOAD, type_of(v), href.0, 0).map_err(m)?;
         self.setslot(a, r);
         Ok(RecResult::Continue)

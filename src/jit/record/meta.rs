@@ -213,16 +213,7 @@ impl Recorder {
         let ty = type_of(v);
         let mut e = self.emitter(data);
         if key.kstr {
-            let hm = e
-                .op(IrOp::FLOAD, IrType::Int, tr.0, field("tab.hmask"))
-                .map_err(m)?;
-            let k = e.ir.kint(hmask_of(t));
-            e.guard(IrOp::EQ, IrType::Int, hm.0, k.0).map_err(m)?;
-            let node = e
-                .op(IrOp::FLOAD, IrType::P64, tr.0, field("tab.node"))
-                .map_err(m)?;
-            let ks = e.ir.kslot(key.r, super::calls::node_hint(t, key.v));
-            let href = e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?;
+            let href = super::calls::emit_hrefk(&mut e, tr, t, key.r, key.v).map_err(m)?;
             let val = e.guard(IrOp::HLOAD, ty, href.0, 0).map_err(m)?;
             return Ok((href, val));
         }
@@ -540,16 +531,7 @@ impl Recorder {
         }
         let mut e = self.emitter(data);
         let xref = if key.kstr {
-            let hm = e
-                .op(IrOp::FLOAD, IrType::Int, tr.0, field("tab.hmask"))
-                .map_err(m)?;
-            let k = e.ir.kint(hmask_of(t));
-            e.guard(IrOp::EQ, IrType::Int, hm.0, k.0).map_err(m)?;
-            let node = e
-                .op(IrOp::FLOAD, IrType::P64, tr.0, field("tab.node"))
-                .map_err(m)?;
-            let ks = e.ir.kslot(key.r, super::calls::node_hint(t, key.v));
-            e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?
+            super::calls::emit_hrefk(&mut e, tr, t, key.r, key.v).map_err(m)?
         } else if key.index().is_some() {
             e.op(IrOp::AREF, IrType::P64, tr.0, key.r.0).map_err(m)?
         } else {

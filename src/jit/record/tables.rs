@@ -23,7 +23,7 @@
 //! a key that could be nil or NaN at run time must never reach `HSTORE` unguarded
 //! (the executor refuses such stores by failing the instruction).
 
-use super::calls::{field, hmask_of};
+use super::calls::field;
 use super::ops::{type_of, RecErr};
 use super::{LiveFrame, RecResult, Recorder};
 use crate::bc::{self, Op};
@@ -400,16 +400,7 @@ impl Recorder {
             return Ok(RecResult::Continue);
         }
         let mut e = self.emitter(data);
-        let hm = e
-            .op(IrOp::FLOAD, IrType::Int, envr.0, field("tab.hmask"))
-            .map_err(m)?;
-        let k = e.ir.kint(hmask_of(env));
-        e.guard(IrOp::EQ, IrType::Int, hm.0, k.0).map_err(m)?;
-        let node = e
-            .op(IrOp::FLOAD, IrType::P64, envr.0, field("tab.node"))
-            .map_err(m)?;
-        let ks = e.ir.kslot(kname, super::calls::node_hint(env, kv));
-        let href = e.guard(IrOp::HREFK, IrType::P64, node.0, ks.0).map_err(m)?;
+        let href = super::calls::emit_hrefk(&mut e, envr, env, kname, kv).map_err(m)?;
         self.guard_nometa(data, envr)?;
         let val = self.tonum(data, v)?;
         let vt = self.ty(data, val);
