@@ -28,30 +28,8 @@ fn events(text: &str) -> Vec<String> {
                     .nth(2)
                     .is_some_and(|n| n.parse::<u32>().is_ok())
         })
-        .map(mask_addrs)
+        .map(crate::mask::addrs)
         .collect()
-}
-
-fn mask_addrs(l: &str) -> String {
-    let mut out = String::new();
-    let b = l.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0' && i + 1 < b.len() && b[i + 1] == b'x' {
-            let mut j = i + 2;
-            while j < b.len() && b[j].is_ascii_hexdigit() && !b[j].is_ascii_uppercase() {
-                j += 1;
-            }
-            if j > i + 2 {
-                out.push_str("0xADDR");
-                i = j;
-                continue;
-            }
-        }
-        out.push(b[i] as char);
-        i += 1;
-    }
-    out
 }
 
 fn variants(case: &Path, name: &str) -> Vec<String> {

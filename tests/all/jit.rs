@@ -778,33 +778,6 @@ fn ir_printing_matches_luajit_shapes() {
     ir.verify().unwrap();
 }
 
-/// Masks addresses as conformance/check.sh does (`0x[0-9a-f]+` → `0xADDR`).
-fn mask_addrs(s: &str) -> String {
-    let mut out = String::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0'
-            && b.get(i + 1) == Some(&b'x')
-            && b.get(i + 2)
-                .is_some_and(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-        {
-            out.push_str("0xADDR");
-            i += 2;
-            while b
-                .get(i)
-                .is_some_and(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-            {
-                i += 1;
-            }
-        } else {
-            out.push(b[i] as char);
-            i += 1;
-        }
-    }
-    out
-}
-
 /// Life cycle, case 16: a trace stitched at the fast function `unpack`, with a
 /// continuation frame in its snapshot, and the continuation trace linking back to it.
 #[test]
@@ -915,7 +888,7 @@ fn lifecycle_case16_stitch() {
     logs.drain(&j);
     assert_eq!(logs.vout, golden("16-stitch-unpack", "t1.log"));
     assert_eq!(
-        mask_addrs(&logs.dout),
+        crate::mask::addrs(&logs.dout),
         golden("16-stitch-unpack", "t1.dlog")
     );
     // A stitch continuation does not occupy an exit of its parent.

@@ -9,6 +9,7 @@ mod front;
 mod jit;
 mod jit_exec;
 mod jit_logs;
+mod mask;
 mod reccalls;
 mod recmeta;
 mod recnyi;

@@ -12,29 +12,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Replaces every `0x` + lowercase hex run by `0xADDR` (as the conformance checker does).
-fn mask(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') {
-            let mut j = i + 2;
-            while j < b.len() && (b[j].is_ascii_digit() || (b'a'..=b'f').contains(&b[j])) {
-                j += 1;
-            }
-            if j > i + 2 {
-                out.push_str("0xADDR");
-                i = j;
-                continue;
-            }
-        }
-        out.push(b[i] as char);
-        i += 1;
-    }
-    out
-}
-
 #[test]
 fn seed_03_dump_equals_luajit_int_comparisons() {
     let case = root().join("tests/conformance/03-snapshot-exits");
@@ -51,7 +28,7 @@ fn seed_03_dump_equals_luajit_int_comparisons() {
     assert!(out.status.success());
     let got = std::fs::read_to_string(dir.path().join("t1.dlog")).expect("dump");
     let want = std::fs::read_to_string(case.join("expected/t1.dlog")).expect("expected");
-    assert_eq!(mask(&got), mask(&want));
+    assert_eq!(crate::mask::addrs(&got), crate::mask::addrs(&want));
     assert!(got.contains(">  int NE     0001  +80"), "{got}");
 }
 

@@ -43,7 +43,7 @@ fn mask_ir(text: &str) -> String {
     let mut out = Vec::new();
     let mut after_hmask = false;
     for line in text.lines() {
-        let mut l = mask_hex(line.trim_end());
+        let mut l = crate::mask::addrs(line.trim_end());
         if let Some(at) = l.find(" @") {
             let end = l[at + 2..]
                 .find(|c: char| !c.is_ascii_digit())
@@ -59,26 +59,6 @@ fn mask_ir(text: &str) -> String {
         out.push(l);
     }
     out.join("\n")
-}
-
-fn mask_hex(l: &str) -> String {
-    let b = l.as_bytes();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') {
-            let mut j = i + 2;
-            while j < b.len() && b[j].is_ascii_hexdigit() {
-                j += 1;
-            }
-            out.push_str("0xADDR");
-            i = j;
-            continue;
-        }
-        out.push(b[i] as char);
-        i += 1;
-    }
-    out
 }
 
 /// The lines of trace `n`'s IR section (from `---- TRACE n IR` to the next header).

@@ -91,7 +91,7 @@ fn data_bytecodes_ir_has_luajits_forms() {
         // TDUP.
         ">  tab TDUP   {0xADDR}",
     ] {
-        assert!(mask(&d).contains(want), "missing {want:?} in\n{d}");
+        assert!(masked(&d).contains(want), "missing {want:?} in\n{d}");
     }
     // NOT needs no IR; the loop is unrolled once for the changing boolean, as LuaJIT's
     // type-instability unrolling does.
@@ -104,39 +104,6 @@ fn data_bytecodes_ir_has_luajits_forms() {
     let gset = d.split("---- TRACE 4 IR").nth(1).expect("trace 4");
     let gset = gset.split("---- TRACE 4 stop").next().unwrap_or("");
     assert_eq!(gset.matches("TBAR").count(), 1, "{gset}");
-}
-
-/// Replaces every `0x` + lowercase hex run by `0xADDR`.
-fn mask(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'0' && b.get(i + 1) == Some(&b'x') {
-            let mut j = i + 2;
-            while j < b.len() && (b[j].is_ascii_digit() || (b'a'..=b'f').contains(&b[j])) {
-                j += 1;
-            }
-            if j > i + 2 {
-                out.push_str("0xADDR");
-                i = j;
-                continue;
-            }
-        }
-        // `HREFK`'s `@slot` is each VM's own hash-node index.
-        if b[i] == b'@' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-            let mut j = i + 1;
-            while j < b.len() && b[j].is_ascii_digit() {
-                j += 1;
-            }
-            out.push_str("@0");
-            i = j;
-            continue;
-        }
-        out.push(b[i] as char);
-        i += 1;
-    }
-    out
 }
 
 #[test]
@@ -161,4 +128,9 @@ fn pairs_loop_that_always_aborts_stays_correct() {
         log.contains("[TRACE --- bl.lua:3 -- NYI: bytecode 51]\n"),
         "{log}"
     );
+}
+
+/// Addresses and `HREFK` slots masked.
+fn masked(text: &str) -> String {
+    crate::mask::slots(&crate::mask::addrs(text))
 }
