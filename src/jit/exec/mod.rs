@@ -263,6 +263,15 @@ fn type_ok(v: Value, ty: IrType) -> bool {
     }
 }
 
+/// The value in slot `slot` of the trace's frame at `base0` (nil beyond the stack).
+#[inline]
+fn slot_value(th: &Thread, base0: usize, slot: u16) -> Value {
+    th.stack
+        .get(base0 + slot as usize)
+        .copied()
+        .unwrap_or(Value::NIL)
+}
+
 /// Upvalue `i` of closure `c`, if it is a Lua closure with that many upvalues.
 fn upval_of(c: Value, i: usize) -> Option<crate::vm::object::UpRef> {
     match c.as_func()?.kind() {
@@ -467,31 +476,20 @@ fn step(
         XOp::CmpI { a, b, cmp } => return cmp_int(i!(a), i!(b), cmp),
         XOp::CmpN { a, b, cmp } => return cmp_num(n!(a), n!(b), cmp),
         XOp::Eq { a, b, kind, ne } => return equal(r!(a), r!(b), kind) != ne,
-        XOp::SloadRaw { slot } => th
-            .stack
-            .get(*base0 + slot as usize)
-            .map_or(Value::NIL.0, |v| v.0),
+        XOp::SloadRaw { slot } => slot_value(th, *base0, slot).0,
         XOp::SloadChk { slot, ty } => {
-            let v = th
-                .stack
-                .get(*base0 + slot as usize)
-                .copied()
-                .unwrap_or(Value::NIL);
+            let v = slot_value(th, *base0, slot);
             if !type_ok(v, ty) {
                 return false;
             }
             v.0
         }
         XOp::SloadInt { slot } => {
-            let v = th.stack.get(*base0 + slot as usize).copied();
-            int_bits(v.and_then(|v| v.as_num()).unwrap_or(0.0) as i32)
+            let v = slot_value(th, *base0, slot);
+            int_bits(v.as_num().unwrap_or(0.0) as i32)
         }
         XOp::SloadIntChk { slot, ty } => {
-            let v = th
-                .stack
-                .get(*base0 + slot as usize)
-                .copied()
-                .unwrap_or(Value::NIL);
+            let v = slot_value(th, *base0, slot);
             if !type_ok(v, ty) {
                 return false;
             }

@@ -221,12 +221,7 @@ impl Recorder {
         if nargs != want_args || !(0..=1).contains(&nres) {
             return Ok(None);
         }
-        let live = |s: usize| {
-            f.stack
-                .get(self.baseslot + s)
-                .copied()
-                .unwrap_or(Value::NIL)
-        };
+        let live = |s: usize| self.live(f, s);
         if (0..nargs).any(|i| !live(a + 2 + i).is_num()) {
             return Ok(None);
         }
@@ -356,12 +351,7 @@ impl Recorder {
         fv: Value,
         name: &str,
     ) -> Result<Option<RecResult>, RecErr> {
-        let live = |s: usize| {
-            f.stack
-                .get(self.baseslot + s)
-                .copied()
-                .unwrap_or(Value::NIL)
-        };
+        let live = |s: usize| self.live(f, s);
         if !(0..=1).contains(&nres) || nargs == 0 {
             return Ok(None);
         }
@@ -559,11 +549,7 @@ impl Recorder {
         if nargs == 0 {
             return Ok(None);
         }
-        let live = f
-            .stack
-            .get(self.baseslot + a + 2)
-            .copied()
-            .unwrap_or(Value::NIL);
+        let live = self.live(f, a + 2);
         let sel = self.getslot(data, f, a + 2)?;
         if !sel.is_const() {
             return Ok(None);
@@ -1173,11 +1159,7 @@ impl Recorder {
         a: usize,
         op: Op,
     ) -> Result<(Value, crate::vm::object::FnRef), RecErr> {
-        let fv = f
-            .stack
-            .get(self.baseslot + a)
-            .copied()
-            .unwrap_or(Value::NIL);
+        let fv = self.live(f, a);
         match fv.as_func() {
             Some(fc) => Ok((fv, fc)),
             None => Err(nyi(op)),

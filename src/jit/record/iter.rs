@@ -83,12 +83,7 @@ impl Recorder {
                 return Err((TraceError::InnerLoop, None));
             }
         }
-        let live = |s: usize| {
-            f.stack
-                .get(self.baseslot + s)
-                .copied()
-                .unwrap_or(Value::NIL)
-        };
+        let live = |s: usize| self.live(f, s);
         let (Some(t), Some(pos)) = (live(ra - 2).as_tab(), live(ra - 1).as_num()) else {
             return Err(nyi(Op::ITERN));
         };
@@ -169,12 +164,7 @@ impl Recorder {
         ins: u32,
     ) -> Result<RecResult, RecErr> {
         let ra = bc::a(ins) as usize;
-        let live = |s: usize| {
-            f.stack
-                .get(self.baseslot + s)
-                .copied()
-                .unwrap_or(Value::NIL)
-        };
+        let live = |s: usize| self.live(f, s);
         let gen = live(ra - 3);
         let is_next = f.next_fn.is_some_and(|n| n == gen);
         if !is_next || live(ra - 2).as_tab().is_none() || !live(ra - 1).is_nil() {
@@ -204,11 +194,7 @@ impl Recorder {
         (a, nargs, nres): (usize, usize, i32),
         fv: Value,
     ) -> Result<Option<RecResult>, RecErr> {
-        let arg = f
-            .stack
-            .get(self.baseslot + a + 2)
-            .copied()
-            .unwrap_or(Value::NIL);
+        let arg = self.live(f, a + 2);
         // pairs returns `next, t, nil`; ipairs its iterator (its upvalue), `t, 0`.
         let ipairs = matches!(
             fv.as_func().map(|c| c.kind()),

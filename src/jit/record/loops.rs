@@ -182,12 +182,7 @@ impl Recorder {
         init: bool,
     ) -> Result<Scev, RecErr> {
         let ra = bc::a(f.code[fori]) as usize;
-        let sl = |s: usize| {
-            f.stack
-                .get(self.baseslot + s)
-                .copied()
-                .unwrap_or(Value::NIL)
-        };
+        let sl = |s: usize| self.live(f, s);
         let idx0 = self.slots[self.baseslot + ra].map(|(r, _)| r);
         let t = match idx0 {
             Some(r) => data.ir.at(r).ty,

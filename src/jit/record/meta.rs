@@ -166,11 +166,7 @@ impl Recorder {
                 })
             }
             _ => {
-                let kv = f
-                    .stack
-                    .get(self.baseslot + c)
-                    .copied()
-                    .unwrap_or(Value::NIL);
+                let kv = self.live(f, c);
                 let r = self.getslot(data, f, c)?;
                 match self.ty(data, r) {
                     IrType::Int | IrType::Str => Ok(Key {

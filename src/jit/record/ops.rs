@@ -72,6 +72,14 @@ impl Recorder {
         Emitter::new(&mut data.ir, self.flags)
     }
 
+    /// The live value of local `s` of the current frame (nil beyond the stack).
+    pub(crate) fn live(&self, f: &LiveFrame<'_>, s: usize) -> Value {
+        f.stack
+            .get(self.baseslot + s)
+            .copied()
+            .unwrap_or(Value::NIL)
+    }
+
     /// The ref for local `s` of the current frame, loading it if needed.
     pub(crate) fn getslot(
         &mut self,
@@ -276,13 +284,7 @@ impl Recorder {
         if self.ty(data, x) == IrType::Int {
             // -i of an int: `NE i 0` (0 would give -0, a number) and `SUBOV 0 i`, unless
             // the live value is 0 or INT_MIN (then the number path, as LuaJIT does).
-            let v = f
-                .stack
-                .get(self.baseslot + d)
-                .copied()
-                .unwrap_or(Value::NIL)
-                .as_num()
-                .unwrap_or(0.0);
+            let v = self.live(f, d).as_num().unwrap_or(0.0);
             if v != 0.0 && v != i32::MIN as f64 {
                 let zero = data.ir.kint(0);
                 let m = |e: TraceError| (e, None);
@@ -404,11 +406,7 @@ impl Recorder {
         let op = bc::op(ins);
         let a = bc::a(ins) as usize;
         let d = bc::d(ins) as usize;
-        let va = f
-            .stack
-            .get(self.baseslot + a)
-            .copied()
-            .unwrap_or(Value::NIL);
+        let va = self.live(f, a);
         let ra = self.getslot(data, f, a)?;
         let (rd, vd) = match op {
             Op::ISEQS | Op::ISNES => {
@@ -435,11 +433,7 @@ impl Recorder {
                 (r, v)
             }
             _ => {
-                let v = f
-                    .stack
-                    .get(self.baseslot + d)
-                    .copied()
-                    .unwrap_or(Value::NIL);
+                let v = self.live(f, d);
                 (self.getslot(data, f, d)?, v)
             }
         };
@@ -577,12 +571,7 @@ impl Recorder {
         }
         let op = bc::op(ins);
         if matches!(op, Op::ISTC | Op::ISFC) {
-            let truthy = f
-                .stack
-                .get(self.baseslot + d)
-                .copied()
-                .unwrap_or(Value::NIL)
-                .truthy();
+            let truthy = self.live(f, d).truthy();
             if truthy == (op == Op::ISTC) {
                 self.setslot(bc::a(ins) as usize, r);
             }

@@ -55,11 +55,7 @@ impl Recorder {
     > {
         let op = bc::op(ins);
         let (b, c) = (bc::b(ins) as usize, bc::c(ins) as usize);
-        let tv = f
-            .stack
-            .get(self.baseslot + b)
-            .copied()
-            .unwrap_or(Value::NIL);
+        let tv = self.live(f, b);
         let Some(t) = tv.as_tab() else {
             return Err(nyi(op));
         };
@@ -78,11 +74,7 @@ impl Recorder {
                 (k, kv)
             }
             _ => {
-                let kv = f
-                    .stack
-                    .get(self.baseslot + c)
-                    .copied()
-                    .unwrap_or(Value::NIL);
+                let kv = self.live(f, c);
                 let r = self.getslot(data, f, c)?;
                 let ok = match self.ty(data, r) {
                     IrType::Int | IrType::Str => true,
@@ -130,11 +122,7 @@ impl Recorder {
         ins: u32,
     ) -> Result<RecResult, RecErr> {
         let d = bc::d(ins) as usize;
-        let v = f
-            .stack
-            .get(self.baseslot + d)
-            .copied()
-            .unwrap_or(Value::NIL);
+        let v = self.live(f, d);
         let r = self.getslot(data, f, d)?;
         let m = |x: TraceError| (x, None);
         let out = if v.is_str() {
@@ -241,12 +229,7 @@ impl Recorder {
             return Ok(None);
         }
         let (b, c) = (bc::b(ins) as usize, bc::c(ins) as usize);
-        let live = |s: usize| {
-            f.stack
-                .get(self.baseslot + s)
-                .copied()
-                .unwrap_or(Value::NIL)
-        };
+        let live = |s: usize| self.live(f, s);
         let (tv, kv) = (live(b), live(c));
         let Some(t) = tv.as_tab() else {
             return Ok(None);
